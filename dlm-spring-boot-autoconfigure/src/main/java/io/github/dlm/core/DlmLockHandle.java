@@ -1,0 +1,93 @@
+package io.github.dlm.core;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One lock of this process on one resource: the object behind a lock id ({@code lkid}).
+ * <p>
+ * Its life: a first {@link #request} creates the lock; later requests convert it; an
+ * {@link #unlock} ends it (as does a refused or cancelled first request), after which the
+ * handle cannot be used again. At most one request, conversion or unlock is in flight at a
+ * time; {@link #cancel()} may be called while one is.
+ * <p>
+ * Every operation returns a future completed by the backend's dispatcher thread when the
+ * completion callback arrives. Dependent actions attached to it without an executor run on
+ * that thread and must not block.
+ * <p>
+ * The lock owns a 32-byte value block buffer, like the kernel's {@code sb_lvbptr}: requests
+ * with {@link DlmFlag#VALBLK} that read (grants and up-conversions) fill it, requests that
+ * write (conversions from PW/EX) publish it.
+ */
+public interface DlmLockHandle {
+
+	/**
+	 * The resource this lock is on.
+	 * @return a copy of the resource name
+	 */
+	byte[] resourceName();
+
+	/**
+	 * The lockspace this lock belongs to.
+	 * @return the lockspace
+	 */
+	DlmLockspace lockspace();
+
+	/**
+	 * Requests the lock in a mode: a new request the first time, a conversion afterwards.
+	 * @param mode the mode wanted
+	 * @param flags request flags
+	 * @param valueBlock with {@link DlmFlag#VALBLK}: the 32 bytes to store in this lock's
+	 * value block buffer before the request is sent (published if the request is a
+	 * conversion from PW or EX); {@code null} keeps the buffer as it is
+	 * @return the completion: {@link DlmStatus#GRANTED}, {@link DlmStatus#NOT_GRANTED}
+	 * (NOQUEUE), {@link DlmStatus#DEADLOCK} (conversion deadlock) or
+	 * {@link DlmStatus#CANCELLED}
+	 * @throws IllegalArgumentException if the value block is not 32 bytes, or the flags are
+	 * not valid together
+	 * @throws IllegalStateException if another operation is in flight or the lock has ended
+	 * @throws DlmException if the lock manager refused the request outright
+	 */
+	CompletableFuture<DlmCompletion> request(DlmMode mode, Set<DlmFlag> flags, byte @Nullable [] valueBlock);
+
+	/**
+	 * Releases the granted lock, ending it.
+	 * @param valueBlock if the lock is held in PW or EX and was last requested with
+	 * {@link DlmFlag#VALBLK}: the 32 bytes to publish as the resource's value block;
+	 * {@code null} publishes the lock's buffer as it is (what it last read or wrote)
+	 * @return the completion, {@link DlmStatus#UNLOCKED}
+	 * @throws IllegalStateException if a request is still in flight (cancel it first) or
+	 * the lock is not granted
+	 * @throws DlmException if the lock manager refused the unlock
+	 */
+	CompletableFuture<DlmCompletion> unlock(byte @Nullable [] valueBlock);
+
+	/**
+	 * Cancels the request or conversion in flight. Its future then completes with
+	 * {@link DlmStatus#CANCELLED} or, when the grant won the race, with
+	 * {@link DlmStatus#GRANTED}; the caller must unlock in that case.
+	 * @return {@code true} if a request was in flight and a cancel was sent
+	 */
+	boolean cancel();
+
+	/**
+	 * The mode the lock is granted in right now.
+	 * @return the granted mode, or {@code null} if none
+	 */
+	@Nullable DlmMode grantedMode();
+
+	/**
+	 * Whether the lock has ended (unlocked, or its first request was refused or cancelled).
+	 * @return {@code true} if this handle can no longer be used
+	 */
+	boolean isEnded();
+
+	/**
+	 * A copy of this lock's value block buffer.
+	 * @return 32 bytes
+	 */
+	byte[] valueBlock();
+
+}

@@ -1,0 +1,40 @@
+package io.github.dlm.core;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An open DLM lockspace: the namespace in which resource names are locked, shared by every
+ * process on every node that opens a lockspace of the same name.
+ * <p>
+ * Thread-safe. Closing it cancels every waiting request and releases every lock this
+ * handle holds, waits for their completions, then closes (and, if configured, releases)
+ * the lockspace.
+ */
+public interface DlmLockspace extends AutoCloseable {
+
+	/**
+	 * The lockspace name.
+	 * @return the name
+	 */
+	String name();
+
+	/**
+	 * Creates a lock on a resource, not yet requested: the first
+	 * {@link DlmLockHandle#request request} makes it known to the lock manager.
+	 * @param resourceName the resource name, 1..{@value DlmNames#MAX_RESOURCE_NAME_LENGTH}
+	 * bytes (binary-safe); copied
+	 * @param blockingListener called (on the dispatcher thread) when this lock, while
+	 * granted, blocks another request; {@code null} for none
+	 * @return the new lock handle
+	 * @throws IllegalArgumentException if the name is empty or too long
+	 * @throws IllegalStateException if the lockspace is closed
+	 */
+	DlmLockHandle newLock(byte[] resourceName, @Nullable DlmBlockingListener blockingListener);
+
+	/**
+	 * Cancels and releases what this handle still has outstanding and closes it. Idempotent.
+	 */
+	@Override
+	void close();
+
+}
