@@ -39,7 +39,7 @@ class DlmLockStressTests {
 
 	private static final int KEYS = 4;
 
-	private static final int ROUNDS = 300;
+	private static final int ROUNDS = Integer.getInteger("dlm.stress.rounds", 300);
 
 	private static final DlmMode[] MODES = { DlmMode.CR, DlmMode.PR, DlmMode.PW, DlmMode.EX };
 
