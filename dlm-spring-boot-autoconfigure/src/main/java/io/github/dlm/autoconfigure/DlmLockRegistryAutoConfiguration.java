@@ -3,6 +3,8 @@ package io.github.dlm.autoconfigure;
 import java.time.Duration;
 
 import io.github.dlm.core.DlmClient;
+import io.github.dlm.lock.DlmKeyStrategy;
+import io.github.dlm.lock.DlmLockBlockingListener;
 import io.github.dlm.lock.DlmLockRegistries;
 import io.github.dlm.lock.DlmLockRegistry;
 
@@ -14,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.util.Assert;
 
 /**
  * Auto-configuration of the lock registries: {@link DlmLockRegistries} (one
@@ -33,13 +36,27 @@ public class DlmLockRegistryAutoConfiguration {
 	 * @param client the backend
 	 * @param properties the configuration
 	 * @param environment the environment, for the default lockspace name
+	 * @param keyStrategy the application's own key strategy, if it defines one; else
+	 * {@code dlm.registry.key-strategy} decides
+	 * @param blockingListener the application's blocking listener, if it defines one
 	 * @return the registries
 	 */
-	@Bean(destroyMethod = "close")
+	@Bean
 	@ConditionalOnMissingBean
-	DlmLockRegistries dlmLockRegistries(DlmClient client, DlmProperties properties, Environment environment) {
-		return new DlmLockRegistries(client, DlmLockspaceNames.resolve(properties, environment),
+	DlmLockRegistries dlmLockRegistries(DlmClient client, DlmProperties properties, Environment environment,
+			ObjectProvider<DlmKeyStrategy> keyStrategy, ObjectProvider<DlmLockBlockingListener> blockingListener) {
+		DlmLockRegistries registries = new DlmLockRegistries(client, DlmLockspaceNames.resolve(properties, environment),
 				properties.getLockspace().toOptions(), properties.getDefaultMode());
+		registries.setKeyStrategy(keyStrategy.getIfUnique(() -> keyStrategy(properties.getRegistry().getKeyStrategy())));
+		blockingListener.ifUnique(registries::setBlockingListener);
+		return registries;
+	}
+
+	private static DlmKeyStrategy keyStrategy(DlmProperties.KeyStrategy keyStrategy) {
+		return switch (keyStrategy) {
+			case UTF8 -> DlmKeyStrategy.utf8();
+			case HASH_LONG_KEYS -> DlmKeyStrategy.hashingLongKeys();
+		};
 	}
 
 	/**
@@ -68,8 +85,9 @@ public class DlmLockRegistryAutoConfiguration {
 		 */
 		@Bean
 		@ConditionalOnMissingBean
-		DlmLockExpiry dlmLockExpiry(ObjectProvider<DlmLockRegistries> registries, DlmProperties properties) {
+		DlmLockExpiry dlmLockExpiry(DlmLockRegistries registries, DlmProperties properties) {
 			Duration age = properties.getRegistry().getExpireUnusedAfter();
+			Assert.state(age != null, "dlm.registry.expire-unused-after is not set");
 			return new DlmLockExpiry(registries, age);
 		}
 

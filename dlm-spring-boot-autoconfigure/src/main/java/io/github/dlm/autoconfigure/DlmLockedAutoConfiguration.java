@@ -5,6 +5,7 @@ import io.github.dlm.aop.DlmLockedAdvisor;
 import io.github.dlm.lock.DlmLockRegistries;
 
 import org.springframework.aop.config.AopConfigUtils;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -16,7 +17,6 @@ import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.context.annotation.Import;
-import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
@@ -38,14 +38,14 @@ public class DlmLockedAutoConfiguration {
 	 * The advisor. It reaches the registries lazily, so that creating it while bean post
 	 * processors are set up does not create the registries and the client early (which
 	 * would keep them from being post-processed).
-	 * @param registries the registries, resolved on first use
+	 * @param registries the registries, looked up on first use
 	 * @return the advisor
 	 */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
-	static DlmLockedAdvisor dlmLockedAdvisor(@Lazy DlmLockRegistries registries) {
-		return new DlmLockedAdvisor(registries);
+	static DlmLockedAdvisor dlmLockedAdvisor(ObjectProvider<DlmLockRegistries> registries) {
+		return new DlmLockedAdvisor(registries::getObject);
 	}
 
 	/**
