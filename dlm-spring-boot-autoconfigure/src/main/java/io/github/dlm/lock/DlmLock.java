@@ -94,6 +94,14 @@ public final class DlmLock implements Lock {
 	}
 
 	/**
+	 * The registry this lock came from.
+	 * @return the registry
+	 */
+	public DlmLockRegistry getRegistry() {
+		return this.registry;
+	}
+
+	/**
 	 * The DLM resource name the key maps to.
 	 * @return a copy of the name bytes
 	 */
