@@ -1,0 +1,122 @@
+package io.github.dlm.sample;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.stereotype.Component;
+import org.springframework.util.Assert;
+
+/**
+ * Fires concurrent reservations at one fresh event, every thread going for every seat
+ * in a different order, and reports whether any seat was booked twice.
+ */
+@Component
+public class ContentionDemo {
+
+	private static final Log logger = LogFactory.getLog(ContentionDemo.class);
+
+	private static final int MAX_THREADS = 64;
+
+	private final SeatReservationService reservations;
+
+	private final EventStore store;
+
+	private final AtomicLong runs = new AtomicLong();
+
+	ContentionDemo(SeatReservationService reservations, EventStore store) {
+		this.reservations = reservations;
+		this.store = store;
+	}
+
+	/**
+	 * Runs the demo.
+	 * @param threads how many threads compete, 1..64
+	 * @return the report
+	 * @throws InterruptedException if interrupted while waiting for the threads
+	 */
+	public Report run(int threads) throws Exception {
+		Assert.isTrue(threads >= 1 && threads <= MAX_THREADS, () -> "threads must be 1.." + MAX_THREADS + " but was " + threads);
+		String eventId = "demo-" + this.runs.incrementAndGet();
+		List<String> seats = new ArrayList<>(this.store.read(eventId).seats().keySet());
+		logger.info("contention demo on event " + eventId + ": " + threads + " threads race for " + seats.size() + " seats");
+		ExecutorService executor = Executors.newFixedThreadPool(threads, (task) -> new Thread(task, "customer-" + task.hashCode()));
+		CountDownLatch start = new CountDownLatch(1);
+		try {
+			List<Future<List<SeatReservationService.Reservation>>> futures = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				String customer = "customer-" + (t + 1);
+				int offset = t;
+				futures.add(executor.submit(() -> {
+					start.await();
+					List<SeatReservationService.Reservation> outcomes = new ArrayList<>();
+					for (int i = 0; i < seats.size(); i++) {
+						outcomes.add(this.reservations.reserve(eventId, seats.get((i + offset) % seats.size()), customer));
+					}
+					return outcomes;
+				}));
+			}
+			start.countDown();
+			int attempts = 0;
+			int granted = 0;
+			for (Future<List<SeatReservationService.Reservation>> future : futures) {
+				for (SeatReservationService.Reservation outcome : future.get(2, TimeUnit.MINUTES)) {
+					attempts++;
+					granted += outcome.reserved() ? 1 : 0;
+				}
+			}
+			Map<String, Long> bookingsPerSeat = this.store.bookings(eventId)
+				.stream()
+				.collect(Collectors.groupingBy(EventStore.Booking::seat, TreeMap::new, Collectors.counting()));
+			List<String> doubleBooked = bookingsPerSeat.entrySet()
+				.stream()
+				.filter((entry) -> entry.getValue() > 1)
+				.map(Map.Entry::getKey)
+				.toList();
+			Map<String, String> finalSeats = this.reservations.event(eventId).seats();
+			Report report = new Report(eventId, threads, attempts, granted, bookingsPerSeat, doubleBooked, finalSeats);
+			logger.info("contention demo on event " + eventId + ": " + attempts + " attempts, " + granted
+					+ " reservations, double-booked seats: " + (doubleBooked.isEmpty() ? "none" : doubleBooked));
+			return report;
+		}
+		finally {
+			executor.shutdownNow();
+		}
+	}
+
+	/**
+	 * What the demo saw.
+	 *
+	 * @param eventId the event raced for
+	 * @param threads how many threads competed
+	 * @param attempts reservations attempted
+	 * @param reserved reservations that succeeded (at most one per seat when serialized)
+	 * @param bookingsPerSeat successful reservations per seat
+	 * @param doubleBookedSeats seats reserved more than once (empty when serialized)
+	 * @param seats who holds each seat at the end
+	 */
+	public record Report(String eventId, int threads, int attempts, int reserved, Map<String, Long> bookingsPerSeat,
+			List<String> doubleBookedSeats, Map<String, String> seats) {
+
+		/**
+		 * Whether every seat was booked at most once.
+		 * @return {@code true} if no seat was double-booked
+		 */
+		public boolean noDoubleBooking() {
+			return this.doubleBookedSeats.isEmpty();
+		}
+
+	}
+
+}
