@@ -4,7 +4,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.github.dlm.core.DlmClient;
-import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmUnavailableException;
 import io.github.dlm.local.LocalDlmClient;
 
@@ -49,9 +48,9 @@ public class DlmClientFactory {
 	private DlmClient createNative() {
 		NativeDlmSupport.Availability availability = this.nativeSupport.check(this.properties);
 		if (!availability.isAvailable()) {
-			throw new DlmUnavailableException("dlm.backend=native, but the kernel DLM cannot be used: "
-					+ availability.reason() + ". Fix: " + availability.fix()
-					+ ". Or set dlm.backend=auto (or local) to run on the in-process engine.", DlmErrors.ENOENT);
+			throw new DlmUnavailableException("dlm.backend=native, but the kernel DLM cannot be used. "
+					+ availability.reason() + ". (To run on the in-process engine instead, set dlm.backend=auto or local.)",
+					0);
 		}
 		return this.nativeSupport.create(this.properties);
 	}
@@ -62,8 +61,8 @@ public class DlmClientFactory {
 			return this.nativeSupport.create(this.properties);
 		}
 		logger.warn("dlm.backend=auto: using the in-process local DLM backend, so locks are not shared with other "
-				+ "processes or nodes, because the kernel DLM cannot be used: " + availability.reason() + " (fix: "
-				+ availability.fix() + "; set dlm.backend=local to choose the local backend without this warning)");
+				+ "processes or nodes, because the kernel DLM cannot be used. " + availability.reason()
+				+ ". (Set dlm.backend=local to choose the local backend without this warning.)");
 		return createLocal();
 	}
 

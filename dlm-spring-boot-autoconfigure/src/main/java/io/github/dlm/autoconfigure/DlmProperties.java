@@ -190,10 +190,11 @@ public class DlmProperties {
 	public static class Dispatcher {
 
 		/**
-		 * Name, or name prefix, of the dispatcher thread(s) that deliver lock completions
-		 * and blocking callbacks; shown in thread dumps and log lines.
+		 * Name prefix of the dispatcher threads that deliver lock completions and blocking
+		 * callbacks, shown in thread dumps and log lines; the native backend appends the
+		 * lockspace name.
 		 */
-		private String threadName = "dlm-dispatcher";
+		private String threadName = "dlm-dispatch-";
 
 		public String getThreadName() {
 			return this.threadName;

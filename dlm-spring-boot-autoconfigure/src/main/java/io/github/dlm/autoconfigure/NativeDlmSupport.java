@@ -15,7 +15,7 @@ public interface NativeDlmSupport {
 	 * Checks, without side effects that outlive the call, whether the kernel DLM can be
 	 * used from this process.
 	 * @param properties the configuration (library path override)
-	 * @return available, or the reason and the fix
+	 * @return available, or the reason with its fix
 	 */
 	Availability check(DlmProperties properties);
 
@@ -23,19 +23,20 @@ public interface NativeDlmSupport {
 	 * Starts the native backend.
 	 * @param properties the configuration (library path, dispatcher thread name)
 	 * @return the client
+	 * @throws io.github.dlm.core.DlmUnavailableException if it cannot be used after all
 	 */
 	DlmClient create(DlmProperties properties);
 
 	/**
 	 * The outcome of a {@linkplain #check check}.
 	 *
-	 * @param reason why the native backend cannot be used, {@code null} when it can
-	 * @param fix what to do about it, {@code null} when it can be used
+	 * @param reason why the native backend cannot be used and what to do about it,
+	 * {@code null} when it can be used
 	 */
-	record Availability(@Nullable String reason, @Nullable String fix) {
+	record Availability(@Nullable String reason) {
 
 		/** The native backend can be used. */
-		public static final Availability AVAILABLE = new Availability(null, null);
+		public static final Availability AVAILABLE = new Availability(null);
 
 		/**
 		 * Whether the native backend can be used.
@@ -47,12 +48,11 @@ public interface NativeDlmSupport {
 
 		/**
 		 * The native backend cannot be used.
-		 * @param reason why
-		 * @param fix what to do
+		 * @param reason why, naming the fix
 		 * @return the availability
 		 */
-		public static Availability unavailable(String reason, String fix) {
-			return new Availability(reason, fix);
+		public static Availability unavailable(String reason) {
+			return new Availability(reason);
 		}
 
 	}

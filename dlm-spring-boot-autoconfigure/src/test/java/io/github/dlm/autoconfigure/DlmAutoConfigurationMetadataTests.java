@@ -43,7 +43,7 @@ class DlmAutoConfigurationMetadataTests {
 		assertThat(defaultOf(json, "dlm.default-mode")).isEqualTo("ex");
 		assertThat(defaultOf(json, "dlm.lockspace.permissions")).isEqualTo("0600");
 		assertThat(defaultOf(json, "dlm.lockspace.create")).isEqualTo(true);
-		assertThat(defaultOf(json, "dlm.dispatcher.thread-name")).isEqualTo("dlm-dispatcher");
+		assertThat(defaultOf(json, "dlm.dispatcher.thread-name")).isEqualTo("dlm-dispatch-");
 	}
 
 	private static Object defaultOf(String json, String name) {

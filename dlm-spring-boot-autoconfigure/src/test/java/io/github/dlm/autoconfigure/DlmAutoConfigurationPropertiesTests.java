@@ -39,7 +39,7 @@ class DlmAutoConfigurationPropertiesTests {
 			assertThat(properties.getDefaultMode()).isEqualTo(DlmMode.EX);
 			assertThat(properties.getLockspace().getName()).isNull();
 			assertThat(properties.getLockspace().toOptions()).isEqualTo(LockspaceOptions.DEFAULTS);
-			assertThat(properties.getDispatcher().getThreadName()).isEqualTo("dlm-dispatcher");
+			assertThat(properties.getDispatcher().getThreadName()).isEqualTo("dlm-dispatch-");
 			assertThat(properties.getRegistry().getExpireUnusedAfter()).isNull();
 			assertThat(properties.getRegistry().getKeyStrategy()).isEqualTo(DlmProperties.KeyStrategy.UTF8);
 			assertThat(properties.getAnnotation().isEnabled()).isTrue();
