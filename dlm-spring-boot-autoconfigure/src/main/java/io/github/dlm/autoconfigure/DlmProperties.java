@@ -9,13 +9,16 @@ import io.github.dlm.core.DlmNames;
 import io.github.dlm.core.LockspaceOptions;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.util.Assert;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
  * Configuration of the DLM starter, under the prefix {@code dlm}.
  * <p>
- * Setters check their value, so a bad value fails start-up with a binding error that names
- * the property, such as {@code dlm.lockspace.name}.
+ * Setters check their value, so a bad value fails start-up with an
+ * {@link InvalidConfigurationPropertyValueException} that names the property, such as
+ * {@code dlm.lockspace.name}, and says what is valid. Values that cannot be converted at all
+ * (an unknown backend or mode, permissions that are not octal) fail in the binder, which
+ * names the property too.
  */
 @ConfigurationProperties("dlm")
 public class DlmProperties {
@@ -124,7 +127,15 @@ public class DlmProperties {
 		}
 
 		public void setName(@Nullable String name) {
-			this.name = (name != null) ? DlmNames.checkLockspaceName(name) : null;
+			if (name != null) {
+				try {
+					DlmNames.checkLockspaceName(name);
+				}
+				catch (IllegalArgumentException ex) {
+					throw new InvalidConfigurationPropertyValueException("dlm.lockspace.name", name, ex.getMessage());
+				}
+			}
+			this.name = name;
 		}
 
 		public boolean isCreate() {
@@ -177,8 +188,10 @@ public class DlmProperties {
 		}
 
 		public void setLibraryPath(@Nullable String libraryPath) {
-			Assert.isTrue(libraryPath == null || !libraryPath.isBlank(),
-					"The library path must not be blank; leave it unset to look up libdlm.so.3");
+			if (libraryPath != null && libraryPath.isBlank()) {
+				throw new InvalidConfigurationPropertyValueException("dlm.native.library-path", libraryPath,
+						"The library path must not be blank; leave it unset to look up libdlm.so.3");
+			}
 			this.libraryPath = libraryPath;
 		}
 
@@ -201,7 +214,10 @@ public class DlmProperties {
 		}
 
 		public void setThreadName(String threadName) {
-			Assert.hasText(threadName, "The dispatcher thread name must not be blank");
+			if (threadName == null || threadName.isBlank()) {
+				throw new InvalidConfigurationPropertyValueException("dlm.dispatcher.thread-name", threadName,
+						"The dispatcher thread name must not be blank");
+			}
 			this.threadName = threadName;
 		}
 
@@ -240,8 +256,10 @@ public class DlmProperties {
 		}
 
 		public void setExpireUnusedAfter(@Nullable Duration expireUnusedAfter) {
-			Assert.isTrue(expireUnusedAfter == null || (!expireUnusedAfter.isNegative() && !expireUnusedAfter.isZero()),
-					() -> "The expiry age must be positive, such as 10m, but was " + expireUnusedAfter);
+			if (expireUnusedAfter != null && (expireUnusedAfter.isNegative() || expireUnusedAfter.isZero())) {
+				throw new InvalidConfigurationPropertyValueException("dlm.registry.expire-unused-after", expireUnusedAfter,
+						"The age must be positive, such as 10m; leave it unset to keep lock objects");
+			}
 			this.expireUnusedAfter = expireUnusedAfter;
 		}
 

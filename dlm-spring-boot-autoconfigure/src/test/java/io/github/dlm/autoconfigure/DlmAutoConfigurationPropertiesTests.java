@@ -67,13 +67,21 @@ class DlmAutoConfigurationPropertiesTests {
 
 	@Test
 	void lockspaceOptionsAreBound() {
-		this.runner
-			.withPropertyValues("dlm.lockspace.create=false", "dlm.lockspace.permissions=0660",
+		// the client alone: with create=false, the registry could not open the missing lockspace
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(DlmAutoConfiguration.class))
+			.withPropertyValues("dlm.backend=local", "dlm.lockspace.create=false", "dlm.lockspace.permissions=0660",
 					"dlm.lockspace.release-on-shutdown=true")
-			.run((context) -> {
-				assertThat(context.getBean(DlmProperties.class).getLockspace().toOptions())
-					.isEqualTo(new LockspaceOptions(false, 0660, true));
-			});
+			.run((context) -> assertThat(context.getBean(DlmProperties.class).getLockspace().toOptions())
+				.isEqualTo(new LockspaceOptions(false, 0660, true)));
+	}
+
+	@Test
+	void createFalseWithoutTheLockspaceFailsStartUpNamingTheFix() {
+		this.runner.withPropertyValues("dlm.lockspace.create=false", "dlm.lockspace.name=absent").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(Failures.messages(context.getStartupFailure())).contains("lockspace 'absent'")
+				.contains("dlm.lockspace.create=true");
+		});
 	}
 
 	@Test
@@ -184,7 +192,7 @@ class DlmAutoConfigurationPropertiesTests {
 			"dlm.registry.expire-unused-after=-5s | dlm.registry.expire-unused-after",
 			"dlm.registry.expire-unused-after=0s | dlm.registry.expire-unused-after",
 			"dlm.registry.key-strategy=md5 | dlm.registry.key-strategy",
-			"dlm.native.library-path=' ' | dlm.native.library-path",
+			"dlm.native.library-path= | dlm.native.library-path", "dlm.dispatcher.thread-name= | dlm.dispatcher.thread-name",
 			"dlm.lockspace.create=maybe | dlm.lockspace.create" })
 	void badValueFailsStartUpNamingTheProperty(String property, String name) {
 		this.runner.withPropertyValues(property).run((context) -> {
@@ -197,7 +205,8 @@ class DlmAutoConfigurationPropertiesTests {
 	void badLockspaceNameSaysWhatIsValid() {
 		this.runner.withPropertyValues("dlm.lockspace.name=orders/eu").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(Failures.messages(context.getStartupFailure())).contains("dlm.lockspace.name")
+			assertThat(Failures.messages(context.getStartupFailure()))
+				.contains("Property dlm.lockspace.name with value 'orders/eu' is invalid")
 				.contains("1..19 characters from [A-Za-z0-9_-]");
 		});
 	}
