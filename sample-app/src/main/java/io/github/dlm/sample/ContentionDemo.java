@@ -85,7 +85,8 @@ public class ContentionDemo {
 				.map(Map.Entry::getKey)
 				.toList();
 			Map<String, String> finalSeats = this.reservations.event(eventId).seats();
-			Report report = new Report(eventId, threads, attempts, granted, bookingsPerSeat, doubleBooked, finalSeats);
+			Report report = new Report(eventId, threads, attempts, granted, doubleBooked.isEmpty(), doubleBooked,
+					bookingsPerSeat, finalSeats);
 			logger.info("contention demo on event " + eventId + ": " + attempts + " attempts, " + granted
 					+ " reservations, double-booked seats: " + (doubleBooked.isEmpty() ? "none" : doubleBooked));
 			return report;
@@ -102,21 +103,13 @@ public class ContentionDemo {
 	 * @param threads how many threads competed
 	 * @param attempts reservations attempted
 	 * @param reserved reservations that succeeded (at most one per seat when serialized)
-	 * @param bookingsPerSeat successful reservations per seat
+	 * @param noDoubleBooking whether every seat was booked at most once
 	 * @param doubleBookedSeats seats reserved more than once (empty when serialized)
+	 * @param bookingsPerSeat successful reservations per seat
 	 * @param seats who holds each seat at the end
 	 */
-	public record Report(String eventId, int threads, int attempts, int reserved, Map<String, Long> bookingsPerSeat,
-			List<String> doubleBookedSeats, Map<String, String> seats) {
-
-		/**
-		 * Whether every seat was booked at most once.
-		 * @return {@code true} if no seat was double-booked
-		 */
-		public boolean noDoubleBooking() {
-			return this.doubleBookedSeats.isEmpty();
-		}
-
+	public record Report(String eventId, int threads, int attempts, int reserved, boolean noDoubleBooking,
+			List<String> doubleBookedSeats, Map<String, Long> bookingsPerSeat, Map<String, String> seats) {
 	}
 
 }

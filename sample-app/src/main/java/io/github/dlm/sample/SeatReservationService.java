@@ -71,7 +71,7 @@ public class SeatReservationService {
 
 	private void pause() {
 		try {
-			Thread.sleep(this.properties.workDelay());
+			Thread.sleep(this.properties.workDelay().toMillis());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
