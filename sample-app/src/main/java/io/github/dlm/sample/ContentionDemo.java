@@ -43,15 +43,19 @@ public class ContentionDemo {
 	/**
 	 * Runs the demo.
 	 * @param threads how many threads compete, 1..64
+	 * @param locked whether reservations take the event's DLM lock; {@code false} shows the
+	 * double bookings the lock prevents
 	 * @return the report
 	 * @throws InterruptedException if interrupted while waiting for the threads
 	 */
-	public Report run(int threads) throws Exception {
+	public Report run(int threads, boolean locked) throws Exception {
 		Assert.isTrue(threads >= 1 && threads <= MAX_THREADS, () -> "threads must be 1.." + MAX_THREADS + " but was " + threads);
-		String eventId = "demo-" + this.runs.incrementAndGet();
+		String eventId = (locked ? "demo-" : "demo-unlocked-") + this.runs.incrementAndGet();
 		List<String> seats = new ArrayList<>(this.store.read(eventId).seats().keySet());
-		logger.info("contention demo on event " + eventId + ": " + threads + " threads race for " + seats.size() + " seats");
-		ExecutorService executor = Executors.newFixedThreadPool(threads, (task) -> new Thread(task, "customer-" + task.hashCode()));
+		logger.info("contention demo on event " + eventId + ": " + threads + " threads race for " + seats.size() + " seats "
+				+ (locked ? "under the event's DLM lock" : "WITHOUT a lock"));
+		AtomicLong threadNumbers = new AtomicLong();
+		ExecutorService executor = Executors.newFixedThreadPool(threads, (task) -> new Thread(task, "customer-" + threadNumbers.incrementAndGet()));
 		CountDownLatch start = new CountDownLatch(1);
 		try {
 			List<Future<List<SeatReservationService.Reservation>>> futures = new ArrayList<>();
@@ -62,7 +66,9 @@ public class ContentionDemo {
 					start.await();
 					List<SeatReservationService.Reservation> outcomes = new ArrayList<>();
 					for (int i = 0; i < seats.size(); i++) {
-						outcomes.add(this.reservations.reserve(eventId, seats.get((i + offset) % seats.size()), customer));
+						String seat = seats.get((i + offset) % seats.size());
+						outcomes.add(locked ? this.reservations.reserve(eventId, seat, customer)
+								: this.reservations.reserveWithoutLock(eventId, seat, customer));
 					}
 					return outcomes;
 				}));
@@ -85,7 +91,7 @@ public class ContentionDemo {
 				.map(Map.Entry::getKey)
 				.toList();
 			Map<String, String> finalSeats = this.reservations.event(eventId).seats();
-			Report report = new Report(eventId, threads, attempts, granted, doubleBooked.isEmpty(), doubleBooked,
+			Report report = new Report(eventId, locked, threads, attempts, granted, doubleBooked.isEmpty(), doubleBooked,
 					bookingsPerSeat, finalSeats);
 			logger.info("contention demo on event " + eventId + ": " + attempts + " attempts, " + granted
 					+ " reservations, double-booked seats: " + (doubleBooked.isEmpty() ? "none" : doubleBooked));
@@ -100,6 +106,7 @@ public class ContentionDemo {
 	 * What the demo saw.
 	 *
 	 * @param eventId the event raced for
+	 * @param locked whether reservations took the DLM lock
 	 * @param threads how many threads competed
 	 * @param attempts reservations attempted
 	 * @param reserved reservations that succeeded (at most one per seat when serialized)
@@ -108,7 +115,7 @@ public class ContentionDemo {
 	 * @param bookingsPerSeat successful reservations per seat
 	 * @param seats who holds each seat at the end
 	 */
-	public record Report(String eventId, int threads, int attempts, int reserved, boolean noDoubleBooking,
+	public record Report(String eventId, boolean locked, int threads, int attempts, int reserved, boolean noDoubleBooking,
 			List<String> doubleBookedSeats, Map<String, Long> bookingsPerSeat, Map<String, String> seats) {
 	}
 

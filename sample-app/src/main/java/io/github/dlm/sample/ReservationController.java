@@ -37,8 +37,9 @@ class ReservationController {
 	}
 
 	@PostMapping("/demo/contention")
-	ContentionDemo.Report contention(@RequestParam(name = "threads", defaultValue = "8") int threads) throws Exception {
-		return this.demo.run(threads);
+	ContentionDemo.Report contention(@RequestParam(name = "threads", defaultValue = "8") int threads,
+			@RequestParam(name = "locked", defaultValue = "true") boolean locked) throws Exception {
+		return this.demo.run(threads, locked);
 	}
 
 	@ExceptionHandler({ SeatReservationService.UnknownSeatException.class, IllegalArgumentException.class })

@@ -40,22 +40,39 @@ public class SeatReservationService {
 		String thread = Thread.currentThread().getName();
 		logger.info("acquired lock event:" + eventId + " (EX) on " + thread + " to reserve " + seat + " for " + customer);
 		try {
-			EventStore.Event event = this.store.read(eventId);
-			String holder = event.seats().get(seat);
-			if (holder == null) {
-				throw new UnknownSeatException(eventId, seat, event.seats().keySet());
-			}
-			pause();
-			if (!holder.isEmpty()) {
-				return new Reservation(eventId, seat, customer, false, holder, thread);
-			}
-			this.store.write(event.withSeat(seat, customer));
-			this.store.journal(new EventStore.Booking(eventId, seat, customer, thread));
-			return new Reservation(eventId, seat, customer, true, customer, thread);
+			return readModifyWrite(eventId, seat, customer);
 		}
 		finally {
 			logger.info("releasing lock event:" + eventId + " (EX) on " + thread);
 		}
+	}
+
+	/**
+	 * The same reservation without any lock, to show what the lock prevents: concurrent
+	 * calls read the same free seat and each one books it.
+	 * @param eventId the event
+	 * @param seat the seat
+	 * @param customer who reserves it
+	 * @return what happened
+	 */
+	public Reservation reserveWithoutLock(String eventId, String seat, String customer) {
+		return readModifyWrite(eventId, seat, customer);
+	}
+
+	private Reservation readModifyWrite(String eventId, String seat, String customer) {
+		String thread = Thread.currentThread().getName();
+		EventStore.Event event = this.store.read(eventId);
+		String holder = event.seats().get(seat);
+		if (holder == null) {
+			throw new UnknownSeatException(eventId, seat, event.seats().keySet());
+		}
+		pause();
+		if (!holder.isEmpty()) {
+			return new Reservation(eventId, seat, customer, false, holder, thread);
+		}
+		this.store.write(event.withSeat(seat, customer));
+		this.store.journal(new EventStore.Booking(eventId, seat, customer, thread));
+		return new Reservation(eventId, seat, customer, true, customer, thread);
 	}
 
 	/**

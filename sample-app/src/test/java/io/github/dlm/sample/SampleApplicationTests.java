@@ -93,6 +93,17 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void withoutTheLockTheSameRaceDoubleBooks() throws Exception {
+		// the contrast that shows the lock is what prevents it: 24 threads in lockstep read
+		// seats free during the work delay, so some are booked more than once
+		HttpResponse<String> response = this.http.send(post("/demo/contention?threads=24&locked=false"),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat((Boolean) JsonPath.read(response.body(), "$.noDoubleBooking")).isFalse();
+		assertThat((Integer) JsonPath.read(response.body(), "$.reserved")).isGreaterThan(6);
+	}
+
+	@Test
 	void unknownSeatIsABadRequest() throws Exception {
 		HttpResponse<String> response = this.http.send(post("/events/gala/seats/Z9/reserve"),
 				HttpResponse.BodyHandlers.ofString());
