@@ -65,6 +65,10 @@ class NativeFakeKernelTests {
 
 	@BeforeAll
 	static void buildStandIn() throws Exception {
+		// The real libdlm first, as when other native tests ran earlier in this JVM: JNA
+		// opens libraries RTLD_GLOBAL, so its symbols then precede the stand-in's for any
+		// call the stand-in makes to an exported dlm_* name. Staged every time on purpose.
+		NativeTestSupport.requireLibDlm();
 		Path library = NativeTestSupport.compile("fake_libdlm.c", "libfakedlm.so", "-shared", "-fPIC", "-pthread");
 		String path = library.toAbsolutePath().toString();
 		libDlm = LibDlm.load(path);
