@@ -29,7 +29,8 @@
 #include <libdlm.h>
 
 #define MAX_LOCKS 4096
-#define MAX_LS 64
+#define MAX_LS 1024 /* lockspaces opened without release stay created, as in the kernel */
+#define MAX_HANDLES 256
 enum state { FREE, WAITING, CONVERTING, GRANTED };
 
 struct fake_ls { char name[65]; int created; int rfd, wfd; int open; };
@@ -44,7 +45,7 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct fake_ls spaces[MAX_LS];
 static struct res *resources[MAX_LOCKS];
 static struct lock locks[MAX_LOCKS];
-static struct handle *handles[MAX_LS * 4];
+static struct handle *handles[MAX_HANDLES];
 static uint64_t seq;
 static int hold;
 static int fail_next;
@@ -133,38 +134,33 @@ static void collect(struct res *res)
 
 static struct handle *handle_of(dlm_lshandle_t ls) { return (struct handle *) ls; }
 
-dlm_lshandle_t dlm_new_lockspace(const char *name, mode_t mode, uint32_t flags)
-{
-	(void) mode; (void) flags;
-	pthread_mutex_lock(&mu);
-	struct fake_ls *s = NULL;
-	for (int i = 0; i < MAX_LS && !s; i++) if (spaces[i].created && !strcmp(spaces[i].name, name)) s = &spaces[i];
-	for (int i = 0; i < MAX_LS && !s; i++) if (!spaces[i].created) { s = &spaces[i]; strncpy(s->name, name, 64); s->created = 1; }
-	pthread_mutex_unlock(&mu);
-	if (!s) { errno = ENOMEM; return NULL; }
-	return dlm_open_lockspace(name);
-}
-
-dlm_lshandle_t dlm_create_lockspace(const char *name, mode_t mode) { return dlm_new_lockspace(name, mode, 0); }
-
-dlm_lshandle_t dlm_open_lockspace(const char *name)
+/*
+ * The exported entry points never call each other, only these static helpers. This file is
+ * loaded into a JVM that may already hold the real libdlm.so.3 in its global symbol scope
+ * (JNA opens libraries with RTLD_GLOBAL); a call from here to an exported dlm_* name would
+ * then bind to the real library's function, e.g. dlm_new_lockspace would return the real
+ * dlm_open_lockspace's NULL (with errno 0 when there is no kernel DLM).
+ */
+static dlm_lshandle_t open_handle(const char *name)
 {
 	pthread_mutex_lock(&mu);
 	struct fake_ls *s = NULL;
 	for (int i = 0; i < MAX_LS; i++) if (spaces[i].created && !strcmp(spaces[i].name, name)) s = &spaces[i];
 	if (!s) { pthread_mutex_unlock(&mu); errno = ENOENT; return NULL; }
-	struct handle *h = calloc(1, sizeof(*h));
+	int slot = -1;
+	for (int i = 0; i < MAX_HANDLES && slot < 0; i++) if (!handles[i]) slot = i;
+	struct handle *h = (slot < 0) ? NULL : calloc(1, sizeof(*h));
+	if (!h) { pthread_mutex_unlock(&mu); errno = ENOMEM; return NULL; }
 	int fds[2];
-	if (pipe(fds) != 0) { pthread_mutex_unlock(&mu); free(h); return NULL; }
+	if (pipe(fds) != 0) { int err = errno; pthread_mutex_unlock(&mu); free(h); errno = err; return NULL; }
 	h->ls = s; h->rfd = fds[0]; h->wfd = fds[1]; s->open++;
-	for (int i = 0; i < MAX_LS * 4; i++) if (!handles[i]) { handles[i] = h; break; }
+	handles[slot] = h;
 	pthread_mutex_unlock(&mu);
 	return h;
 }
 
-int dlm_close_lockspace(dlm_lshandle_t ls)
+static int close_handle(struct handle *h)
 {
-	struct handle *h = handle_of(ls);
 	pthread_mutex_lock(&mu);
 	for (int i = 1; i < MAX_LOCKS; i++) {
 		struct lock *l = &locks[i];
@@ -176,7 +172,7 @@ int dlm_close_lockspace(dlm_lshandle_t ls)
 		collect(res);
 	}
 	for (struct record *r = h->head, *n; r; r = n) { n = r->next; free(r); }
-	for (int i = 0; i < MAX_LS * 4; i++) if (handles[i] == h) handles[i] = NULL;
+	for (int i = 0; i < MAX_HANDLES; i++) if (handles[i] == h) handles[i] = NULL;
 	h->ls->open--;
 	pthread_mutex_unlock(&mu);
 	close(h->rfd); close(h->wfd);
@@ -184,11 +180,34 @@ int dlm_close_lockspace(dlm_lshandle_t ls)
 	return 0;
 }
 
+static dlm_lshandle_t new_lockspace(const char *name)
+{
+	pthread_mutex_lock(&mu);
+	struct fake_ls *s = NULL;
+	for (int i = 0; i < MAX_LS && !s; i++) if (spaces[i].created && !strcmp(spaces[i].name, name)) s = &spaces[i];
+	for (int i = 0; i < MAX_LS && !s; i++) if (!spaces[i].created) { s = &spaces[i]; strncpy(s->name, name, 64); s->created = 1; }
+	pthread_mutex_unlock(&mu);
+	if (!s) { errno = ENOMEM; return NULL; }
+	return open_handle(name);
+}
+
+dlm_lshandle_t dlm_new_lockspace(const char *name, mode_t mode, uint32_t flags)
+{
+	(void) mode; (void) flags;
+	return new_lockspace(name);
+}
+
+dlm_lshandle_t dlm_create_lockspace(const char *name, mode_t mode) { (void) mode; return new_lockspace(name); }
+
+dlm_lshandle_t dlm_open_lockspace(const char *name) { return open_handle(name); }
+
+int dlm_close_lockspace(dlm_lshandle_t ls) { return close_handle(handle_of(ls)); }
+
 int dlm_release_lockspace(const char *name, dlm_lshandle_t ls, int force)
 {
 	(void) force;
 	struct fake_ls *s = handle_of(ls)->ls;
-	dlm_close_lockspace(ls);
+	close_handle(handle_of(ls));
 	pthread_mutex_lock(&mu);
 	if (s->open == 0 && !strcmp(s->name, name)) s->created = 0;
 	pthread_mutex_unlock(&mu);
@@ -205,7 +224,7 @@ int dlm_dispatch(int fd)
 	while (read(fd, &b, 1) == 1) {
 		pthread_mutex_lock(&mu);
 		struct handle *h = NULL;
-		for (int i = 0; i < MAX_LS * 4; i++) if (handles[i] && handles[i]->rfd == fd) h = handles[i];
+		for (int i = 0; i < MAX_HANDLES; i++) if (handles[i] && handles[i]->rfd == fd) h = handles[i];
 		struct record *r = h ? h->head : NULL;
 		if (r) { h->head = r->next; if (!h->head) h->tail = NULL; }
 		pthread_mutex_unlock(&mu);
@@ -308,7 +327,7 @@ void fake_hold_callbacks(int on)
 	pthread_mutex_lock(&mu);
 	hold = on;
 	if (!on) {
-		for (int i = 0; i < MAX_LS * 4; i++) {
+		for (int i = 0; i < MAX_HANDLES; i++) {
 			struct handle *h = handles[i];
 			while (h && h->unsignalled > 0) { h->unsignalled--; signal_handle(h); }
 		}

@@ -112,13 +112,15 @@ final class NativeLockspace implements DlmLockspace {
 
 	@Override
 	public void close() {
+		// Checked before taking the monitor: a callback blocked on it while another thread
+		// closes would stop the very thread that close waits for (a deadlock).
+		if (this.dispatcher.isDispatcherThread()) {
+			throw new IllegalStateException("Lockspace '" + this.name + "' cannot be closed from a DLM callback "
+					+ "(it waits for callbacks that this thread would deliver); close it from another thread");
+		}
 		synchronized (this.closeMonitor) {
 			if (this.closed) {
 				return;
-			}
-			if (this.dispatcher.isDispatcherThread()) {
-				throw new IllegalStateException("Lockspace '" + this.name + "' cannot be closed from a DLM callback "
-						+ "(it waits for callbacks that this thread would deliver); close it from another thread");
 			}
 			this.closing = true;
 			long deadline = System.nanoTime() + this.settings.closeTimeout().toNanos();

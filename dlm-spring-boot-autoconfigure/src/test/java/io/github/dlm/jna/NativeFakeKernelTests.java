@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,6 +66,10 @@ class NativeFakeKernelTests {
 
 	@BeforeAll
 	static void buildStandIn() throws Exception {
+		// The real libdlm first, as when other native tests ran earlier in this JVM: JNA
+		// opens libraries RTLD_GLOBAL, so its symbols then precede the stand-in's for any
+		// call the stand-in makes to an exported dlm_* name. Staged every time on purpose.
+		NativeTestSupport.requireLibDlm();
 		Path library = NativeTestSupport.compile("fake_libdlm.c", "libfakedlm.so", "-shared", "-fPIC", "-pthread");
 		String path = library.toAbsolutePath().toString();
 		libDlm = LibDlm.load(path);
@@ -269,19 +274,64 @@ class NativeFakeKernelTests {
 	@Test
 	void closingFromACallbackIsRefused() throws Exception {
 		DlmLockspace ls = open();
+		AtomicReference<String> thread = new AtomicReference<>();
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		DlmLockHandle lock = ls.newLock(bytes("r"), null);
-		await(lock.request(DlmMode.EX, Set.of(), null).whenComplete((completion, ex) -> {
+		// Held so that the action is attached before the completion and runs in the callback.
+		fake.fake_hold_callbacks(1);
+		CompletableFuture<DlmCompletion> request = lock.request(DlmMode.EX, Set.of(), null)
+			.whenComplete((completion, ex) -> {
+				thread.set(Thread.currentThread().getName());
+				try {
+					ls.close();
+				}
+				catch (Throwable closeFailure) {
+					failure.set(closeFailure);
+				}
+			});
+		fake.fake_hold_callbacks(0);
+		await(request);
+		assertThat(thread.get()).isEqualTo("dlm-dispatch-" + this.lockspaceName);
+		assertThat(failure.get()).isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("cannot be closed from a DLM callback");
+		await(lock.unlock(null));
+	}
+
+	@Test
+	void closingFromACallbackWhileAnotherThreadClosesIsRefusedWithoutDeadlock() throws Exception {
+		DlmLockspace ls = open();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		CountDownLatch blocked = new CountDownLatch(1);
+		DlmLockHandle holder = ls.newLock(bytes("r"), (lock) -> {
 			try {
 				ls.close();
 			}
 			catch (Throwable closeFailure) {
 				failure.set(closeFailure);
 			}
-		}));
+			blocked.countDown();
+		});
+		await(holder.request(DlmMode.EX, Set.of(), null));
+		DlmLockspace other = open();
+		fake.fake_hold_callbacks(1);
+		// Queued, not delivered: the blocking callback, then the unlock made by the close.
+		CompletableFuture<DlmCompletion> waiting = other.newLock(bytes("r"), null).request(DlmMode.EX, Set.of(), null);
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(ls::close);
+		try {
+			// The close has begun once the lockspace refuses new locks.
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(TIMEOUT))
+				.untilAsserted(() -> assertThatIllegalStateException().isThrownBy(((NativeLockspace) ls)::checkOpen));
+		}
+		finally {
+			fake.fake_hold_callbacks(0);
+		}
+		assertThat(blocked.await(TIMEOUT, TimeUnit.SECONDS)).isTrue();
+		closing.get(TIMEOUT, TimeUnit.SECONDS);
 		assertThat(failure.get()).isInstanceOf(IllegalStateException.class)
 			.hasMessageContaining("cannot be closed from a DLM callback");
-		await(lock.unlock(null));
+		assertThat(holder.isEnded()).isTrue();
+		assertThat(await(waiting).status()).isEqualTo(DlmStatus.GRANTED);
 	}
 
 	@Test
