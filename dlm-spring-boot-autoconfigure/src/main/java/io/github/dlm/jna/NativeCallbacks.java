@@ -1,0 +1,111 @@
+package io.github.dlm.jna;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.sun.jna.Pointer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one completion callback and the one blocking callback given to libdlm for every lock
+ * of the process, and the table that routes their argument back to a lock handle.
+ * <p>
+ * A JNA callback object that is garbage-collected while native code still holds its
+ * function pointer crashes the JVM when called. Per-lock callbacks would have to outlive
+ * the lock's unlock (the kernel calls the lock's last AST function for the unlock too), so
+ * instead both callbacks are static singletons, referenced forever, and the callback
+ * argument ({@code astarg}) is a small integer token, not a Java object address: the
+ * token's handle is looked up here. A token is registered before a lock's first request
+ * and removed at its final completion; a callback whose token is unknown (it cannot
+ * happen unless the kernel misbehaves) is logged and ignored.
+ */
+final class NativeCallbacks {
+
+	private static final Log logger = LogFactory.getLog(NativeCallbacks.class);
+
+	private static final Map<Long, NativeLockHandle> handles = new ConcurrentHashMap<>();
+
+	private static final AtomicLong nextToken = new AtomicLong();
+
+	/** The completion callback (AST) of every lock. */
+	static final LibDlm.AstCallback AST = NativeCallbacks::completion;
+
+	/** The blocking callback (BAST) of every lock that has a blocking listener. */
+	static final LibDlm.AstCallback BAST = NativeCallbacks::blocking;
+
+	private NativeCallbacks() {
+	}
+
+	/**
+	 * Registers a handle.
+	 * @param handle the handle
+	 * @return its token, never 0 (libdlm treats a {@code NULL} unlock argument as "keep the lock's")
+	 */
+	static long register(NativeLockHandle handle) {
+		long token = nextToken.incrementAndGet();
+		handles.put(token, handle);
+		return token;
+	}
+
+	/**
+	 * Removes a handle's token; later callbacks carrying it are ignored.
+	 * @param token the token
+	 */
+	static void unregister(long token) {
+		handles.remove(token);
+	}
+
+	/**
+	 * The number of registered handles, for leak checks.
+	 * @return the count
+	 */
+	static int registeredCount() {
+		return handles.size();
+	}
+
+	/**
+	 * The native callback argument for a token.
+	 * @param token the token
+	 * @return a pointer whose value is the token
+	 */
+	static Pointer argument(long token) {
+		return Pointer.createConstant(token);
+	}
+
+	private static void completion(@Nullable Pointer astarg) {
+		NativeLockHandle handle = lookup(astarg, "completion");
+		if (handle != null) {
+			try {
+				handle.onCompletion();
+			}
+			catch (Throwable ex) {
+				logger.error("DLM completion callback of " + handle + " failed", ex);
+			}
+		}
+	}
+
+	private static void blocking(@Nullable Pointer astarg) {
+		NativeLockHandle handle = lookup(astarg, "blocking");
+		if (handle != null) {
+			try {
+				handle.onBlocking();
+			}
+			catch (Throwable ex) {
+				logger.error("DLM blocking callback listener of " + handle + " failed", ex);
+			}
+		}
+	}
+
+	private static @Nullable NativeLockHandle lookup(@Nullable Pointer astarg, String kind) {
+		long token = Pointer.nativeValue(astarg);
+		NativeLockHandle handle = handles.get(token);
+		if (handle == null && logger.isWarnEnabled()) {
+			logger.warn("Ignoring a DLM " + kind + " callback for unknown token " + token);
+		}
+		return handle;
+	}
+
+}

@@ -1,0 +1,541 @@
+package io.github.dlm.jna;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+import com.sun.jna.Native;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.github.dlm.core.DlmBlockingListener;
+import io.github.dlm.core.DlmCompletion;
+import io.github.dlm.core.DlmErrors;
+import io.github.dlm.core.DlmException;
+import io.github.dlm.core.DlmFlag;
+import io.github.dlm.core.DlmLockHandle;
+import io.github.dlm.core.DlmLockspace;
+import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.DlmStatus;
+import io.github.dlm.core.DlmStatusFlag;
+
+/**
+ * One libdlm lock ({@code lkid}) of a {@link NativeLockspace}.
+ * <p>
+ * <b>State.</b> At most one operation is in flight ({@code pending}): a new request, a
+ * conversion, the down-conversion that publishes a value block before an unlock, or an
+ * unlock. Its kind decides how the next completion is read, because the kernel calls the
+ * lock's one AST function for all of them and a cancel's outcome arrives as the completion
+ * of the request it cancelled. State is guarded by a per-handle {@link ReentrantLock}
+ * (not {@code synchronized}, so virtual threads do not pin); futures are completed after
+ * that lock is released, so dependent actions may call this handle again.
+ * <p>
+ * <b>Native memory.</b> The {@link DlmLksb} and its value block buffer are allocated at
+ * the first request and freed at the lock's final completion (unlock, or a new request
+ * refused, cancelled or deadlock-cancelled), or by {@link NativeLockspace#close()} once the
+ * descriptor is closed and no completion can arrive any more. Between the two, the handle
+ * is registered in {@link NativeCallbacks} under a token passed as {@code astarg}, which is
+ * what keeps it (and so its memory) strongly reachable while the kernel holds the address.
+ * <p>
+ * <b>Value block on unlock.</b> libdlm's {@code dlm_ls_unlock} sends 32 bytes of
+ * uninitialised stack memory as the value block, and the kernel writes them to the
+ * resource when a lock last requested with {@code LKF_VALBLK} is unlocked from PW or EX. So
+ * such an unlock is done in two steps: a down-conversion to NL with {@code LKF_VALBLK},
+ * which publishes this lock's buffer (the {@code valueBlock} given to {@link #unlock}, or
+ * what it last read or wrote), then the unlock from NL, which writes nothing. Both steps
+ * complete the one future returned by {@link #unlock}.
+ * <p>
+ * <b>Cancel.</b> {@link #cancel()} sends {@code dlm_ls_unlock(lkid, LKF_CANCEL)}. The
+ * request then completes with {@code ECANCEL}, or with its grant when the grant won the
+ * race; the kernel answers a cancel that finds nothing to cancel with success and no
+ * completion, which is fine because the request's own completion is then already queued.
+ */
+final class NativeLockHandle implements DlmLockHandle {
+
+	private static final Log logger = LogFactory.getLog(NativeLockHandle.class);
+
+	private static final int EAGAIN = 11;
+
+	private static final int EDEADLK = 35;
+
+	private final NativeLockspace lockspace;
+
+	private final byte[] resourceName;
+
+	private final @Nullable DlmBlockingListener blockingListener;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private @Nullable DlmLksb lksb;
+
+	private long token;
+
+	private int lkid;
+
+	private @Nullable DlmMode granted;
+
+	private @Nullable Operation pending;
+
+	private boolean ended;
+
+	private boolean lastRequestHadValueBlock;
+
+	private byte[] valueBlock = new byte[DlmCompletion.VALUE_BLOCK_LENGTH];
+
+	NativeLockHandle(NativeLockspace lockspace, byte[] resourceName, @Nullable DlmBlockingListener blockingListener) {
+		this.lockspace = lockspace;
+		this.resourceName = resourceName.clone();
+		this.blockingListener = blockingListener;
+	}
+
+	@Override
+	public byte[] resourceName() {
+		return this.resourceName.clone();
+	}
+
+	@Override
+	public DlmLockspace lockspace() {
+		return this.lockspace;
+	}
+
+	@Override
+	public CompletableFuture<DlmCompletion> request(DlmMode mode, Set<DlmFlag> flags, byte @Nullable [] valueBlock) {
+		Objects.requireNonNull(mode, "mode must not be null");
+		Objects.requireNonNull(flags, "flags must not be null");
+		if (valueBlock != null) {
+			DlmNames.checkValueBlock(valueBlock);
+		}
+		this.lock.lock();
+		try {
+			checkUsable("request " + mode);
+			boolean conversion = this.granted != null;
+			NativeRequestRules.check(mode, flags, conversion, this.resourceName);
+			this.lockspace.checkOpen();
+			if (!conversion) {
+				attach();
+			}
+			DlmLksb lksb = Objects.requireNonNull(this.lksb);
+			if (valueBlock != null) {
+				this.valueBlock = valueBlock.clone();
+				lksb.writeValueBlock(valueBlock);
+			}
+			int bits = DlmFlag.toBits(flags) | (conversion ? LibDlm.LKF_CONVERT : 0);
+			Operation operation = new Operation(conversion ? Kind.CONVERT : Kind.REQUEST, mode, bits, this.granted);
+			String what = (conversion ? "convert " + this.granted + " to " : "lock ") + mode;
+			send(operation, what, (libDlm) -> libDlm.dlm_ls_lock(this.lockspace.handle(), mode.nativeValue(),
+					lksb.address(), bits, this.resourceName, this.resourceName.length, 0, NativeCallbacks.AST,
+					NativeCallbacks.argument(this.token), bast(), null), conversion ? this.lkid : 0);
+			if (!conversion) {
+				this.lkid = lksb.readLkid();
+			}
+			this.lastRequestHadValueBlock = flags.contains(DlmFlag.VALBLK);
+			return operation.future;
+		}
+		catch (RuntimeException ex) {
+			if (this.lkid == 0) {
+				detach();
+			}
+			throw ex;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public CompletableFuture<DlmCompletion> unlock(byte @Nullable [] valueBlock) {
+		if (valueBlock != null) {
+			DlmNames.checkValueBlock(valueBlock);
+		}
+		this.lock.lock();
+		try {
+			checkUsable("unlock");
+			DlmMode mode = this.granted;
+			if (mode == null) {
+				throw new IllegalStateException("Cannot unlock " + this + ": it is not granted");
+			}
+			DlmLksb lksb = Objects.requireNonNull(this.lksb);
+			if (valueBlock != null) {
+				this.valueBlock = valueBlock.clone();
+				lksb.writeValueBlock(valueBlock);
+			}
+			if (this.lastRequestHadValueBlock && mode.writesValueBlock()) {
+				int bits = LibDlm.LKF_CONVERT | LibDlm.LKF_VALBLK;
+				Operation operation = new Operation(Kind.PUBLISH_THEN_UNLOCK, DlmMode.NL, bits, mode);
+				send(operation, "convert " + mode + " to NL (publishing the value block before unlock)",
+						(libDlm) -> libDlm.dlm_ls_lock(this.lockspace.handle(), DlmMode.NL.nativeValue(), lksb.address(),
+								bits, this.resourceName, this.resourceName.length, 0, NativeCallbacks.AST,
+								NativeCallbacks.argument(this.token), bast(), null), this.lkid);
+				return operation.future;
+			}
+			Operation operation = new Operation(Kind.UNLOCK, mode, 0, mode);
+			sendUnlock(operation);
+			return operation.future;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public boolean cancel() {
+		// The dispatch lock first (see DlmDispatcher): libdlm writes EINPROG into the status
+		// block, which must not happen between dlm_dispatch's copy and our completion read.
+		this.lockspace.dispatchLock().lock();
+		try {
+			this.lock.lock();
+			try {
+				Operation operation = this.pending;
+				if (operation == null || operation.cancelSent
+						|| (operation.kind != Kind.REQUEST && operation.kind != Kind.CONVERT)) {
+					return false;
+				}
+				DlmLksb lksb = Objects.requireNonNull(this.lksb);
+				int result = this.lockspace.libDlm().dlm_ls_unlock(this.lockspace.handle(), this.lkid,
+						LibDlm.LKF_CANCEL, lksb.address(), NativeCallbacks.argument(this.token));
+				if (result != 0) {
+					// ENOENT: the request already ended and its completion is queued; it will arrive.
+					int errno = Native.getLastError();
+					if (logger.isDebugEnabled()) {
+						logger.debug("Cancel of " + this + " was refused with " + DlmErrors.name(errno)
+								+ "; its completion is on its way");
+					}
+					return false;
+				}
+				operation.cancelSent = true;
+				return true;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+		finally {
+			this.lockspace.dispatchLock().unlock();
+		}
+	}
+
+	@Override
+	public @Nullable DlmMode grantedMode() {
+		this.lock.lock();
+		try {
+			return this.granted;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public boolean isEnded() {
+		this.lock.lock();
+		try {
+			return this.ended;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@Override
+	public byte[] valueBlock() {
+		this.lock.lock();
+		try {
+			return this.valueBlock.clone();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Whether an operation is in flight.
+	 * @return {@code true} until its completion arrives
+	 */
+	boolean isBusy() {
+		this.lock.lock();
+		try {
+			return this.pending != null;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * The future of the operation in flight.
+	 * @return the future, or {@code null} if idle
+	 */
+	@Nullable CompletableFuture<DlmCompletion> pendingFuture() {
+		this.lock.lock();
+		try {
+			return (this.pending != null) ? this.pending.future : null;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Called by the completion callback on the dispatcher thread, after {@code dlm_dispatch}
+	 * copied the result into the status block.
+	 */
+	void onCompletion() {
+		Runnable completion;
+		this.lock.lock();
+		try {
+			Operation operation = this.pending;
+			DlmLksb lksb = this.lksb;
+			if (operation == null || lksb == null) {
+				logger.warn("Ignoring a DLM completion for " + this + " which has no operation in flight");
+				return;
+			}
+			int status = lksb.readStatus();
+			Set<DlmStatusFlag> flags = DlmStatusFlag.fromBits(lksb.readFlags());
+			completion = switch (operation.kind) {
+				case REQUEST, CONVERT -> requestCompleted(operation, status, flags, lksb);
+				case PUBLISH_THEN_UNLOCK -> publishCompleted(operation, status);
+				case UNLOCK -> unlockCompleted(operation, status, flags);
+			};
+		}
+		finally {
+			this.lock.unlock();
+		}
+		completion.run();
+	}
+
+	/**
+	 * Called by the blocking callback on the dispatcher thread.
+	 */
+	void onBlocking() {
+		DlmBlockingListener listener = this.blockingListener;
+		if (listener != null && !isEnded()) {
+			listener.blocking(this);
+		}
+	}
+
+	/**
+	 * Ends the handle without a completion, after its lockspace descriptor was closed (the
+	 * kernel then released the lock) and its dispatcher stopped, so its memory can be freed.
+	 * @param reason the message for an operation still in flight
+	 */
+	void abandon(String reason) {
+		Operation operation;
+		this.lock.lock();
+		try {
+			if (this.ended) {
+				return;
+			}
+			operation = this.pending;
+			end();
+		}
+		finally {
+			this.lock.unlock();
+		}
+		if (operation != null) {
+			operation.future.completeExceptionally(new DlmException(reason, 0));
+		}
+	}
+
+	private Runnable requestCompleted(Operation operation, int status, Set<DlmStatusFlag> flags, DlmLksb lksb) {
+		this.pending = null;
+		if (status == 0) {
+			DlmMode mode = operation.mode;
+			if (flags.contains(DlmStatusFlag.ALTMODE)) {
+				mode = ((operation.bits & LibDlm.LKF_ALTPR) != 0) ? DlmMode.PR : DlmMode.CW;
+			}
+			DlmMode before = flags.contains(DlmStatusFlag.DEMOTED) ? DlmMode.NL : operation.grantedBefore;
+			byte[] read = null;
+			if ((operation.bits & LibDlm.LKF_VALBLK) != 0 && readsValueBlock(before, mode)) {
+				read = lksb.readValueBlock();
+				this.valueBlock = read.clone();
+			}
+			this.granted = mode;
+			DlmCompletion completion = new DlmCompletion(DlmStatus.GRANTED, mode, flags, read);
+			return () -> operation.future.complete(completion);
+		}
+		DlmStatus failed = switch (status) {
+			case EAGAIN -> DlmStatus.NOT_GRANTED;
+			case EDEADLK -> DlmStatus.DEADLOCK;
+			case LibDlm.ECANCEL -> DlmStatus.CANCELLED;
+			default -> null;
+		};
+		if (operation.kind == Kind.REQUEST) {
+			end();
+		}
+		else if (flags.contains(DlmStatusFlag.DEMOTED)) {
+			this.granted = DlmMode.NL;
+		}
+		if (failed == null) {
+			DlmException error = (status == LibDlm.EINPROG) ? new DlmException("DLM completion of " + operation.mode
+					+ " for " + this + " carried no result (EINPROG): the lock status block was overwritten; report "
+					+ "this as a bug", status) : DlmErrors.toException(status, "lock " + operation.mode,
+							this.lockspace.name(), this.resourceName);
+			return () -> operation.future.completeExceptionally(error);
+		}
+		DlmCompletion completion = new DlmCompletion(failed, this.granted, flags, null);
+		return () -> operation.future.complete(completion);
+	}
+
+	private Runnable publishCompleted(Operation operation, int status) {
+		if (status != 0) {
+			this.pending = null;
+			DlmException error = DlmErrors.toException(status,
+					"convert to NL (publishing the value block before unlock)", this.lockspace.name(), this.resourceName);
+			return () -> operation.future.completeExceptionally(error);
+		}
+		this.granted = DlmMode.NL;
+		Operation unlock = new Operation(Kind.UNLOCK, DlmMode.NL, 0, DlmMode.NL, operation.future);
+		try {
+			sendUnlock(unlock);
+			return () -> {
+			};
+		}
+		catch (DlmException ex) {
+			return () -> operation.future.completeExceptionally(ex);
+		}
+	}
+
+	private Runnable unlockCompleted(Operation operation, int status, Set<DlmStatusFlag> flags) {
+		if (status == LibDlm.EUNLOCK) {
+			end();
+			DlmCompletion completion = new DlmCompletion(DlmStatus.UNLOCKED, null, flags, null);
+			return () -> operation.future.complete(completion);
+		}
+		this.pending = null;
+		DlmException error = DlmErrors.toException(status, "unlock", this.lockspace.name(), this.resourceName);
+		return () -> operation.future.completeExceptionally(error);
+	}
+
+	private void sendUnlock(Operation operation) {
+		DlmLksb lksb = Objects.requireNonNull(this.lksb);
+		send(operation, "unlock", (libDlm) -> libDlm.dlm_ls_unlock(this.lockspace.handle(), this.lkid, 0,
+				lksb.address(), NativeCallbacks.argument(this.token)), -1);
+	}
+
+	/**
+	 * Makes an operation the pending one and sends it; on refusal restores the idle state
+	 * and throws. Called with the handle lock held.
+	 * @param prepareLkid the lock id to write into the status block first, or -1 to leave it
+	 */
+	private void send(Operation operation, String what, NativeCall call, int prepareLkid) {
+		DlmLksb lksb = Objects.requireNonNull(this.lksb);
+		if (prepareLkid >= 0) {
+			lksb.prepare(prepareLkid);
+		}
+		this.pending = operation;
+		int result = call.invoke(this.lockspace.libDlm());
+		if (result != 0) {
+			int errno = Native.getLastError();
+			this.pending = null;
+			throw DlmErrors.toException(errno, what, this.lockspace.name(), this.resourceName);
+		}
+	}
+
+	private LibDlm.@Nullable AstCallback bast() {
+		return (this.blockingListener != null) ? NativeCallbacks.BAST : null;
+	}
+
+	private void checkUsable(String what) {
+		if (this.ended) {
+			throw new IllegalStateException("Cannot " + what + " " + this + ": the lock has ended; create a new one");
+		}
+		Operation operation = this.pending;
+		if (operation != null) {
+			throw new IllegalStateException("Cannot " + what + " " + this + " while its " + operation.describe()
+					+ " is in flight; wait for it or cancel it first");
+		}
+	}
+
+	private void attach() {
+		if (this.lksb == null) {
+			this.lksb = new DlmLksb();
+			this.token = NativeCallbacks.register(this);
+			this.lockspace.track(this);
+		}
+	}
+
+	private void detach() {
+		if (this.lksb != null) {
+			NativeCallbacks.unregister(this.token);
+			this.lockspace.untrack(this);
+			this.lksb.free();
+			this.lksb = null;
+			this.token = 0;
+		}
+	}
+
+	private void end() {
+		this.ended = true;
+		this.granted = null;
+		this.pending = null;
+		detach();
+	}
+
+	/**
+	 * Whether a request from {@code before} (null for a new lock) to {@code after} reads the
+	 * resource's value block: everything but a conversion from PW or EX, except PW to EX.
+	 */
+	static boolean readsValueBlock(@Nullable DlmMode before, DlmMode after) {
+		return before == null || !before.writesValueBlock() || (before == DlmMode.PW && after == DlmMode.EX);
+	}
+
+	@Override
+	public String toString() {
+		return "lock '" + DlmErrors.printable(this.resourceName) + "' in lockspace '" + this.lockspace.name() + "'"
+				+ ((this.lkid != 0) ? " (lkid " + Integer.toUnsignedString(this.lkid, 16) + ")" : "");
+	}
+
+	@FunctionalInterface
+	private interface NativeCall {
+
+		int invoke(LibDlm libDlm);
+
+	}
+
+	private enum Kind {
+
+		REQUEST, CONVERT, PUBLISH_THEN_UNLOCK, UNLOCK
+
+	}
+
+	private static final class Operation {
+
+		final Kind kind;
+
+		final DlmMode mode;
+
+		final int bits;
+
+		final @Nullable DlmMode grantedBefore;
+
+		final CompletableFuture<DlmCompletion> future;
+
+		boolean cancelSent;
+
+		Operation(Kind kind, DlmMode mode, int bits, @Nullable DlmMode grantedBefore) {
+			this(kind, mode, bits, grantedBefore, new CompletableFuture<>());
+		}
+
+		Operation(Kind kind, DlmMode mode, int bits, @Nullable DlmMode grantedBefore,
+				CompletableFuture<DlmCompletion> future) {
+			this.kind = kind;
+			this.mode = mode;
+			this.bits = bits;
+			this.grantedBefore = grantedBefore;
+			this.future = future;
+		}
+
+		String describe() {
+			return switch (this.kind) {
+				case REQUEST -> "request for " + this.mode;
+				case CONVERT -> "conversion to " + this.mode;
+				case PUBLISH_THEN_UNLOCK, UNLOCK -> "unlock";
+			};
+		}
+
+	}
+
+}

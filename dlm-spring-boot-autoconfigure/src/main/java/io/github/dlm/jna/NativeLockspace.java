@@ -1,0 +1,239 @@
+package io.github.dlm.jna;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.github.dlm.core.DlmBlockingListener;
+import io.github.dlm.core.DlmCompletion;
+import io.github.dlm.core.DlmErrors;
+import io.github.dlm.core.DlmLockHandle;
+import io.github.dlm.core.DlmLockspace;
+import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.LockspaceOptions;
+
+/**
+ * A lockspace opened through libdlm, with its own {@link DlmDispatcher}.
+ * <p>
+ * Closing it: new requests are refused; every request in flight is cancelled and every
+ * granted lock unlocked; their completions are awaited up to the close timeout; the
+ * dispatcher is stopped; then the handle is closed with {@code dlm_close_lockspace} (the
+ * kernel releases whatever this descriptor still holds) or, if this handle created the
+ * lockspace and the options say so, {@code dlm_release_lockspace}. Handles still open after
+ * that are ended and their native memory freed.
+ */
+final class NativeLockspace implements DlmLockspace {
+
+	private static final Log logger = LogFactory.getLog(NativeLockspace.class);
+
+	private final NativeDlmClient client;
+
+	private final LibDlm libDlm;
+
+	private final String name;
+
+	private final Pointer handle;
+
+	private final boolean created;
+
+	private final LockspaceOptions options;
+
+	private final NativeDlmSettings settings;
+
+	private final ReentrantLock dispatchLock = new ReentrantLock();
+
+	private final DlmDispatcher dispatcher;
+
+	private final Set<NativeLockHandle> handles = ConcurrentHashMap.newKeySet();
+
+	private final Object closeMonitor = new Object();
+
+	private volatile boolean closing;
+
+	private boolean closed;
+
+	NativeLockspace(NativeDlmClient client, LibDlm libDlm, String name, Pointer handle, boolean created,
+			LockspaceOptions options, NativeDlmSettings settings) {
+		this.client = client;
+		this.libDlm = libDlm;
+		this.name = name;
+		this.handle = handle;
+		this.created = created;
+		this.options = options;
+		this.settings = settings;
+		int fd = libDlm.dlm_ls_get_fd(handle);
+		this.dispatcher = new DlmDispatcher(libDlm, fd, settings.dispatcherThreadNamePrefix() + name,
+				settings.pollInterval(), this.dispatchLock);
+		this.dispatcher.start();
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public DlmLockHandle newLock(byte[] resourceName, @Nullable DlmBlockingListener blockingListener) {
+		DlmNames.checkResourceName(resourceName);
+		checkOpen();
+		return new NativeLockHandle(this, resourceName, blockingListener);
+	}
+
+	/**
+	 * Whether this lockspace was created (rather than opened) by this handle.
+	 * @return {@code true} if {@code dlm_new_lockspace} made it
+	 */
+	boolean isCreated() {
+		return this.created;
+	}
+
+	/**
+	 * The dispatcher.
+	 * @return the dispatcher
+	 */
+	DlmDispatcher dispatcher() {
+		return this.dispatcher;
+	}
+
+	@Override
+	public void close() {
+		synchronized (this.closeMonitor) {
+			if (this.closed) {
+				return;
+			}
+			if (this.dispatcher.isDispatcherThread()) {
+				throw new IllegalStateException("Lockspace '" + this.name + "' cannot be closed from a DLM callback "
+						+ "(it waits for callbacks that this thread would deliver); close it from another thread");
+			}
+			this.closing = true;
+			long deadline = System.nanoTime() + this.settings.closeTimeout().toNanos();
+			// Cancel what waits, then unlock what is granted (a cancel may lose to a grant).
+			for (int round = 0; round < 3 && !this.handles.isEmpty(); round++) {
+				List<CompletableFuture<DlmCompletion>> outstanding = new ArrayList<>();
+				for (NativeLockHandle lock : this.handles) {
+					releaseQuietly(lock, outstanding);
+				}
+				if (!await(outstanding, deadline)) {
+					break;
+				}
+			}
+			this.dispatcher.stop();
+			this.client.closeNative(this);
+			int left = 0;
+			for (NativeLockHandle lock : List.copyOf(this.handles)) {
+				left++;
+				lock.abandon("Lockspace '" + this.name + "' was closed before this operation on " + lock
+						+ " completed; the kernel released the lock");
+			}
+			if (left > 0) {
+				logger.warn("Closed DLM lockspace '" + this.name + "' with " + left + " lock(s) whose cancel or unlock "
+						+ "did not complete within " + this.settings.closeTimeout() + "; the kernel released them");
+			}
+			this.closed = true;
+		}
+	}
+
+	private void releaseQuietly(NativeLockHandle lock, List<CompletableFuture<DlmCompletion>> outstanding) {
+		try {
+			lock.cancel();
+			CompletableFuture<DlmCompletion> pending = lock.pendingFuture();
+			if (pending != null) {
+				outstanding.add(pending);
+			}
+			else if (lock.grantedMode() != null) {
+				outstanding.add(lock.unlock(null));
+			}
+		}
+		catch (RuntimeException ex) {
+			// Raced with the owner's own unlock, or refused: the kernel releases it at close.
+			if (logger.isDebugEnabled()) {
+				logger.debug("Could not release " + lock + " while closing its lockspace: " + ex.getMessage());
+			}
+		}
+	}
+
+	private boolean await(List<CompletableFuture<DlmCompletion>> futures, long deadline) {
+		for (CompletableFuture<DlmCompletion> future : futures) {
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				return false;
+			}
+			try {
+				future.get(remaining, TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				return false;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			catch (Exception ex) {
+				// The operation failed; its lock is left to the kernel.
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Closes or releases the libdlm handle. Called by the client under its global lock.
+	 */
+	void closeHandle() {
+		if (this.created && this.options.releaseOnClose()) {
+			if (this.libDlm.dlm_release_lockspace(this.name, this.handle, 0) != 0) {
+				logger.warn("dlm_release_lockspace('" + this.name + "') failed with "
+						+ DlmErrors.name(Native.getLastError()) + "; the handle was closed");
+			}
+		}
+		else {
+			this.libDlm.dlm_close_lockspace(this.handle);
+		}
+	}
+
+	void checkOpen() {
+		if (this.closing) {
+			throw new IllegalStateException("Lockspace '" + this.name + "' is closed");
+		}
+	}
+
+	void track(NativeLockHandle lock) {
+		this.handles.add(lock);
+	}
+
+	void untrack(NativeLockHandle lock) {
+		this.handles.remove(lock);
+	}
+
+	int trackedCount() {
+		return this.handles.size();
+	}
+
+	Pointer handle() {
+		return this.handle;
+	}
+
+	LibDlm libDlm() {
+		return this.libDlm;
+	}
+
+	ReentrantLock dispatchLock() {
+		return this.dispatchLock;
+	}
+
+	@Override
+	public String toString() {
+		return "NativeLockspace[" + this.name + (this.closing ? ", closed]" : "]");
+	}
+
+}

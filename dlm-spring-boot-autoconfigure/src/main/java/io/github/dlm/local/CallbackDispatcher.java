@@ -1,0 +1,93 @@
+package io.github.dlm.local;
+
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The callback thread of one lockspace handle: delivers completions and blocking callbacks
+ * one at a time, in the order the engine queued them, like the kernel's per-file AST queue
+ * read by {@code dlm_dispatch}. Callbacks never run on the caller's thread nor under the
+ * engine's lock, so whatever they trigger may call the engine again.
+ */
+final class CallbackDispatcher {
+
+	private static final Log logger = LogFactory.getLog(CallbackDispatcher.class);
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Runnable STOP = () -> {
+	};
+
+	private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+
+	private final Thread thread;
+
+	CallbackDispatcher(String threadName) {
+		this.thread = new Thread(this::run, threadName);
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	void enqueue(Runnable callback) {
+		this.queue.add(callback);
+	}
+
+	Thread thread() {
+		return this.thread;
+	}
+
+	/**
+	 * Delivers what is queued, then stops the thread and waits for it, unless called from
+	 * the thread itself (a callback closing its own lockspace).
+	 */
+	void shutdown() {
+		this.queue.add(STOP);
+		if (Thread.currentThread() == this.thread) {
+			return;
+		}
+		boolean interrupted = false;
+		long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+		while (this.thread.isAlive() && System.nanoTime() < deadline) {
+			try {
+				this.thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+			}
+			catch (InterruptedException ex) {
+				interrupted = true;
+			}
+		}
+		if (this.thread.isAlive()) {
+			logger.warn("DLM callback thread '" + this.thread.getName() + "' did not stop within " + STOP_TIMEOUT
+					+ "; a completion or blocking callback is probably blocked. Callbacks must return quickly");
+		}
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void run() {
+		while (true) {
+			Runnable callback;
+			try {
+				callback = this.queue.take();
+			}
+			catch (InterruptedException ex) {
+				// only STOP ends the thread: queued completions must not be lost
+				continue;
+			}
+			if (callback == STOP) {
+				return;
+			}
+			try {
+				callback.run();
+			}
+			catch (Throwable ex) {
+				logger.error("DLM callback on thread '" + this.thread.getName() + "' failed", ex);
+			}
+		}
+	}
+
+}

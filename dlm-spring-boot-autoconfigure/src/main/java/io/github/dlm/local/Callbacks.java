@@ -1,0 +1,63 @@
+package io.github.dlm.local;
+
+import java.util.concurrent.CompletableFuture;
+
+import io.github.dlm.core.DlmCompletion;
+import io.github.dlm.core.DlmStatus;
+
+/**
+ * Queues completion and blocking callbacks on the dispatcher of the lock's lockspace
+ * handle, under the engine's lock, with the kernel's rules for which blocking callbacks to
+ * skip ({@code dlm_enqueue_lkb_callback}) and which completions end a lock
+ * ({@code lkb_is_endoflife}).
+ */
+final class Callbacks {
+
+	private Callbacks() {
+	}
+
+	/**
+	 * Queues the completion of the operation in flight; the completion carries the lock's
+	 * granted mode and status flags as they are now.
+	 */
+	static void queueCompletion(LockBlock lock, DlmStatus status) {
+		int mode = lock.grantedMode;
+		if (status == DlmStatus.UNLOCKED || (mode == Modes.IV && status != DlmStatus.GRANTED)) {
+			lock.endOfLife = true;
+		}
+		byte[] valueBlock = (status == DlmStatus.GRANTED && lock.valueBlockRead) ? lock.valueBlock : null;
+		lock.valueBlockRead = false;
+		DlmCompletion completion = new DlmCompletion(status, Modes.toMode(mode), lock.statusFlags, valueBlock);
+		lock.lastCompletionMode = mode;
+		lock.lastCallbackBastMode = null;
+		CompletableFuture<DlmCompletion> future = lock.future;
+		lock.future = null;
+		if (lock.dead) {
+			return;
+		}
+		LocalLockHandle handle = lock.handle;
+		handle.lockspace().dispatcher().enqueue(() -> handle.deliver(completion, future));
+	}
+
+	/**
+	 * Queues a blocking callback: {@code mode} is the mode of the request this lock blocks.
+	 */
+	static void queueBlocking(LockBlock lock, int mode) {
+		LocalLockHandle handle = lock.handle;
+		if (lock.dead || !handle.hasBlockingListener()) {
+			return;
+		}
+		// stale: the lock was granted a mode that does not block the request any more
+		if (lock.lastCompletionMode != null && Modes.compatible(mode, lock.lastCompletionMode)) {
+			return;
+		}
+		// redundant: the callback just before was a blocking one for this or a stronger mode
+		Integer previous = lock.lastCallbackBastMode;
+		if (previous != null && (previous == mode || (previous > mode && previous > Modes.PR))) {
+			return;
+		}
+		lock.lastCallbackBastMode = mode;
+		handle.lockspace().dispatcher().enqueue(handle::deliverBlocking);
+	}
+
+}

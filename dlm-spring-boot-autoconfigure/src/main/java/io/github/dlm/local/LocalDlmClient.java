@@ -1,0 +1,147 @@
+package io.github.dlm.local;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import io.github.dlm.core.DlmClient;
+import io.github.dlm.core.DlmErrors;
+import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.LockspaceOptions;
+
+/**
+ * The local backend: an in-process lock manager with the semantics of the Linux kernel DLM
+ * on one node, for development and tests without a cluster (as an embedded database is
+ * for JDBC).
+ * <p>
+ * Lockspaces are shared by name within one client: two handles opened on the same name see
+ * the same resources, as two processes on one node do. Each handle owns its locks and has
+ * its own daemon callback thread, named {@code <prefix><lockspace>-<n>}.
+ */
+public final class LocalDlmClient implements DlmClient {
+
+	/** Default prefix of callback thread names. */
+	public static final String DEFAULT_THREAD_NAME_PREFIX = "dlm-local-";
+
+	private final String threadNamePrefix;
+
+	private final Map<String, LockEngine> lockspaces = new HashMap<>();
+
+	private final Set<LocalLockspace> openHandles = new LinkedHashSet<>();
+
+	private int lastHandleId;
+
+	private boolean closed;
+
+	/**
+	 * Creates a client whose callback threads are named {@code dlm-local-<lockspace>-<n>}.
+	 */
+	public LocalDlmClient() {
+		this(DEFAULT_THREAD_NAME_PREFIX);
+	}
+
+	/**
+	 * Creates a client.
+	 * @param threadNamePrefix the prefix of callback thread names, followed by the
+	 * lockspace name, a dash and a number
+	 */
+	public LocalDlmClient(String threadNamePrefix) {
+		this.threadNamePrefix = Objects.requireNonNull(threadNamePrefix, "Thread name prefix must not be null");
+	}
+
+	@Override
+	public String backendName() {
+		return "local";
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * @throws io.github.dlm.core.DlmLockspaceNotFoundException if the lockspace does not
+	 * exist and the options say not to create it
+	 */
+	@Override
+	public synchronized LocalLockspace openLockspace(String name, LockspaceOptions options) {
+		DlmNames.checkLockspaceName(name);
+		Objects.requireNonNull(options, "Lockspace options must not be null");
+		if (this.closed) {
+			throw new IllegalStateException("This LocalDlmClient is closed; create a new one");
+		}
+		LockEngine engine = this.lockspaces.get(name);
+		if (engine == null) {
+			if (!options.create()) {
+				throw DlmErrors.toException(DlmErrors.ENOENT, "open lockspace", name, null);
+			}
+			engine = new LockEngine(name);
+			this.lockspaces.put(name, engine);
+		}
+		int handleId = ++this.lastHandleId;
+		LocalLockspace lockspace = new LocalLockspace(this, engine, handleId, options,
+				this.threadNamePrefix + name + "-" + handleId);
+		this.openHandles.add(lockspace);
+		return lockspace;
+	}
+
+	/**
+	 * Every lock of a lockspace, the analogue of the kernel's lock dump: one consistent
+	 * snapshot, resource by resource, each resource's grant, convert and wait queue in order.
+	 * @param lockspace the lockspace name
+	 * @return the locks, empty when there are none
+	 * @throws io.github.dlm.core.DlmLockspaceNotFoundException if no such lockspace exists
+	 */
+	public List<LocalLockInfo> dump(String lockspace) {
+		LockEngine engine;
+		synchronized (this) {
+			engine = this.lockspaces.get(lockspace);
+		}
+		if (engine == null) {
+			throw DlmErrors.toException(DlmErrors.ENOENT, "dump", lockspace, null);
+		}
+		return engine.dump();
+	}
+
+	/**
+	 * Closes every lockspace handle this client opened, releasing their locks, and stops
+	 * their callback threads.
+	 */
+	@Override
+	public void close() {
+		List<LocalLockspace> handles;
+		synchronized (this) {
+			this.closed = true;
+			handles = new ArrayList<>(this.openHandles);
+		}
+		for (LocalLockspace handle : handles) {
+			handle.close();
+		}
+		synchronized (this) {
+			this.lockspaces.clear();
+		}
+	}
+
+	/** A handle was closed: forget it, and release its lockspace if it asked to and may. */
+	synchronized void closed(LocalLockspace lockspace) {
+		this.openHandles.remove(lockspace);
+		if (!lockspace.options().releaseOnClose()) {
+			return;
+		}
+		LockEngine engine = lockspace.engine();
+		for (LocalLockspace other : this.openHandles) {
+			if (other.engine() == engine) {
+				return;
+			}
+		}
+		if (engine.isEmpty()) {
+			this.lockspaces.remove(engine.name(), engine);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "LocalDlmClient[threadNamePrefix=" + this.threadNamePrefix + "]";
+	}
+
+}
