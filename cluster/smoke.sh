@@ -5,6 +5,7 @@
 #   2. after node 1 unlocks, node 2's EX NOQUEUE is granted
 #   3. node 2's blocking EX waits while node 1 holds, and is granted when node 1 unlocks
 #   4. timing: lock+unlock pairs on a resource mastered on node 1 versus one mastered locally
+#   5. node failure: node 1 holding EX is killed; node 2's waiting EX is then granted
 # and tears the cluster down (also on failure or Ctrl-C). Prints 'N passed, N failed'.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -96,9 +97,25 @@ check "bench-local-master" "$r" "($local_)"
 : >"$SHARE/smoke-releasert"
 wait "$hr" || true
 
-# The kernel's view: nothing left on node 1 after all holders exited.
-left=$("$C/run-on.sh" 1 'cat /sys/kernel/debug/dlm/smoke_locks 2>/dev/null | grep -c "^ *[0-9a-f]\{8\} " || true' 2>&1 || true)
-log "node 1 smoke_locks lines left: $left"
+# 5. node failure: node 1 holds EX and is killed (qemu SIGKILL); node 2's waiting EX is granted
+#    once corosync and dlm_controld have removed node 1 (no fencing: the kill is the fencing).
+"$C/run-on.sh" 1 '/root/dlm_smoke hold res3 EX /mnt/host/smoke-held3a /mnt/host/smoke-never' >/dev/null 2>&1 &
+wait_file "$SHARE/smoke-held3a" 120 || true
+"$C/run-on.sh" 2 '/root/dlm_smoke hold res3 EX /mnt/host/smoke-held3b /mnt/host/smoke-release3b' >/dev/null 2>&1 &
+h3b=$!
+sleep 3
+[ ! -e "$SHARE/smoke-held3b" ] && r=0 || r=1
+check "node2-waits-behind-node1" "$r" ""
+tk=$(now_ms)
+"$C/kill-node.sh" 1
+wait_file "$SHARE/smoke-held3b" 180 && r=0 || r=1
+recovery=$(( $(now_ms) - tk ))
+check "node2-granted-after-node1-killed" "$r" "(granted ${recovery} ms after the kill)"
+members=$("$C/run-on.sh" 2 "corosync-quorumtool -s | sed -n 's/^Nodes: *//p'" 2>&1 || true)
+[ "$members" = $((N - 1)) ] && r=0 || r=1
+check "corosync-dropped-node1" "$r" "(members now: $members)"
+: >"$SHARE/smoke-release3b"
+wait "$h3b" || true
 
 t_end=$(now_ms)
 {
@@ -108,6 +125,7 @@ t_end=$(now_ms)
 	echo "handoff_ms=$handoff"
 	echo "remote_pair=$remote"
 	echo "local_pair=$local_"
+	echo "recovery_after_kill_ms=$recovery"
 } | tee "$DLM_CLUSTER_STATE/smoke.summary" >&2
 echo "smoke: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -135,7 +135,7 @@ wait_status() {
 }
 
 # ---- choose the accelerator --------------------------------------------------------------
-VERDICT_FILE=$DLM_CLUSTER_CACHE/accel-$(uname -r)-$(qemu-system-x86_64 --version | head -1 | tr -dc '0-9.+~a-z-' | cut -c1-40)
+VERDICT_FILE=$DLM_CLUSTER_CACHE/accel-verdict-$(uname -r)-qemu$(qemu-system-x86_64 --version | head -1 | awk '{print $4}')
 first_started=0
 if [ "$ACCEL" = auto ] && [ -z "${DLM_CLUSTER_REPROBE:-}" ] && [ -f "$VERDICT_FILE" ]; then
 	ACCEL=$(cat "$VERDICT_FILE")
