@@ -10,6 +10,11 @@
  *       11 (EAGAIN) not granted, 1 error.
  *   dlm_smoke bench NAME COUNT
  *       COUNT pairs of blocking EX lock + unlock; prints microseconds per pair.
+ *   dlm_smoke lvbcount NAME COUNT GOFILE KEEPNL
+ *       waits for GOFILE, then COUNT times: EX with LKF_VALBLK, read a counter from the first
+ *       8 bytes of the value block, convert EX->NL with LKF_VALBLK publishing counter+1,
+ *       unlock. With KEEPNL=1 an extra NL lock is held on NAME throughout. Prints the values
+ *       seen on one line ("seen: ...").
  */
 #include <sys/types.h>
 #include <errno.h>
@@ -110,6 +115,40 @@ int main(int argc, char **argv)
 			}
 		}
 		printf("bench %s: %d lock+unlock pairs, %.1f us per pair\n", argv[2], n, (now_us() - t0) / n);
+		return 0;
+	}
+	if (strcmp(argv[1], "lvbcount") == 0 && argc == 6) {
+		int n = atoi(argv[3]);
+		struct dlm_lksb nl;
+		char lvb[DLM_LVB_LEN];
+		if (atoi(argv[5]) && lock(argv[2], LKM_NLMODE, 0, &nl) != 0)
+			return 1;
+		while (access(argv[4], F_OK) != 0)
+			usleep(50000);
+		printf("seen:");
+		for (int i = 0; i < n; i++) {
+			int64_t v;
+			memset(&lksb, 0, sizeof(lksb));
+			lksb.sb_lvbptr = lvb;
+			if (dlm_ls_lock_wait(ls, LKM_EXMODE, &lksb, LKF_VALBLK, argv[2], strlen(argv[2]), 0, NULL, NULL, NULL) != 0
+					|| lksb.sb_status != 0) {
+				fprintf(stderr, "lvbcount: EX %d failed: %d\n", i, lksb.sb_status);
+				return 1;
+			}
+			memcpy(&v, lvb, sizeof(v));
+			printf(" %lld%s", (long long)v, (lksb.sb_flags & DLM_SBF_VALNOTVALID) ? "!" : "");
+			v++;
+			memset(lvb, 0, sizeof(lvb));
+			memcpy(lvb, &v, sizeof(v));
+			if (dlm_ls_lock_wait(ls, LKM_NLMODE, &lksb, LKF_CONVERT | LKF_VALBLK, argv[2], strlen(argv[2]), 0, NULL,
+					NULL, NULL) != 0 || lksb.sb_status != 0) {
+				fprintf(stderr, "lvbcount: convert %d failed: %d\n", i, lksb.sb_status);
+				return 1;
+			}
+			if (unlock(&lksb) != 0)
+				return 1;
+		}
+		printf("\n");
 		return 0;
 	}
 	fprintf(stderr, "bad arguments\n");
