@@ -109,6 +109,8 @@ start_node() {
 		-no-reboot -pidfile "$S/n$i.pid" \
 		>"$S/n$i.qemu.log" 2>&1 </dev/null &
 	local launcher=$!
+	# No job notices ("Killed") when the KVM probe or down.sh kills it.
+	disown "$launcher" 2>/dev/null || true
 	for _ in $(seq 1 100); do
 		[ -s "$S/n$i.pid" ] && break
 		kill -0 "$launcher" 2>/dev/null || break

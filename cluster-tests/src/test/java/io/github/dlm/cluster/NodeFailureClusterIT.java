@@ -36,8 +36,11 @@ class NodeFailureClusterIT {
 		Thread.sleep(5000);
 		assertThat(run.resolve("granted-survivor")).doesNotExist();
 
+		long killed = System.nanoTime();
 		cluster.kill(1);
 		awaitFile(run.resolve("granted-survivor"), survivor);
+		System.out.printf("node 2 granted %d ms after node 1 was killed%n",
+				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
 		Files.writeString(run.resolve("release-survivor"), "");
 		CommandResult survived = survivor.get(TIMEOUT.toMinutes(), TimeUnit.MINUTES);
 		assertThat(survived.exitCode()).as(survived.describe()).isZero();

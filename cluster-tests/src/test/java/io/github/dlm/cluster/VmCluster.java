@@ -79,6 +79,7 @@ public final class VmCluster implements AutoCloseable {
 		VmCluster cluster = new VmCluster(scripts.toAbsolutePath(), work.toAbsolutePath(), nodes);
 		try {
 			Files.createDirectories(cluster.share());
+			NodeClasspath.deleteRecursively(cluster.logs());
 			Files.createDirectories(cluster.logs());
 		}
 		catch (IOException ex) {
