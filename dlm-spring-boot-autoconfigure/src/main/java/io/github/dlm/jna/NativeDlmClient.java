@@ -76,6 +76,17 @@ public final class NativeDlmClient implements DlmClient {
 		this.settings = Objects.requireNonNull(settings, "settings must not be null");
 	}
 
+	/**
+	 * Creates a client on a library without checking the kernel side; for tests that load
+	 * a stand-in library through the path override.
+	 * @param libDlm the library
+	 * @param settings the settings
+	 */
+	NativeDlmClient(LibDlm libDlm, NativeDlmSettings settings) {
+		this.libDlm = libDlm;
+		this.settings = settings;
+	}
+
 	@Override
 	public String backendName() {
 		return "native";

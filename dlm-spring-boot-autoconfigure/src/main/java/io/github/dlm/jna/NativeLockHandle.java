@@ -265,6 +265,21 @@ final class NativeLockHandle implements DlmLockHandle {
 	}
 
 	/**
+	 * Whether unlocking now would write the value block to the resource: held in PW or EX
+	 * and last requested with VALBLK.
+	 * @return {@code true} if so
+	 */
+	boolean unlockWritesValueBlock() {
+		this.lock.lock();
+		try {
+			return this.lastRequestHadValueBlock && this.granted != null && this.granted.writesValueBlock();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * The future of the operation in flight.
 	 * @return the future, or {@code null} if idle
 	 */

@@ -27,11 +27,15 @@ import io.github.dlm.core.LockspaceOptions;
  * A lockspace opened through libdlm, with its own {@link DlmDispatcher}.
  * <p>
  * Closing it: new requests are refused; every request in flight is cancelled and every
- * granted lock unlocked; their completions are awaited up to the close timeout; the
- * dispatcher is stopped; then the handle is closed with {@code dlm_close_lockspace} (the
- * kernel releases whatever this descriptor still holds) or, if this handle created the
- * lockspace and the options say so, {@code dlm_release_lockspace}. Handles still open after
- * that are ended and their native memory freed.
+ * granted lock unlocked, except locks whose unlock would write the value block (held in PW
+ * or EX, last requested with VALBLK); their completions are awaited up to the close
+ * timeout; the dispatcher is stopped; then the handle is closed with
+ * {@code dlm_close_lockspace} or, if this handle created the lockspace and the options say
+ * so, {@code dlm_release_lockspace}. Closing the descriptor makes the kernel release what
+ * is left, as when a process dies: the value-block writers are force-unlocked and the
+ * kernel marks the resource's value block invalid (a holder that goes away in the middle of
+ * an update must not publish a half-written value). Handles still open after that are
+ * ended and their native memory freed.
  */
 final class NativeLockspace implements DlmLockspace {
 
@@ -108,13 +112,15 @@ final class NativeLockspace implements DlmLockspace {
 
 	@Override
 	public void close() {
+		// Checked before taking the monitor: a callback blocked on it while another thread
+		// closes would stop the very thread that close waits for (a deadlock).
+		if (this.dispatcher.isDispatcherThread()) {
+			throw new IllegalStateException("Lockspace '" + this.name + "' cannot be closed from a DLM callback "
+					+ "(it waits for callbacks that this thread would deliver); close it from another thread");
+		}
 		synchronized (this.closeMonitor) {
 			if (this.closed) {
 				return;
-			}
-			if (this.dispatcher.isDispatcherThread()) {
-				throw new IllegalStateException("Lockspace '" + this.name + "' cannot be closed from a DLM callback "
-						+ "(it waits for callbacks that this thread would deliver); close it from another thread");
 			}
 			this.closing = true;
 			long deadline = System.nanoTime() + this.settings.closeTimeout().toNanos();
@@ -124,7 +130,7 @@ final class NativeLockspace implements DlmLockspace {
 				for (NativeLockHandle lock : this.handles) {
 					releaseQuietly(lock, outstanding);
 				}
-				if (!await(outstanding, deadline)) {
+				if (outstanding.isEmpty() || !await(outstanding, deadline)) {
 					break;
 				}
 			}
@@ -132,7 +138,9 @@ final class NativeLockspace implements DlmLockspace {
 			this.client.closeNative(this);
 			int left = 0;
 			for (NativeLockHandle lock : List.copyOf(this.handles)) {
-				left++;
+				if (lock.isBusy()) {
+					left++;
+				}
 				lock.abandon("Lockspace '" + this.name + "' was closed before this operation on " + lock
 						+ " completed; the kernel released the lock");
 			}
@@ -151,7 +159,7 @@ final class NativeLockspace implements DlmLockspace {
 			if (pending != null) {
 				outstanding.add(pending);
 			}
-			else if (lock.grantedMode() != null) {
+			else if (lock.grantedMode() != null && !lock.unlockWritesValueBlock()) {
 				outstanding.add(lock.unlock(null));
 			}
 		}

@@ -92,6 +92,16 @@ class LibDlmSymbolTests {
 			.withMessageContaining("is not a regular file");
 	}
 
+	@Test
+	void benchmarkBaselineLoopCompilesAndLinksAgainstLibdlm() throws Exception {
+		NativeTestSupport.requireLibDlm();
+		Path loop = NativeTestSupport.compile(Path.of("../native-tools/dlm_lock_loop.c"), "dlm_lock_loop", "-O2",
+				"-l:libdlm.so.3", "-lpthread");
+		NativeTestSupport.Result usage = NativeTestSupport.run(List.of(loop.toAbsolutePath().toString(), "-n", "0"));
+		assertThat(usage.exitCode()).isEqualTo(2);
+		assertThat(usage.output()).contains("iterations > 0");
+	}
+
 	private static List<Method> mappedFunctions() {
 		return Arrays.stream(LibDlm.class.getDeclaredMethods())
 			.filter((method) -> Modifier.isAbstract(method.getModifiers()))

@@ -54,13 +54,24 @@ final class NativeTestSupport {
 	 * @return the executable or shared object
 	 */
 	static Path compile(String source, String output, String... extraArgs) throws IOException, InterruptedException {
+		return compile(C_SOURCES.resolve(source), output, extraArgs);
+	}
+
+	/**
+	 * Compiles a C file against the installed libdlm.h.
+	 * @param source the file
+	 * @param output the output file name under target/native-test
+	 * @param extraArgs more gcc arguments (libraries last)
+	 * @return the executable or shared object
+	 */
+	static Path compile(Path source, String output, String... extraArgs) throws IOException, InterruptedException {
 		if (!Files.isRegularFile(HEADER)) {
 			fail(HEADER + " is needed by this test but missing: " + INSTALL);
 		}
 		Files.createDirectories(BUILD);
 		Path out = BUILD.resolve(output);
 		List<String> command = new ArrayList<>(List.of(gcc(), "-Wall", "-D_REENTRANT", "-o", out.toString(),
-				C_SOURCES.resolve(source).toString()));
+				source.toString()));
 		command.addAll(List.of(extraArgs));
 		Result result = run(command);
 		assertThat(result.exitCode()).as("gcc %s failed:%n%s", command, result.output()).isZero();

@@ -1,0 +1,97 @@
+package io.github.dlm.aop;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.core.annotation.AliasFor;
+
+import io.github.dlm.core.DlmMode;
+
+/**
+ * Runs a Spring bean method while holding a DLM lock.
+ * <p>
+ * The lock is taken before the method runs and released however it ends (return,
+ * exception or error). Calls nest: the same key taken again by the same thread is
+ * reentrant, and different keys can be taken inside each other. Like every Spring AOP
+ * advice, it applies to calls through the bean's proxy, not to calls a bean makes on
+ * itself ({@code this.method()}).
+ * <pre class="code">
+ * &#64;DlmLocked(key = "'order-' + #orderId", waitTime = "5s")
+ * public void ship(long orderId) { ... }
+ * </pre>
+ * The lock is taken outside of {@code @Transactional} with default ordering, so it is
+ * released only after the transaction ended.
+ */
+@Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface DlmLocked {
+
+	/**
+	 * Alias for {@link #key()}.
+	 * @return the key expression
+	 */
+	@AliasFor("key")
+	String value() default "";
+
+	/**
+	 * A SpEL expression over the method's arguments giving the lock key, whose
+	 * {@code toString()} names the DLM resource (1..64 bytes of UTF-8): arguments by name
+	 * ({@code #id}) or position ({@code #p0}, {@code #a0}), {@code #root.methodName},
+	 * {@code #root.targetClass}, {@code #root.args} and bean references ({@code @bean}).
+	 * Empty (the default): one lock for the method, named after its class and signature.
+	 * @return the key expression
+	 */
+	@AliasFor("value")
+	String key() default "";
+
+	/**
+	 * The mode to hold the lock in.
+	 * @return the mode, {@link DlmMode#EX} by default
+	 */
+	DlmMode mode() default DlmMode.EX;
+
+	/**
+	 * How long to wait for the lock: empty (the default) to wait as long as it takes
+	 * (an interrupt ends the wait), {@code "0"} not to wait at all (a NOQUEUE request), or a
+	 * duration such as {@code "500ms"}, {@code "5s"} or {@code "PT5S"}. Property
+	 * placeholders ({@code "${orders.lock-wait:5s}"}) are resolved.
+	 * @return the wait time
+	 */
+	String waitTime() default "";
+
+	/**
+	 * What happens when the lock is not acquired within {@link #waitTime()}.
+	 * @return the action, {@link IfNotAcquired#THROW} by default
+	 */
+	IfNotAcquired ifNotAcquired() default IfNotAcquired.THROW;
+
+	/**
+	 * The lockspace of the lock; empty (the default) for the application's default
+	 * lockspace. Property placeholders are resolved.
+	 * @return the lockspace name
+	 */
+	String lockspace() default "";
+
+	/**
+	 * What a {@link DlmLocked @DlmLocked} method does when its lock is not acquired in
+	 * time.
+	 */
+	enum IfNotAcquired {
+
+		/** Throw a {@link DlmLockNotAcquiredException} without running the method. */
+		THROW,
+
+		/**
+		 * Do not run the method: return {@code null}, or {@link java.util.Optional#empty()}
+		 * for a method returning {@code Optional}. Not allowed on methods returning a
+		 * primitive other than {@code void}.
+		 */
+		SKIP
+
+	}
+
+}

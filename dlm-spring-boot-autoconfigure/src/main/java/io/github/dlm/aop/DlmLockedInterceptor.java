@@ -1,0 +1,175 @@
+package io.github.dlm.aop;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.expression.EvaluationException;
+import org.springframework.util.Assert;
+
+import io.github.dlm.aop.DlmLocked.IfNotAcquired;
+import io.github.dlm.lock.DlmLock;
+import io.github.dlm.lock.DlmLockRegistries;
+import io.github.dlm.lock.DlmLockRegistry;
+
+/**
+ * Runs {@link DlmLocked @DlmLocked} methods while holding their lock. Usually applied
+ * through a {@link DlmLockedAdvisor}.
+ */
+public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware {
+
+	private final Supplier<DlmLockRegistries> registries;
+
+	private final DlmLockedOperationSource operationSource = new DlmLockedOperationSource();
+
+	private final DlmLockedKeyEvaluator keyEvaluator = new DlmLockedKeyEvaluator();
+
+	private volatile @Nullable BeanFactory beanFactory;
+
+	/**
+	 * Creates the interceptor.
+	 * @param registries the registries to take locks from
+	 */
+	public DlmLockedInterceptor(DlmLockRegistries registries) {
+		this(singleton(registries));
+	}
+
+	/**
+	 * Creates the interceptor with registries looked up on first use, so that an advisor
+	 * created early in the context does not force the DLM backend to start early.
+	 * @param registries supplies the registries to take locks from
+	 */
+	public DlmLockedInterceptor(Supplier<DlmLockRegistries> registries) {
+		Assert.notNull(registries, "DlmLockRegistries supplier must not be null");
+		this.registries = registries;
+	}
+
+	/**
+	 * Enables property placeholders in {@link DlmLocked#waitTime()} and
+	 * {@link DlmLocked#lockspace()}, and bean references in key expressions.
+	 * @param beanFactory the bean factory
+	 */
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+		this.operationSource.setPlaceholderResolver((beanFactory instanceof ConfigurableBeanFactory configurable)
+				? configurable::resolveEmbeddedValue : null);
+	}
+
+	DlmLockedOperationSource getOperationSource() {
+		return this.operationSource;
+	}
+
+	@Override
+	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
+		Object target = invocation.getThis();
+		Class<?> targetClass = (target != null) ? AopUtils.getTargetClass(target)
+				: invocation.getMethod().getDeclaringClass();
+		DlmLockedOperation operation = this.operationSource.getOperation(invocation.getMethod(), targetClass);
+		if (operation == null) {
+			return invocation.proceed();
+		}
+		Object key = key(operation, invocation, target, targetClass);
+		DlmLockRegistries registries = this.registries.get();
+		DlmLockRegistry registry = (operation.lockspace() != null) ? registries.registry(operation.lockspace())
+				: registries.registry();
+		DlmLock lock = registry.obtain(key, operation.mode());
+		if (!acquire(lock, operation, key)) {
+			if (operation.ifNotAcquired() == IfNotAcquired.SKIP) {
+				return (operation.method().getReturnType() == Optional.class) ? Optional.empty() : null;
+			}
+			throw notAcquired(operation, key, lock, "it was not granted "
+					+ ((operation.waitTime() == null || operation.waitTime().isZero()) ? "at once (waitTime \"0\")"
+							: "within waitTime \"" + operation.waitTimeText() + "\""), null);
+		}
+		Throwable failure = null;
+		try {
+			return invocation.proceed();
+		}
+		catch (Throwable ex) {
+			failure = ex;
+			throw ex;
+		}
+		finally {
+			try {
+				lock.unlock();
+			}
+			catch (RuntimeException ex) {
+				if (failure == null) {
+					throw ex;
+				}
+				failure.addSuppressed(ex);
+			}
+		}
+	}
+
+	private Object key(DlmLockedOperation operation, MethodInvocation invocation, @Nullable Object target,
+			Class<?> targetClass) {
+		String expression = operation.keyExpression();
+		if (expression == null) {
+			return operation.defaultKey();
+		}
+		Object key;
+		try {
+			key = this.keyEvaluator.key(operation, expression, invocation.getArguments(),
+					(target != null) ? target : invocation.getMethod(), targetClass, this.beanFactory);
+		}
+		catch (EvaluationException ex) {
+			throw new IllegalArgumentException("@DlmLocked key expression '" + expression + "' on "
+					+ operation.methodDescription() + " failed: " + ex.getMessage(), ex);
+		}
+		if (key == null) {
+			throw new IllegalArgumentException("@DlmLocked key expression '" + expression + "' on "
+					+ operation.methodDescription() + " evaluated to null; a lock key must not be null");
+		}
+		return key;
+	}
+
+	private boolean acquire(DlmLock lock, DlmLockedOperation operation, Object key) {
+		Duration waitTime = operation.waitTime();
+		try {
+			if (waitTime == null) {
+				lock.lockInterruptibly();
+				return true;
+			}
+			if (waitTime.isZero()) {
+				return lock.tryLock();
+			}
+			return lock.tryLock(toNanos(waitTime), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw notAcquired(operation, key, lock, "the thread was interrupted while waiting", ex);
+		}
+	}
+
+	private static long toNanos(Duration duration) {
+		try {
+			return duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
+	}
+
+	private DlmLockNotAcquiredException notAcquired(DlmLockedOperation operation, Object key, DlmLock lock,
+			String reason, @Nullable Throwable cause) {
+		return new DlmLockNotAcquiredException("@DlmLocked method " + operation.methodDescription() + " did not run: "
+				+ lock + " was not acquired because " + reason, key, lock.getRegistry().getLockspace().name(),
+				operation.mode(), operation.waitTime(), cause);
+	}
+
+	private static Supplier<DlmLockRegistries> singleton(DlmLockRegistries registries) {
+		Assert.notNull(registries, "DlmLockRegistries must not be null");
+		return () -> registries;
+	}
+
+}

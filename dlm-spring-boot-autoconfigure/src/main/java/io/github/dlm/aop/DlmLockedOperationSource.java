@@ -1,0 +1,130 @@
+package io.github.dlm.aop;
+
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.context.expression.AnnotatedElementKey;
+import org.springframework.core.MethodClassKey;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.StringUtils;
+import org.springframework.util.StringValueResolver;
+
+import io.github.dlm.aop.DlmLocked.IfNotAcquired;
+import io.github.dlm.core.DlmNames;
+import io.github.dlm.lock.DlmKeyStrategy;
+
+/**
+ * Finds and parses {@link DlmLocked @DlmLocked} on methods, caching the result per method
+ * and target class. Invalid attributes fail here, which is when the proxy is created, so a
+ * mistake stops the application context from starting.
+ */
+final class DlmLockedOperationSource {
+
+	private static final DlmKeyStrategy DEFAULT_KEY_HASHING = DlmKeyStrategy.hashingLongKeys("dlm-method:");
+
+	private final Map<MethodClassKey, Optional<DlmLockedOperation>> cache = new ConcurrentHashMap<>();
+
+	private volatile @Nullable StringValueResolver placeholderResolver;
+
+	void setPlaceholderResolver(@Nullable StringValueResolver placeholderResolver) {
+		this.placeholderResolver = placeholderResolver;
+	}
+
+	/**
+	 * The operation for a method called on a target class.
+	 * @return the operation, or {@code null} if the method is not annotated
+	 * @throws IllegalStateException if the annotation's attributes are invalid
+	 */
+	@Nullable DlmLockedOperation getOperation(Method method, @Nullable Class<?> targetClass) {
+		MethodClassKey cacheKey = new MethodClassKey(method, targetClass);
+		Optional<DlmLockedOperation> operation = this.cache.get(cacheKey);
+		if (operation == null) {
+			operation = Optional.ofNullable(parse(method, targetClass));
+			this.cache.put(cacheKey, operation);
+		}
+		return operation.orElse(null);
+	}
+
+	private @Nullable DlmLockedOperation parse(Method method, @Nullable Class<?> targetClass) {
+		Method specificMethod = AopUtils.getMostSpecificMethod(method, targetClass);
+		DlmLocked annotation = AnnotatedElementUtils.findMergedAnnotation(specificMethod, DlmLocked.class);
+		if (annotation == null && specificMethod != method) {
+			annotation = AnnotatedElementUtils.findMergedAnnotation(method, DlmLocked.class);
+		}
+		if (annotation == null) {
+			return null;
+		}
+		String where = "@DlmLocked on " + specificMethod.toGenericString();
+		if (annotation.ifNotAcquired() == IfNotAcquired.SKIP && specificMethod.getReturnType().isPrimitive()
+				&& specificMethod.getReturnType() != void.class) {
+			throw new IllegalStateException(where + " uses ifNotAcquired = SKIP but the method returns "
+					+ specificMethod.getReturnType() + ", which cannot be skipped (there is no value to return): "
+					+ "return void, an object or an Optional, or use ifNotAcquired = THROW");
+		}
+		String waitTimeText = resolve(annotation.waitTime());
+		String lockspace = resolve(annotation.lockspace());
+		if (StringUtils.hasText(lockspace)) {
+			try {
+				DlmNames.checkLockspaceName(lockspace);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(where + " names an invalid lockspace: " + ex.getMessage(), ex);
+			}
+		}
+		return new DlmLockedOperation(specificMethod, new AnnotatedElementKey(specificMethod, targetClass),
+				StringUtils.hasText(annotation.key()) ? annotation.key() : null, defaultKey(specificMethod),
+				annotation.mode(), parseWaitTime(waitTimeText, where), waitTimeText, annotation.ifNotAcquired(),
+				StringUtils.hasText(lockspace) ? lockspace : null);
+	}
+
+	private String resolve(String value) {
+		StringValueResolver resolver = this.placeholderResolver;
+		String resolved = (resolver != null && StringUtils.hasText(value)) ? resolver.resolveStringValue(value) : value;
+		return (resolved != null) ? resolved.trim() : "";
+	}
+
+	static @Nullable Duration parseWaitTime(String text, String where) {
+		if (text.isEmpty()) {
+			return null;
+		}
+		Duration waitTime;
+		try {
+			waitTime = DurationStyle.detectAndParse(text);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(where + " has waitTime '" + text + "', which is not a duration: use '' "
+					+ "to wait as long as it takes, '0' not to wait, or a duration such as '500ms', '5s' or 'PT5S'", ex);
+		}
+		if (waitTime.isNegative()) {
+			throw new IllegalStateException(where + " has a negative waitTime '" + text
+					+ "': use '' to wait as long as it takes, '0' not to wait, or a positive duration");
+		}
+		return waitTime;
+	}
+
+	/**
+	 * One lock per method: {@code SimpleClassName.method(ParamTypes)}, or a digest of the
+	 * fully qualified signature when that is longer than a resource name allows.
+	 */
+	static String defaultKey(Method method) {
+		String parameters = Arrays.stream(method.getParameterTypes())
+			.map(Class::getSimpleName)
+			.collect(Collectors.joining(","));
+		String key = method.getDeclaringClass().getSimpleName() + "." + method.getName() + "(" + parameters + ")";
+		if (key.getBytes(StandardCharsets.UTF_8).length <= DlmNames.MAX_RESOURCE_NAME_LENGTH) {
+			return key;
+		}
+		byte[] hashed = DEFAULT_KEY_HASHING.toResourceName(method.toGenericString());
+		return new String(hashed, StandardCharsets.UTF_8);
+	}
+
+}

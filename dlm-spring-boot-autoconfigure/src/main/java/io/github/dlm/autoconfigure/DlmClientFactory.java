@@ -1,0 +1,73 @@
+package io.github.dlm.autoconfigure;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.github.dlm.core.DlmClient;
+import io.github.dlm.core.DlmUnavailableException;
+import io.github.dlm.local.LocalDlmClient;
+
+/**
+ * Creates the {@link DlmClient} that {@code dlm.backend} asks for: {@code local} gives the
+ * in-process engine; {@code native} the kernel DLM or a start-up failure naming the cause
+ * and the fix; {@code auto} the kernel DLM when it can be used, else the local engine with
+ * exactly one WARN line saying why.
+ */
+public class DlmClientFactory {
+
+	private static final Log logger = LogFactory.getLog(DlmClientFactory.class);
+
+	private final DlmProperties properties;
+
+	private final NativeDlmSupport nativeSupport;
+
+	/**
+	 * Creates a factory.
+	 * @param properties the configuration
+	 * @param nativeSupport the native backend's probe and constructor
+	 */
+	public DlmClientFactory(DlmProperties properties, NativeDlmSupport nativeSupport) {
+		this.properties = properties;
+		this.nativeSupport = nativeSupport;
+	}
+
+	/**
+	 * Creates the client for the configured backend.
+	 * @return the client, which the caller closes
+	 * @throws DlmUnavailableException if {@code dlm.backend=native} and the kernel DLM
+	 * cannot be used
+	 */
+	public DlmClient create() {
+		return switch (this.properties.getBackend()) {
+			case LOCAL -> createLocal();
+			case NATIVE -> createNative();
+			case AUTO -> createAuto();
+		};
+	}
+
+	private DlmClient createNative() {
+		NativeDlmSupport.Availability availability = this.nativeSupport.check(this.properties);
+		if (!availability.isAvailable()) {
+			throw new DlmUnavailableException("dlm.backend=native, but the kernel DLM cannot be used. "
+					+ availability.reason() + ". (To run on the in-process engine instead, set dlm.backend=auto or local.)",
+					0);
+		}
+		return this.nativeSupport.create(this.properties);
+	}
+
+	private DlmClient createAuto() {
+		NativeDlmSupport.Availability availability = this.nativeSupport.check(this.properties);
+		if (availability.isAvailable()) {
+			return this.nativeSupport.create(this.properties);
+		}
+		logger.warn("dlm.backend=auto: using the in-process local DLM backend, so locks are not shared with other "
+				+ "processes or nodes, because the kernel DLM cannot be used. " + availability.reason()
+				+ ". (Set dlm.backend=local to choose the local backend without this warning.)");
+		return createLocal();
+	}
+
+	private DlmClient createLocal() {
+		return new LocalDlmClient(this.properties.getDispatcher().getThreadName());
+	}
+
+}

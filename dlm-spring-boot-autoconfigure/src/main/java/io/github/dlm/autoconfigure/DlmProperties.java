@@ -1,0 +1,302 @@
+package io.github.dlm.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.LockspaceOptions;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
+/**
+ * Configuration of the DLM starter, under the prefix {@code dlm}.
+ * <p>
+ * Setters check their value, so a bad value fails start-up with an
+ * {@link InvalidConfigurationPropertyValueException} that names the property, such as
+ * {@code dlm.lockspace.name}, and says what is valid. Values that cannot be converted at all
+ * (an unknown backend or mode, permissions that are not octal) fail in the binder, which
+ * names the property too.
+ */
+@ConfigurationProperties("dlm")
+public class DlmProperties {
+
+	/**
+	 * Which engine backs the locks: 'auto' uses the kernel DLM when it can be used here and
+	 * otherwise the in-process local engine (logging one WARN line that says why); 'native'
+	 * requires the kernel DLM and fails start-up with the cause when it cannot be used;
+	 * 'local' always uses the in-process engine (locks shared within this JVM only).
+	 */
+	private DlmBackend backend = DlmBackend.AUTO;
+
+	/**
+	 * Lock mode that the lock registry's obtain(key) and @DlmLocked use when none is given:
+	 * NL, CR, CW, PR, PW or EX.
+	 */
+	private DlmMode defaultMode = DlmMode.EX;
+
+	private final Lockspace lockspace = new Lockspace();
+
+	private final Native nativeBackend = new Native();
+
+	private final Dispatcher dispatcher = new Dispatcher();
+
+	private final Registry registry = new Registry();
+
+	private final Annotation annotation = new Annotation();
+
+	public DlmBackend getBackend() {
+		return this.backend;
+	}
+
+	public void setBackend(DlmBackend backend) {
+		this.backend = backend;
+	}
+
+	public DlmMode getDefaultMode() {
+		return this.defaultMode;
+	}
+
+	public void setDefaultMode(DlmMode defaultMode) {
+		this.defaultMode = defaultMode;
+	}
+
+	public Lockspace getLockspace() {
+		return this.lockspace;
+	}
+
+	/**
+	 * Settings of the native backend, bound from {@code dlm.native.*}.
+	 * @return the native settings
+	 */
+	public Native getNative() {
+		return this.nativeBackend;
+	}
+
+	public Dispatcher getDispatcher() {
+		return this.dispatcher;
+	}
+
+	public Registry getRegistry() {
+		return this.registry;
+	}
+
+	public Annotation getAnnotation() {
+		return this.annotation;
+	}
+
+	/**
+	 * The lockspace all locks of the application live in.
+	 */
+	public static class Lockspace {
+
+		/**
+		 * Name of the lockspace: 1..19 characters from [A-Za-z0-9_-] (it becomes the device
+		 * /dev/misc/dlm_<name>). Every process on every node that uses the same name shares
+		 * the same locks. Defaults to spring.application.name with other characters replaced
+		 * by '-' (and shortened with a hash suffix when longer than 19), or 'spring' when no
+		 * application name is set.
+		 */
+		private @Nullable String name;
+
+		/**
+		 * Whether to create the lockspace when it does not exist yet. On the native backend
+		 * creating needs CAP_SYS_ADMIN and a running dlm_controld; without them, create it
+		 * beforehand (e.g. with dlm_tool) and set this to false.
+		 */
+		private boolean create = true;
+
+		/**
+		 * Permission bits, in octal like chmod, of the lockspace device when this process
+		 * creates it: '0600' lets only the same user open it, '0660' its group too. Quote the
+		 * value in YAML or write it with a leading zero (0600).
+		 */
+		private LockspacePermissions permissions = LockspacePermissions.OWNER_READ_WRITE;
+
+		/**
+		 * Whether to release the lockspace on shutdown (drop this node's reference to it in
+		 * the cluster) rather than only closing this process's handle. Releasing removes the
+		 * lockspace from this node when no other process uses it.
+		 */
+		private boolean releaseOnShutdown = false;
+
+		public @Nullable String getName() {
+			return this.name;
+		}
+
+		public void setName(@Nullable String name) {
+			if (name != null) {
+				try {
+					DlmNames.checkLockspaceName(name);
+				}
+				catch (IllegalArgumentException ex) {
+					throw new InvalidConfigurationPropertyValueException("dlm.lockspace.name", name, ex.getMessage());
+				}
+			}
+			this.name = name;
+		}
+
+		public boolean isCreate() {
+			return this.create;
+		}
+
+		public void setCreate(boolean create) {
+			this.create = create;
+		}
+
+		public LockspacePermissions getPermissions() {
+			return this.permissions;
+		}
+
+		public void setPermissions(LockspacePermissions permissions) {
+			this.permissions = permissions;
+		}
+
+		public boolean isReleaseOnShutdown() {
+			return this.releaseOnShutdown;
+		}
+
+		public void setReleaseOnShutdown(boolean releaseOnShutdown) {
+			this.releaseOnShutdown = releaseOnShutdown;
+		}
+
+		/**
+		 * The options to open the lockspace with.
+		 * @return create, permissions and release-on-shutdown as {@link LockspaceOptions}
+		 */
+		public LockspaceOptions toOptions() {
+			return new LockspaceOptions(this.create, this.permissions.bits(), this.releaseOnShutdown);
+		}
+
+	}
+
+	/**
+	 * Settings of the native backend.
+	 */
+	public static class Native {
+
+		/**
+		 * Path of the libdlm shared library to load instead of looking up 'libdlm.so.3' on
+		 * the library path, e.g. /usr/lib/x86_64-linux-gnu/libdlm.so.3.
+		 */
+		private @Nullable String libraryPath;
+
+		public @Nullable String getLibraryPath() {
+			return this.libraryPath;
+		}
+
+		public void setLibraryPath(@Nullable String libraryPath) {
+			if (libraryPath != null && libraryPath.isBlank()) {
+				throw new InvalidConfigurationPropertyValueException("dlm.native.library-path", libraryPath,
+						"The library path must not be blank; leave it unset to look up libdlm.so.3");
+			}
+			this.libraryPath = libraryPath;
+		}
+
+	}
+
+	/**
+	 * The thread that delivers lock completions and blocking callbacks.
+	 */
+	public static class Dispatcher {
+
+		/**
+		 * Name prefix of the dispatcher threads that deliver lock completions and blocking
+		 * callbacks, shown in thread dumps and log lines; the native backend appends the
+		 * lockspace name.
+		 */
+		private String threadName = "dlm-dispatch-";
+
+		public String getThreadName() {
+			return this.threadName;
+		}
+
+		public void setThreadName(String threadName) {
+			if (threadName == null || threadName.isBlank()) {
+				throw new InvalidConfigurationPropertyValueException("dlm.dispatcher.thread-name", threadName,
+						"The dispatcher thread name must not be blank");
+			}
+			this.threadName = threadName;
+		}
+
+	}
+
+	/**
+	 * The lock registries.
+	 */
+	public static class Registry {
+
+		/**
+		 * Drop cached lock objects that have not been locked for this long, checked at the
+		 * same interval (e.g. 10m). Unset keeps them until shutdown, which is fine for a
+		 * bounded set of keys; set it when keys are unbounded (per order, per user...).
+		 * Locks that are held are never dropped.
+		 */
+		private @Nullable Duration expireUnusedAfter;
+
+		/**
+		 * How lock keys become DLM resource names (1..64 bytes): 'utf8' uses the key's text
+		 * and refuses longer keys with an error; 'hash-long-keys' replaces keys longer than
+		 * 64 bytes with a SHA-256 digest (never truncating, which would merge locks).
+		 */
+		private KeyStrategy keyStrategy = KeyStrategy.UTF8;
+
+		public KeyStrategy getKeyStrategy() {
+			return this.keyStrategy;
+		}
+
+		public void setKeyStrategy(KeyStrategy keyStrategy) {
+			this.keyStrategy = keyStrategy;
+		}
+
+		public @Nullable Duration getExpireUnusedAfter() {
+			return this.expireUnusedAfter;
+		}
+
+		public void setExpireUnusedAfter(@Nullable Duration expireUnusedAfter) {
+			if (expireUnusedAfter != null && (expireUnusedAfter.isNegative() || expireUnusedAfter.isZero())) {
+				throw new InvalidConfigurationPropertyValueException("dlm.registry.expire-unused-after", expireUnusedAfter,
+						"The age must be positive, such as 10m; leave it unset to keep lock objects");
+			}
+			this.expireUnusedAfter = expireUnusedAfter;
+		}
+
+	}
+
+	/**
+	 * How lock keys become resource names ({@code dlm.registry.key-strategy}).
+	 */
+	public enum KeyStrategy {
+
+		/** The key's text as UTF-8; keys longer than 64 bytes are refused. */
+		UTF8,
+
+		/** The key's text as UTF-8; keys longer than 64 bytes become a SHA-256 digest. */
+		HASH_LONG_KEYS
+
+	}
+
+	/**
+	 * The {@code @DlmLocked} annotation support.
+	 */
+	public static class Annotation {
+
+		/**
+		 * Whether methods annotated with @DlmLocked are run under their lock. When false,
+		 * the annotation is ignored (no advisor, no proxies).
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+}

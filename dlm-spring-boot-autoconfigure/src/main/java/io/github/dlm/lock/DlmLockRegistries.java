@@ -1,0 +1,190 @@
+package io.github.dlm.lock;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.util.Assert;
+
+import io.github.dlm.core.DlmClient;
+import io.github.dlm.core.DlmLockspace;
+import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.LockspaceOptions;
+
+/**
+ * The {@link DlmLockRegistry registries} of an application, one per lockspace: the default
+ * lockspace and any other opened on first use. Thread-safe.
+ * <p>
+ * Closing it closes every lockspace it opened (releasing the locks held in them); the
+ * {@link DlmClient} itself is left open for its owner to close.
+ */
+public class DlmLockRegistries implements DisposableBean, AutoCloseable {
+
+	private final DlmClient client;
+
+	private final String defaultLockspace;
+
+	private final LockspaceOptions options;
+
+	private final DlmMode defaultMode;
+
+	private final Map<String, DlmLockRegistry> registries = new ConcurrentHashMap<>();
+
+	private final Object monitor = new Object();
+
+	private volatile boolean closed;
+
+	private volatile DlmKeyStrategy keyStrategy = DlmKeyStrategy.utf8();
+
+	private volatile @Nullable DlmLockBlockingListener blockingListener;
+
+	/**
+	 * Creates the registries; no lockspace is opened until first asked for.
+	 * @param client the DLM backend
+	 * @param defaultLockspace the name of the lockspace {@link #registry()} uses
+	 * @param options how lockspaces are opened and closed
+	 * @param defaultMode the mode of locks from {@link DlmLockRegistry#obtain(Object)}
+	 * @throws IllegalArgumentException if the lockspace name is invalid
+	 */
+	public DlmLockRegistries(DlmClient client, String defaultLockspace, LockspaceOptions options,
+			DlmMode defaultMode) {
+		Assert.notNull(client, "DlmClient must not be null");
+		Assert.notNull(options, "LockspaceOptions must not be null");
+		Assert.notNull(defaultMode, "Default mode must not be null");
+		this.client = client;
+		this.defaultLockspace = DlmNames.checkLockspaceName(defaultLockspace);
+		this.options = options;
+		this.defaultMode = defaultMode;
+	}
+
+	/**
+	 * Sets how keys become resource names, for every registry (existing and future).
+	 * @param keyStrategy the strategy, by default {@link DlmKeyStrategy#utf8()}
+	 */
+	public void setKeyStrategy(DlmKeyStrategy keyStrategy) {
+		Assert.notNull(keyStrategy, "Key strategy must not be null");
+		synchronized (this.monitor) {
+			this.keyStrategy = keyStrategy;
+			this.registries.values().forEach((registry) -> registry.setKeyStrategy(keyStrategy));
+		}
+	}
+
+	/**
+	 * Sets the blocking listener of every registry (existing and future).
+	 * @param blockingListener the listener, {@code null} for none
+	 */
+	public void setBlockingListener(@Nullable DlmLockBlockingListener blockingListener) {
+		synchronized (this.monitor) {
+			this.blockingListener = blockingListener;
+			this.registries.values().forEach((registry) -> registry.setBlockingListener(blockingListener));
+		}
+	}
+
+	/**
+	 * The name of the default lockspace.
+	 * @return the name
+	 */
+	public String getDefaultLockspace() {
+		return this.defaultLockspace;
+	}
+
+	/**
+	 * The mode of locks from {@link DlmLockRegistry#obtain(Object)}.
+	 * @return the default mode
+	 */
+	public DlmMode getDefaultMode() {
+		return this.defaultMode;
+	}
+
+	/**
+	 * The backend.
+	 * @return the client
+	 */
+	public DlmClient getClient() {
+		return this.client;
+	}
+
+	/**
+	 * The registry of the default lockspace, opening it on first use.
+	 * @return the registry
+	 * @throws io.github.dlm.core.DlmException if the lockspace cannot be opened
+	 * @throws IllegalStateException if closed
+	 */
+	public DlmLockRegistry registry() {
+		return registry(this.defaultLockspace);
+	}
+
+	/**
+	 * The registry of a lockspace, opening it on first use.
+	 * @param lockspace the lockspace name
+	 * @return the registry
+	 * @throws IllegalArgumentException if the name is invalid
+	 * @throws io.github.dlm.core.DlmException if the lockspace cannot be opened
+	 * @throws IllegalStateException if closed
+	 */
+	public DlmLockRegistry registry(String lockspace) {
+		DlmLockRegistry registry = this.registries.get(lockspace);
+		if (registry != null && !this.closed) {
+			return registry;
+		}
+		synchronized (this.monitor) {
+			Assert.state(!this.closed, () -> "DlmLockRegistries is closed; cannot open lockspace '" + lockspace + "'");
+			registry = this.registries.get(lockspace);
+			if (registry == null) {
+				DlmLockspace opened = this.client.openLockspace(DlmNames.checkLockspaceName(lockspace), this.options);
+				registry = new DlmLockRegistry(opened, this.defaultMode);
+				registry.setKeyStrategy(this.keyStrategy);
+				registry.setBlockingListener(this.blockingListener);
+				this.registries.put(lockspace, registry);
+			}
+			return registry;
+		}
+	}
+
+	/**
+	 * Closes every lockspace opened here. Idempotent; later calls to {@link #registry}
+	 * fail.
+	 */
+	@Override
+	public void close() {
+		List<DlmLockRegistry> toClose;
+		synchronized (this.monitor) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			toClose = new ArrayList<>(this.registries.values());
+			this.registries.clear();
+		}
+		RuntimeException failure = null;
+		for (DlmLockRegistry registry : toClose) {
+			try {
+				registry.getLockspace().close();
+			}
+			catch (RuntimeException ex) {
+				if (failure == null) {
+					failure = ex;
+				}
+				else {
+					failure.addSuppressed(ex);
+				}
+			}
+		}
+		if (failure != null) {
+			throw failure;
+		}
+	}
+
+	/**
+	 * Same as {@link #close()}, for the Spring container.
+	 */
+	@Override
+	public void destroy() {
+		close();
+	}
+
+}

@@ -1,0 +1,207 @@
+package io.github.dlm.local;
+
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.github.dlm.core.DlmCompletion;
+import io.github.dlm.core.DlmFlag;
+import io.github.dlm.core.DlmLockHandle;
+import io.github.dlm.core.DlmLockspaceNotFoundException;
+import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmStatus;
+import io.github.dlm.core.LockspaceOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What only the local backend has: the lock dump, its lockspace registry and its callback
+ * threads.
+ */
+class LocalDlmClientTests {
+
+	private static final byte[] R = "resource".getBytes(StandardCharsets.UTF_8);
+
+	private final LocalDlmClient client = new LocalDlmClient("test-dlm-");
+
+	@AfterEach
+	void close() {
+		this.client.close();
+	}
+
+	@Test
+	void backendNameIsLocal() {
+		assertThat(this.client.backendName()).isEqualTo("local");
+	}
+
+	@Test
+	void dumpShowsEveryQueueWithModesAndOwners() throws Exception {
+		LocalLockspace first = this.client.openLockspace("dump", LockspaceOptions.DEFAULTS);
+		LocalLockspace second = this.client.openLockspace("dump", LockspaceOptions.DEFAULTS);
+		LocalLockHandle holder = first.newLock(R, null);
+		await(holder.request(DlmMode.PR, Set.of(), null));
+		LocalLockHandle converter = second.newLock(R, null);
+		await(converter.request(DlmMode.PR, Set.of(), null));
+		converter.request(DlmMode.EX, Set.of(), null);
+		LocalLockHandle waiter = first.newLock(R, null);
+		waiter.request(DlmMode.CW, Set.of(), null);
+		assertThat(this.client.dump("dump")).containsExactly(
+				new LocalLockInfo("resource", holder.lockId(), first.handleId(), DlmMode.PR, null,
+						LocalLockInfo.Queue.GRANTED),
+				new LocalLockInfo("resource", converter.lockId(), second.handleId(), DlmMode.PR, DlmMode.EX,
+						LocalLockInfo.Queue.CONVERTING),
+				new LocalLockInfo("resource", waiter.lockId(), first.handleId(), null, DlmMode.CW,
+						LocalLockInfo.Queue.WAITING));
+	}
+
+	@Test
+	void dumpIsEmptyOnceEveryLockHasEnded() throws Exception {
+		LocalLockspace ls = this.client.openLockspace("empty", LockspaceOptions.DEFAULTS);
+		DlmLockHandle lock = ls.newLock(R, null);
+		await(lock.request(DlmMode.EX, Set.of(), null));
+		assertThat(this.client.dump("empty")).hasSize(1);
+		await(lock.unlock(null));
+		assertThat(this.client.dump("empty")).isEmpty();
+	}
+
+	@Test
+	void demotedConversionWaitsInTheConvertQueueWithGrantedModeNl() throws Exception {
+		LocalLockspace ls = this.client.openLockspace("demote", LockspaceOptions.DEFAULTS);
+		LocalLockHandle first = ls.newLock(R, null);
+		LocalLockHandle second = ls.newLock(R, null);
+		await(first.request(DlmMode.PR, Set.of(), null));
+		await(second.request(DlmMode.PR, Set.of(), null));
+		CompletableFuture<DlmCompletion> firstConversion = first.request(DlmMode.EX, Set.of(), null);
+		second.request(DlmMode.EX, EnumSet.of(DlmFlag.CONVDEADLK), null);
+		await(firstConversion);
+		assertThat(this.client.dump("demote")).contains(new LocalLockInfo("resource", second.lockId(), ls.handleId(),
+				DlmMode.NL, DlmMode.EX, LocalLockInfo.Queue.CONVERTING));
+	}
+
+	@Test
+	void binaryResourceNamesAreDumpedInHex() throws Exception {
+		LocalLockspace ls = this.client.openLockspace("binary", LockspaceOptions.DEFAULTS);
+		await(ls.newLock(new byte[] { 0, 1, (byte) 0xff }, null).request(DlmMode.NL, Set.of(), null));
+		assertThat(this.client.dump("binary")).extracting(LocalLockInfo::resource).containsExactly("0x0001ff");
+	}
+
+	@Test
+	void dumpOfAnUnknownLockspaceFailsWithNotFound() {
+		assertThatThrownBy(() -> this.client.dump("nope")).isInstanceOf(DlmLockspaceNotFoundException.class);
+	}
+
+	@Test
+	void lockspacesAreSharedWithinAClientButNotAcrossClients() throws Exception {
+		LocalLockspace ls = this.client.openLockspace("shared", LockspaceOptions.DEFAULTS);
+		await(ls.newLock(R, null).request(DlmMode.EX, Set.of(), null));
+		try (LocalDlmClient other = new LocalDlmClient()) {
+			LocalLockspace elsewhere = other.openLockspace("shared", LockspaceOptions.DEFAULTS);
+			assertThat(await(elsewhere.newLock(R, null).request(DlmMode.EX, EnumSet.of(DlmFlag.NOQUEUE), null))
+				.status()).isEqualTo(DlmStatus.GRANTED);
+		}
+		LocalLockspace sameClient = this.client.openLockspace("shared", LockspaceOptions.DEFAULTS);
+		assertThat(await(sameClient.newLock(R, null).request(DlmMode.EX, EnumSet.of(DlmFlag.NOQUEUE), null))
+			.status()).isEqualTo(DlmStatus.NOT_GRANTED);
+	}
+
+	@Test
+	void lockspaceOutlivesItsHandlesUnlessReleasedOnClose() {
+		this.client.openLockspace("kept", LockspaceOptions.DEFAULTS).close();
+		this.client.openLockspace("kept", new LockspaceOptions(false, 0600, false)).close();
+		this.client.openLockspace("released", new LockspaceOptions(true, 0600, true)).close();
+		assertThatThrownBy(() -> this.client.openLockspace("released", new LockspaceOptions(false, 0600, false)))
+			.isInstanceOf(DlmLockspaceNotFoundException.class)
+			.hasMessageContaining("'released'");
+	}
+
+	@Test
+	void callbackThreadsAreNamedDaemonsAndStopWhenTheHandleCloses() throws Exception {
+		LocalLockspace ls = this.client.openLockspace("threads", LockspaceOptions.DEFAULTS);
+		Thread thread = ls.dispatcher().thread();
+		assertThat(thread.getName()).isEqualTo("test-dlm-threads-" + ls.handleId());
+		assertThat(thread.isDaemon()).isTrue();
+		assertThat(thread.isAlive()).isTrue();
+		ls.close();
+		assertThat(thread.isAlive()).isFalse();
+		ls.close();
+	}
+
+	@Test
+	void closingTheClientStopsEveryCallbackThreadAndRefusesNewLockspaces() {
+		List<Thread> threads = List.of(this.client.openLockspace("a", LockspaceOptions.DEFAULTS).dispatcher().thread(),
+				this.client.openLockspace("a", LockspaceOptions.DEFAULTS).dispatcher().thread(),
+				this.client.openLockspace("b", LockspaceOptions.DEFAULTS).dispatcher().thread());
+		this.client.close();
+		assertThat(threads).noneMatch(Thread::isAlive);
+		assertThat(Thread.getAllStackTraces().keySet()).noneMatch((t) -> t.getName().startsWith("test-dlm-"));
+		assertThatIllegalStateException().isThrownBy(() -> this.client.openLockspace("c", LockspaceOptions.DEFAULTS));
+	}
+
+	@Test
+	void aCallbackMayCloseItsOwnLockspace() throws Exception {
+		LocalLockspace ls = this.client.openLockspace("selfclose", LockspaceOptions.DEFAULTS);
+		CompletableFuture<DlmCompletion> granted = ls.newLock(R, null).request(DlmMode.EX, Set.of(), null);
+		CompletableFuture<Void> closed = granted.thenRun(ls::close);
+		closed.get(10, TimeUnit.SECONDS);
+		ls.dispatcher().thread().join(10_000);
+		assertThat(ls.dispatcher().thread().isAlive()).isFalse();
+		assertThat(this.client.dump("selfclose")).isEmpty();
+	}
+
+	@Test
+	void aCallbackMayTakeAnotherLockWithoutDeadlock() throws Exception {
+		LocalLockspace ls = this.client.openLockspace("reenter", LockspaceOptions.DEFAULTS);
+		DlmLockHandle second = ls.newLock(R, null);
+		CompletableFuture<DlmCompletion> chained = ls.newLock(R, null)
+			.request(DlmMode.PR, Set.of(), null)
+			.thenCompose((completion) -> second.request(DlmMode.PR, Set.of(), null));
+		assertThat(chained.get(10, TimeUnit.SECONDS).status()).isEqualTo(DlmStatus.GRANTED);
+	}
+
+	@Test
+	void valueBlockWithoutValblkIsRefused() {
+		LocalLockspace ls = this.client.openLockspace("novalblk", LockspaceOptions.DEFAULTS);
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> ls.newLock(R, null).request(DlmMode.EX, Set.of(), new byte[32]))
+			.withMessageContaining("VALBLK");
+	}
+
+	@Test
+	void repeatedRequestsForTheSameModeSendOneBlockingCallback() throws Exception {
+		LocalLockspace ls = this.client.openLockspace("coalesce", LockspaceOptions.DEFAULTS);
+		BlockingQueue<DlmLockHandle> basts = new LinkedBlockingQueue<>();
+		await(ls.newLock(R, basts::add).request(DlmMode.EX, Set.of(), null));
+		ls.newLock(R, null).request(DlmMode.EX, Set.of(), null);
+		ls.newLock(R, null).request(DlmMode.EX, Set.of(), null);
+		ls.newLock(R, null).request(DlmMode.PR, Set.of(), null);
+		assertThat(basts.poll(10, TimeUnit.SECONDS)).isNotNull();
+		DlmLockHandle probe = ls.newLock("probe".getBytes(StandardCharsets.UTF_8), null);
+		await(probe.request(DlmMode.NL, Set.of(), null));
+		assertThat(basts).isEmpty();
+	}
+
+	@Test
+	void operationsOnAClosedHandleAreRefused() throws Exception {
+		LocalLockspace ls = this.client.openLockspace("closed", LockspaceOptions.DEFAULTS);
+		DlmLockHandle fresh = ls.newLock(R, null);
+		ls.close();
+		assertThatIllegalStateException().isThrownBy(() -> fresh.request(DlmMode.EX, Set.of(), null))
+			.withMessageContaining("closed");
+		assertThatIllegalStateException().isThrownBy(() -> ls.newLock(R, null));
+	}
+
+	private static DlmCompletion await(CompletableFuture<DlmCompletion> future) throws Exception {
+		return future.get(10, TimeUnit.SECONDS);
+	}
+
+}

@@ -1,0 +1,28 @@
+package io.github.dlm.sample;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the sample, under {@code sample}.
+ *
+ * @param workDelay how long a reservation "works" between reading and writing the event,
+ * so that unserialized reservations would overwrite each other
+ * @param seats the seats of every event
+ * @param leaderRole the role the nodes elect a leader for
+ */
+@ConfigurationProperties("sample")
+public record SampleProperties(Duration workDelay, List<String> seats, String leaderRole) {
+
+	/**
+	 * Applies defaults.
+	 */
+	public SampleProperties {
+		workDelay = (workDelay != null) ? workDelay : Duration.ofMillis(20);
+		seats = (seats != null && !seats.isEmpty()) ? List.copyOf(seats) : List.of("A1", "A2", "A3", "B1", "B2", "B3");
+		leaderRole = (leaderRole != null) ? leaderRole : "seat-release-sweeper";
+	}
+
+}
