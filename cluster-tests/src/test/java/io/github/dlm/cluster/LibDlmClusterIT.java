@@ -1,0 +1,126 @@
+package io.github.dlm.cluster;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The kernel DLM across nodes as C programs see it (libdlm directly, no Java): the ground
+ * truth the Java backends are held to. Uses {@code cluster/smoke/dlm_smoke.c}, compiled in
+ * every node.
+ */
+@ExtendWith(ClusterExtension.class)
+class LibDlmClusterIT {
+
+	private static final Duration TIMEOUT = Duration.ofMinutes(5);
+
+	private static final String PROGRAM = "/root/dlm_smoke";
+
+	@BeforeAll
+	static void compileOnEveryNode(VmCluster cluster) throws Exception {
+		Files.copy(cluster.scriptsDirectory().resolve("smoke/dlm_smoke.c"), cluster.share().resolve("dlm_smoke.c"),
+				java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		for (int node = 1; node <= cluster.nodes(); node++) {
+			CommandResult gcc = cluster.run(node, "gcc -O2 -Wall -D_REENTRANT -o " + PROGRAM + " "
+					+ VmCluster.GUEST_SHARE + "/dlm_smoke.c -ldlm -lpthread", TIMEOUT);
+			assertThat(gcc.exitCode()).as(gcc.describe()).isZero();
+		}
+	}
+
+	@Test
+	void exclusiveHolderOnOneNodeMakesNoqueueRequestsElsewhereFailWithEagain(VmCluster cluster) throws Exception {
+		Path run = cluster.newRunDirectory("noqueue");
+		String resource = "nq-" + run.getFileName().toString().hashCode();
+		CompletableFuture<CommandResult> holder = cluster.runAsync(1, hold(cluster, run, resource, "EX", "held"),
+				TIMEOUT);
+		awaitFile(run.resolve("held"), holder);
+		for (int node = 2; node <= cluster.nodes(); node++) {
+			CommandResult attempt = cluster.run(node, PROGRAM + " try " + resource, TIMEOUT);
+			assertThat(attempt.exitCode()).as(attempt.describe()).isEqualTo(11);
+			assertThat(attempt.stdout()).as(attempt.describe()).contains("sb_status=11");
+		}
+		Files.writeString(run.resolve("release-held"), "");
+		CommandResult released = holder.get(TIMEOUT.toMinutes(), TimeUnit.MINUTES);
+		assertThat(released.exitCode()).as(released.describe()).isZero();
+		assertThat(released.stdout()).contains("sb_status=65538");
+
+		CommandResult free = cluster.run(cluster.nodes(), PROGRAM + " try " + resource, TIMEOUT);
+		assertThat(free.exitCode()).as(free.describe()).isZero();
+		assertThat(free.stdout()).contains("sb_status=0");
+	}
+
+	@Test
+	void protectedReadIsSharedAcrossNodesButKeepsExclusiveOut(VmCluster cluster) throws Exception {
+		Path run = cluster.newRunDirectory("shared");
+		String resource = "pr-" + run.getFileName().toString().hashCode();
+		CompletableFuture<CommandResult> first = cluster.runAsync(1, hold(cluster, run, resource, "PR", "pr1"),
+				TIMEOUT);
+		awaitFile(run.resolve("pr1"), first);
+		CompletableFuture<CommandResult> second = cluster.runAsync(2, hold(cluster, run, resource, "PR", "pr2"),
+				TIMEOUT);
+		awaitFile(run.resolve("pr2"), second);
+		int other = (cluster.nodes() >= 3) ? 3 : 1;
+		CommandResult exclusive = cluster.run(other, PROGRAM + " try " + resource, TIMEOUT);
+		assertThat(exclusive.exitCode()).as(exclusive.describe()).isEqualTo(11);
+		Files.writeString(run.resolve("release-pr1"), "");
+		Files.writeString(run.resolve("release-pr2"), "");
+		assertThat(first.get(TIMEOUT.toMinutes(), TimeUnit.MINUTES).exitCode()).isZero();
+		assertThat(second.get(TIMEOUT.toMinutes(), TimeUnit.MINUTES).exitCode()).isZero();
+	}
+
+	@Test
+	void valueBlockCounterPublishedByDownConversionCountsEveryIncrementWhileNlLocksKeepTheResource(
+			VmCluster cluster) throws Exception {
+		Path run = cluster.newRunDirectory("lvb");
+		String resource = "lvb-" + run.getFileName().toString().hashCode();
+		int iterations = 30;
+		List<CompletableFuture<CommandResult>> nodes = new ArrayList<>();
+		for (int node = 1; node <= cluster.nodes(); node++) {
+			nodes.add(cluster.runAsync(node, PROGRAM + " lvbcount " + resource + " " + iterations + " "
+					+ cluster.guestPath(run) + "/go 1", TIMEOUT));
+		}
+		// The programs take their NL keeper locks, then wait for the go file.
+		Thread.sleep(5000);
+		Files.writeString(run.resolve("go"), "");
+		List<Long> seen = new ArrayList<>();
+		for (CompletableFuture<CommandResult> node : nodes) {
+			CommandResult result = node.get(TIMEOUT.toMinutes(), TimeUnit.MINUTES);
+			assertThat(result.exitCode()).as(result.describe()).isZero();
+			String line = result.stdout().lines().filter((l) -> l.startsWith("seen:")).findFirst().orElseThrow();
+			assertThat(line).as("no value block reported invalid").doesNotContain("!");
+			for (String value : line.substring("seen:".length()).trim().split(" +")) {
+				seen.add(Long.valueOf(value));
+			}
+		}
+		assertThat(seen).containsExactlyInAnyOrderElementsOf(
+				LongStream.range(0, (long) iterations * cluster.nodes()).boxed().toList());
+	}
+
+	private static String hold(VmCluster cluster, Path run, String resource, String mode, String marker) {
+		String dir = cluster.guestPath(run);
+		return PROGRAM + " hold " + resource + " " + mode + " " + dir + "/" + marker + " " + dir + "/release-" + marker;
+	}
+
+	private static void awaitFile(Path file, CompletableFuture<CommandResult> program) throws Exception {
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		while (!Files.exists(file)) {
+			if (program.isDone()) {
+				throw new AssertionError("Program ended before creating " + file + ": " + program.get().describe());
+			}
+			assertThat(System.nanoTime()).as("waiting for %s", file).isLessThan(deadline);
+			Thread.sleep(100);
+		}
+	}
+
+}

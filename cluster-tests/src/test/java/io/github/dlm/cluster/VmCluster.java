@@ -1,0 +1,318 @@
+package io.github.dlm.cluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A kernel-DLM cluster of qemu virtual machines, driven through the scripts in
+ * {@code cluster/} ({@code up.sh}, {@code run-on.sh}, {@code kill-node.sh}, {@code down.sh}).
+ * <p>
+ * The host directory {@link #share()} is mounted read-write at {@value #GUEST_SHARE} in every
+ * node; {@link #javaCommand} stages this JVM's class path there so nodes run the project's
+ * classes. {@link #close()} stops every VM this cluster started; a JVM shutdown hook does the
+ * same if a test run dies before closing it.
+ */
+public final class VmCluster implements AutoCloseable {
+
+	/** Where the nodes see {@link #share()}. */
+	public static final String GUEST_SHARE = "/mnt/host";
+
+	private static final Duration UP_TIMEOUT = Duration.ofMinutes(25);
+
+	private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(2);
+
+	private final Path scripts;
+
+	private final Path work;
+
+	private final int nodes;
+
+	private final Map<String, String> environment;
+
+	private final Set<Integer> killed = new HashSet<>();
+
+	private final AtomicInteger runs = new AtomicInteger();
+
+	private final Thread shutdownHook;
+
+	private volatile boolean closed;
+
+	private @Nullable String stagedClasspath;
+
+	private VmCluster(Path scripts, Path work, int nodes) {
+		this.scripts = scripts;
+		this.work = work;
+		this.nodes = nodes;
+		this.environment = Map.of("DLM_CLUSTER_STATE", work.resolve("state").toString(), "DLM_CLUSTER_SHARE",
+				share().toString());
+		this.shutdownHook = new Thread(this::down, "vm-cluster-shutdown");
+	}
+
+	/**
+	 * Boots a cluster and waits until every node sees all members quorate in corosync and in
+	 * dlm_controld. Takes minutes under software emulation.
+	 * @param scripts the {@code cluster/} directory of the project
+	 * @param work a directory of this test run for state, logs and the share
+	 * @param nodes how many nodes
+	 * @return the running cluster
+	 * @throws IllegalStateException if the cluster cannot be booted, with the script's log
+	 */
+	public static VmCluster start(Path scripts, Path work, int nodes) {
+		if (!Files.isExecutable(scripts.resolve("up.sh"))) {
+			throw new IllegalStateException("No cluster scripts in " + scripts
+					+ ": set the system property dlm.cluster.scripts to the project's cluster/ directory");
+		}
+		VmCluster cluster = new VmCluster(scripts.toAbsolutePath(), work.toAbsolutePath(), nodes);
+		try {
+			Files.createDirectories(cluster.share());
+			NodeClasspath.deleteRecursively(cluster.logs());
+			Files.createDirectories(cluster.logs());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+		Path log = cluster.logs().resolve("up.log");
+		ScriptResult up = cluster.script(UP_TIMEOUT, log, "up.sh", String.valueOf(nodes));
+		if (up.exitCode() != 0) {
+			cluster.close();
+			throw new IllegalStateException("Could not boot a " + nodes + "-node DLM cluster (up.sh exit "
+					+ up.exitCode() + "); last lines of " + log + ":\n" + tail(log, 40));
+		}
+		return cluster;
+	}
+
+	/**
+	 * The project's {@code cluster/} directory the scripts come from.
+	 * @return the scripts directory
+	 */
+	public Path scriptsDirectory() {
+		return this.scripts;
+	}
+
+	/**
+	 * The number of nodes the cluster was booted with; nodes are numbered from 1.
+	 * @return the node count
+	 */
+	public int nodes() {
+		return this.nodes;
+	}
+
+	/**
+	 * The host directory every node mounts read-write at {@value #GUEST_SHARE}.
+	 * @return the share directory
+	 */
+	public Path share() {
+		return this.work.resolve("share");
+	}
+
+	/**
+	 * Where the node sees a path inside {@link #share()}.
+	 * @param hostPath a path inside the share
+	 * @return the same path as the nodes see it
+	 */
+	public String guestPath(Path hostPath) {
+		Path relative = share().relativize(hostPath.toAbsolutePath());
+		if (relative.startsWith("..")) {
+			throw new IllegalArgumentException(hostPath + " is not inside the cluster share " + share());
+		}
+		return GUEST_SHARE + "/" + relative;
+	}
+
+	/**
+	 * A fresh, empty directory in the share for one test's files.
+	 * @param prefix a name prefix
+	 * @return the directory on the host
+	 */
+	public Path newRunDirectory(String prefix) {
+		try {
+			return Files.createDirectories(share().resolve("runs").resolve(prefix + "-" + this.runs.incrementAndGet()
+					+ "-" + System.currentTimeMillis()));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * A shell command that runs a Java main class of this project on a node, with this
+	 * JVM's class path (staged on the share the first time).
+	 * @param mainClass the class with {@code main}
+	 * @param args its arguments (must not need shell quoting)
+	 * @return the command for {@link #run}
+	 */
+	public synchronized String javaCommand(Class<?> mainClass, Object... args) {
+		if (this.stagedClasspath == null) {
+			this.stagedClasspath = NodeClasspath.stage(NodeClasspath.current(), share().resolve("classpath"),
+					GUEST_SHARE + "/classpath");
+		}
+		StringBuilder command = new StringBuilder("java -XX:TieredStopAtLevel=1 -Xshare:auto -cp ")
+			.append(this.stagedClasspath)
+			.append(' ')
+			.append(mainClass.getName());
+		for (Object arg : args) {
+			command.append(' ').append(arg);
+		}
+		return command.toString();
+	}
+
+	/**
+	 * Runs a bash command on a node and waits for it.
+	 * @param node the node, from 1
+	 * @param command the command
+	 * @param timeout how long it may take; it is killed after that (exit code 124)
+	 * @return what it produced
+	 */
+	public CommandResult run(int node, String command, Duration timeout) {
+		checkNode(node);
+		Path out = logs().resolve("run-" + node + "-" + this.runs.incrementAndGet() + ".out");
+		ScriptResult result = script(timeout.plusSeconds(30), out, "run-on.sh", "-t",
+				String.valueOf(Math.max(1, timeout.toSeconds())), String.valueOf(node), command);
+		return new CommandResult(node, command, result.exitCode(), read(out), read(result.stderr()));
+	}
+
+	/**
+	 * Runs a bash command on a node without waiting for it.
+	 * @param node the node, from 1
+	 * @param command the command
+	 * @param timeout how long it may take
+	 * @return the future result
+	 */
+	public CompletableFuture<CommandResult> runAsync(int node, String command, Duration timeout) {
+		CompletableFuture<CommandResult> result = new CompletableFuture<>();
+		Thread thread = new Thread(() -> {
+			try {
+				result.complete(run(node, command, timeout));
+			}
+			catch (Throwable ex) {
+				result.completeExceptionally(ex);
+			}
+		}, "vm-cluster-node-" + node);
+		thread.setDaemon(true);
+		thread.start();
+		return result;
+	}
+
+	/**
+	 * Kills a node for real: SIGKILL to its qemu process (what fencing would do).
+	 * @param node the node, from 1
+	 */
+	public void kill(int node) {
+		checkNode(node);
+		ScriptResult result = script(SCRIPT_TIMEOUT, logs().resolve("kill-" + node + ".log"), "kill-node.sh",
+				String.valueOf(node));
+		if (result.exitCode() != 0) {
+			throw new IllegalStateException("kill-node.sh " + node + " failed: " + read(result.stderr()));
+		}
+		synchronized (this.killed) {
+			this.killed.add(node);
+		}
+	}
+
+	/**
+	 * Whether every node is still running (none was {@linkplain #kill killed}).
+	 * @return {@code true} if the cluster is whole
+	 */
+	public boolean isWhole() {
+		synchronized (this.killed) {
+			return !this.closed && this.killed.isEmpty();
+		}
+	}
+
+	/**
+	 * Stops every VM of this cluster and deletes its network namespace.
+	 */
+	@Override
+	public void close() {
+		down();
+		try {
+			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
+		}
+		catch (IllegalStateException ex) {
+			// the JVM is already shutting down and runs the hook
+		}
+	}
+
+	private synchronized void down() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		script(SCRIPT_TIMEOUT, logs().resolve("down.log"), "down.sh");
+	}
+
+	private void checkNode(int node) {
+		if (node < 1 || node > this.nodes) {
+			throw new IllegalArgumentException("Node " + node + " does not exist: nodes are 1.." + this.nodes);
+		}
+		if (this.closed) {
+			throw new IllegalStateException("The cluster is closed");
+		}
+	}
+
+	private Path logs() {
+		return this.work.resolve("logs");
+	}
+
+	private ScriptResult script(Duration timeout, Path stdout, String script, String... args) {
+		List<String> command = new ArrayList<>();
+		command.add(this.scripts.resolve(script).toString());
+		command.addAll(List.of(args));
+		Path stderr = stdout.resolveSibling(stdout.getFileName() + ".err");
+		ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile())
+			.redirectError(stderr.toFile())
+			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+		builder.environment().putAll(this.environment);
+		try {
+			Process process = builder.start();
+			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				process.destroyForcibly();
+				process.waitFor();
+				return new ScriptResult(124, stderr);
+			}
+			return new ScriptResult(process.exitValue(), stderr);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not run " + command, ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while running " + command, ex);
+		}
+	}
+
+	private static String read(Path file) {
+		try {
+			return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String tail(Path file, int lines) {
+		List<String> all = read(file).lines().toList();
+		String stderr = read(file.resolveSibling(file.getFileName() + ".err"));
+		List<String> combined = new ArrayList<>(all);
+		combined.addAll(stderr.lines().toList());
+		return String.join("\n", combined.subList(Math.max(0, combined.size() - lines), combined.size()));
+	}
+
+	private record ScriptResult(int exitCode, Path stderr) {
+	}
+
+}
