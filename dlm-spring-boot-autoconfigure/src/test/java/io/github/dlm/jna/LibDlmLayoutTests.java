@@ -1,0 +1,97 @@
+package io.github.dlm.jna;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.github.dlm.core.DlmCompletion;
+import io.github.dlm.core.DlmFlag;
+import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.DlmStatus;
+import io.github.dlm.core.DlmStatusFlag;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Compares the JNA mapping with what gcc makes of the installed {@code libdlm.h}: the layout
+ * of {@code struct dlm_lksb} and every constant the binding and the core enums use.
+ */
+class LibDlmLayoutTests {
+
+	private static Map<String, Long> c;
+
+	@BeforeAll
+	static void compileProbe() throws Exception {
+		c = NativeTestSupport.runForValues(NativeTestSupport.compile("dlm_layout.c", "dlm_layout"));
+	}
+
+	@Test
+	void lksbLayoutMatchesTheHeader() {
+		DlmLksb lksb = new DlmLksb();
+		try {
+			assertThat((long) lksb.size()).isEqualTo(c.get("sizeof.dlm_lksb")).isEqualTo(DlmLksb.SIZE);
+			for (String field : new String[] { "sb_status", "sb_lkid", "sb_flags", "sb_lvbptr" }) {
+				assertThat((long) lksb.offsetOf(field)).as("offset of %s", field).isEqualTo(c.get("offsetof." + field));
+			}
+			assertThat(c.get("sizeof.sb_status")).isEqualTo(Integer.BYTES);
+			assertThat(c.get("sizeof.sb_lkid")).isEqualTo(Integer.BYTES);
+			assertThat(c.get("sizeof.sb_flags")).isEqualTo(Byte.BYTES);
+			assertThat(c.get("sizeof.sb_lvbptr")).isEqualTo((long) com.sun.jna.Native.POINTER_SIZE);
+			assertThat(c.get("sizeof.mode_t")).as("mode_t is mapped to int").isEqualTo(Integer.BYTES);
+		}
+		finally {
+			lksb.free();
+		}
+	}
+
+	@Test
+	void everyLibDlmConstantMatchesTheHeader() throws Exception {
+		int compared = 0;
+		for (Field field : LibDlm.class.getFields()) {
+			if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class) {
+				assertThat(c).as("libdlm.h defines %s", field.getName()).containsKey(field.getName());
+				assertThat((long) field.getInt(null)).as(field.getName()).isEqualTo(c.get(field.getName()));
+				compared++;
+			}
+		}
+		assertThat(compared).isGreaterThanOrEqualTo(35);
+	}
+
+	@Test
+	void coreModesMatchTheHeader() {
+		for (DlmMode mode : DlmMode.values()) {
+			assertThat((long) mode.nativeValue()).as(mode.name()).isEqualTo(c.get("LKM_" + mode.name() + "MODE"));
+		}
+	}
+
+	@Test
+	void coreFlagsMatchTheHeader() {
+		for (DlmFlag flag : DlmFlag.values()) {
+			assertThat((long) flag.bits()).as(flag.name()).isEqualTo(c.get("LKF_" + flag.name()));
+		}
+	}
+
+	@Test
+	void coreStatusesMatchTheHeader() {
+		assertThat((long) DlmStatus.GRANTED.nativeValue()).isZero();
+		assertThat(DlmStatus.NOT_GRANTED.nativeValue()).isEqualTo(11);
+		assertThat(DlmStatus.DEADLOCK.nativeValue()).isEqualTo(35);
+		assertThat((long) DlmStatus.CANCELLED.nativeValue()).isEqualTo(c.get("ECANCEL"));
+		assertThat((long) DlmStatus.UNLOCKED.nativeValue()).isEqualTo(c.get("EUNLOCK"));
+	}
+
+	@Test
+	void coreStatusFlagsAndSizesMatchTheHeader() {
+		for (DlmStatusFlag flag : DlmStatusFlag.values()) {
+			assertThat((long) flag.bits()).as(flag.name()).isEqualTo(c.get("DLM_SBF_" + flag.name()));
+		}
+		assertThat((long) DlmCompletion.VALUE_BLOCK_LENGTH).isEqualTo(c.get("DLM_LVB_LEN"));
+		assertThat((long) DlmNames.MAX_RESOURCE_NAME_LENGTH).isEqualTo(c.get("DLM_RESNAME_MAXLEN"));
+		assertThat((long) DlmNames.MAX_LOCKSPACE_NAME_LENGTH).isLessThanOrEqualTo(c.get("DLM_LOCKSPACE_LEN"));
+	}
+
+}
