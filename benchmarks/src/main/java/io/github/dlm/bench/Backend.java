@@ -22,7 +22,10 @@ public enum Backend {
 	/** Spring Integration's {@code JdbcLockRegistry} against a real PostgreSQL. */
 	JDBC,
 
-	/** Hazelcast's {@code FencedLock} on an embedded member (CP subsystem in unsafe mode). */
+	/**
+	 * Hazelcast's per-key {@code IMap.lock} on one embedded member (the Community edition's
+	 * lock: {@code FencedLock} needs an Enterprise license since 5.5).
+	 */
 	HAZELCAST,
 
 	/** The JDK's {@code ReentrantReadWriteLock}: the in-JVM floor for shared (read) locking. */

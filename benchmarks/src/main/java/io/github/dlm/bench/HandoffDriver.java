@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -35,13 +36,15 @@ import io.github.dlm.lock.DlmLockRegistry;
  * threads of this JVM (local backend: a check that the driver works anywhere).
  *
  * <pre>
- * java -cp ... io.github.dlm.bench.HandoffDriver --backend native --node 1 --seconds 20 --warmup 5 --go /mnt/host/go
+ * java -cp ... io.github.dlm.bench.HandoffDriver --backend native --node 1 --seconds 20 --warmup 5 --ready /mnt/host/ready1 --go /mnt/host/go
  * java -cp ... io.github.dlm.bench.HandoffDriver --backend local --pair --seconds 3 --warmup 1
  * </pre>
  */
 public final class HandoffDriver {
 
 	private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	private static final Map<Thread, Semaphore> WAKEUPS = new ConcurrentHashMap<>();
 
 	private final DlmLockRegistry registry;
 
@@ -82,6 +85,12 @@ public final class HandoffDriver {
 			}
 			else {
 				int node = Integer.parseInt(required(options, "node"));
+				String ready = options.get("ready");
+				if (ready != null) {
+					// Lockspace joined and lock object made: the host may start the clock.
+					registry.obtain(resource);
+					Files.writeString(Path.of(ready), "ready\n");
+				}
 				String go = options.get("go");
 				if (go != null) {
 					awaitFile(Path.of(go));
@@ -125,12 +134,11 @@ public final class HandoffDriver {
 			throw new IllegalStateException("handoff side failed", failures.get(0));
 		}
 		long handoffs = 0;
-		double window = 0;
+		double window = seconds;
 		boolean ok = true;
 		for (Result result : results) {
 			System.out.println(result);
 			handoffs += result.handoffs;
-			window = Math.max(window, result.seconds);
 			ok &= result.lvbOk;
 		}
 		System.out.printf(Locale.ROOT, "handoff total handoffs=%d seconds=%.3f handoffs_per_s=%.1f lvb_ok=%b%n",
@@ -142,15 +150,11 @@ public final class HandoffDriver {
 
 	private Result run(double seconds, double warmup) throws InterruptedException {
 		Semaphore blocking = new Semaphore(0);
+		// In --pair mode both sides share one lock object (holds are per thread), so the
+		// listener routes each callback to the side whose thread holds the lock.
+		WAKEUPS.put(Thread.currentThread(), blocking);
 		DlmLock lock = this.registry.obtain(this.resource);
-		// The listener is per lock object; in --pair mode each side needs its own lock object,
-		// which the registry gives per thread anyway (holds are per thread), so filter by holder.
-		Thread me = Thread.currentThread();
-		lock.setBlockingListener((l, key, holder) -> {
-			if (holder == me) {
-				blocking.release();
-			}
-		});
+		lock.setBlockingListener(HandoffDriver::blocking);
 		long start = System.nanoTime();
 		long windowStart = start + (long) (warmup * 1e9);
 		long end = windowStart + (long) (seconds * 1e9);
@@ -158,8 +162,6 @@ public final class HandoffDriver {
 		long grants = 0;
 		long lastSeen = -1;
 		boolean lvbOk = true;
-		long measuredStart = -1;
-		long measuredEnd = -1;
 		while (true) {
 			long now = System.nanoTime();
 			if (now >= end) {
@@ -178,10 +180,6 @@ public final class HandoffDriver {
 					lvbOk = false;
 				}
 				if (granted >= windowStart && granted < end) {
-					if (measuredStart < 0) {
-						measuredStart = granted;
-					}
-					measuredEnd = granted;
 					grants++;
 					if (lastHolder != 0 && lastHolder != this.node) {
 						handoffs++;
@@ -201,8 +199,14 @@ public final class HandoffDriver {
 				lock.unlock();
 			}
 		}
-		double window = (measuredEnd > measuredStart) ? (end - windowStart) / 1e9 : 0;
-		return new Result(this.node, handoffs, grants, window, lvbOk);
+		return new Result(this.node, handoffs, grants, seconds, lvbOk);
+	}
+
+	private static void blocking(DlmLock lock, Object key, Thread holder) {
+		Semaphore wakeup = WAKEUPS.get(holder);
+		if (wakeup != null) {
+			wakeup.release();
+		}
 	}
 
 	private static void awaitFile(Path path) throws InterruptedException {

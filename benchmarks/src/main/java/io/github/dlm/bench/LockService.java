@@ -152,9 +152,7 @@ final class LockService implements AutoCloseable {
 		join.getMulticastConfig().setEnabled(false);
 		join.getTcpIpConfig().setEnabled(false);
 		join.getAutoDetectionConfig().setEnabled(false);
-		// CP member count 0: the CP subsystem runs in "unsafe" mode (no Raft), which is what a
-		// single embedded member allows; FencedLock keeps its API and semantics otherwise.
-		config.getCPSubsystemConfig().setCPMemberCount(0);
+		// No CP subsystem: FencedLock is Enterprise-only since Hazelcast 5.5 (see HazelcastLockRegistry).
 		HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(config);
 		closeables.push(hazelcast::shutdown);
 		return new LockService(Backend.HAZELCAST, new HazelcastLockRegistry(hazelcast), null, closeables);

@@ -1,0 +1,90 @@
+# The VM part of run.sh: a two-node kernel-DLM cluster from cluster/ (qemu; KVM or TCG),
+# the C loop on libdlm (native-tools/dlm_lock_loop.c), the native-backend JMH benchmarks on
+# node 1 and the cross-node handoff driver on nodes 1 and 2. Sourced by run.sh, not run.
+# run_cluster returns non-zero with CLUSTER_REASON set when the cluster cannot be used.
+# shellcheck shell=bash
+
+CLUSTER_UP=0
+
+stop_cluster() {
+	if [ "$CLUSTER_UP" -eq 1 ]; then
+		DLM_CLUSTER_STATE=$WORK/cluster "$ROOT/cluster/down.sh" >>"$WORK/cluster.log" 2>&1 || true
+		CLUSTER_UP=0
+	fi
+}
+
+run_cluster() {
+	local C=$ROOT/cluster
+	[ -x "$C/up.sh" ] && [ -x "$C/run-on.sh" ] && [ -x "$C/down.sh" ] \
+		|| { CLUSTER_REASON="cluster/ harness not present on this branch"; return 1; }
+	[ "$(id -u)" -eq 0 ] || { CLUSTER_REASON="the VM cluster needs root (network namespace)"; return 1; }
+	command -v qemu-system-x86_64 >/dev/null \
+		|| { CLUSTER_REASON="qemu-system-x86_64 not installed (cluster/install-deps.sh)"; return 1; }
+	export DLM_CLUSTER_STATE=$WORK/cluster
+	say "booting a 2-node DLM cluster (cluster/up.sh 2; TCG boots take minutes)"
+	CLUSTER_UP=1
+	if ! "$C/up.sh" 2 >>"$WORK/cluster.log" 2>&1; then
+		tail -20 "$WORK/cluster.log" >&2
+		CLUSTER_REASON="cluster/up.sh 2 failed (see its log above)"
+		return 1
+	fi
+	grep -h -E '^(accel|boot|up)' "$DLM_CLUSTER_STATE/up.summary" 2>/dev/null | sed 's/^/vm_/' >"$RAW/vm-env.txt" || true
+	local share
+	share=$(cat "$DLM_CLUSTER_STATE/share.path")
+	mkdir -p "$share/bench"
+	cp -r "$HERE/target/classes" "$share/bench/classes"
+	cp -r "$HERE/target/lib" "$share/bench/lib"
+	cp "$ROOT/native-tools/dlm_lock_loop.c" "$share/bench/"
+	local on="$C/run-on.sh"
+	local gjava="java -Xmx160m -cp '/mnt/host/bench/classes:/mnt/host/bench/lib/*'"
+
+	# C loop: the physical limit on this node (same libdlm, same emulation).
+	if "$on" 1 'gcc -O2 -Wall -D_REENTRANT -o /root/dlm_lock_loop /mnt/host/bench/dlm_lock_loop.c -l:libdlm.so.3 -lpthread' \
+			>>"$WORK/cluster.log" 2>&1; then
+		local n=20000 w=2000
+		[ "$SMOKE" -eq 1 ] && { n=2000; w=200; }
+		"$on" -t 1200 1 "/root/dlm_lock_loop -l dlmbench -r dlm-lock-loop -n $n -w $w -c" \
+			>"$RAW/vm-cloop.txt" 2>>"$WORK/cluster.log" \
+			|| { say "C loop failed"; not_measured uncontended.oneLock c-loop "dlm_lock_loop failed in the VM"; }
+		cat "$RAW/vm-cloop.txt" >&2
+	else
+		not_measured uncontended.oneLock c-loop "gcc of native-tools/dlm_lock_loop.c failed in the VM"
+	fi
+
+	# JMH on node 1: native beside local, in the same VM.
+	local vopts=${BENCH_VM_JMH_OPTS:--f 1 -wi 2 -w 2s -i 3 -r 2s}
+	local spec
+	for spec in "uncontended UncontendedBenchmark native,local" "contended ContendedBenchmark native,local" \
+			"shared SharedBenchmark native,local,rwlock" "annotation AnnotationBenchmark native"; do
+		set -- $spec
+		say "VM JMH $1 (node 1): $2 -p backend=$3"
+		"$on" -t 3600 1 "$gjava org.openjdk.jmh.Main '$2' -p backend=$3 $vopts -foe false -jvmArgs -Xmx256m \
+				-rf json -rff /mnt/host/bench/vm-$1.json >/mnt/host/bench/vm-$1.log 2>&1" \
+			>>"$WORK/cluster.log" 2>&1 || say "VM JMH $1 failed (log kept in the share until down)"
+		grep -E '^(Benchmark|[A-Z][A-Za-z]+Benchmark\.)' "$share/bench/vm-$1.log" >&2 || true
+		[ -f "$share/bench/vm-$1.json" ] && cp "$share/bench/vm-$1.json" "$RAW/vm-$1.json"
+	done
+
+	# Cross-node handoff: both drivers join the lockspace, then start together on a go-file.
+	local secs=${BENCH_HANDOFF_SECONDS:-20}
+	rm -f "$share/bench/ready"* "$share/bench/go"
+	local pids=() i
+	for i in 1 2; do
+		"$on" -t 1800 "$i" "$gjava io.github.dlm.bench.HandoffDriver --backend native --node $i --seconds $secs \
+				--warmup 5 --ready /mnt/host/bench/ready$i --go /mnt/host/bench/go" \
+			>"$RAW/vm-handoff-n$i.txt" 2>>"$WORK/cluster.log" &
+		pids+=($!)
+	done
+	local deadline=$(( $(date +%s) + 600 ))
+	until [ -f "$share/bench/ready1" ] && [ -f "$share/bench/ready2" ]; do
+		[ "$(date +%s)" -lt "$deadline" ] || break
+		sleep 0.2
+	done
+	: >"$share/bench/go"
+	local ok=0
+	for i in "${pids[@]}"; do wait "$i" || ok=1; done
+	cat "$RAW"/vm-handoff-n*.txt >&2
+	[ "$ok" -eq 0 ] || not_measured handoff.crossNode native "handoff driver failed on a node (see $WORK/cluster.log)"
+	: >"$RAW/vm-done"
+	stop_cluster
+}
