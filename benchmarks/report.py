@@ -29,7 +29,7 @@ BACKEND_TITLES = {
     "jdbc": "SI JdbcLockRegistry (PostgreSQL)",
     "hazelcast": "Hazelcast IMap.lock",
     "rwlock": "JDK ReentrantReadWriteLock (read)",
-    "c-loop": "C loop on libdlm (dlm_lock_loop)",
+    "c-loop": "C on libdlm (dlm_lock_loop / dlm_handoff)",
 }
 SCENARIOS = {
     "uncontended.oneLock": "uncontended acquire+release, one lock, 1 thread",
@@ -94,19 +94,20 @@ def load_text(raw):
             rows.append({"scenario": "handoff.inJvm", "backend": "local", "where": "host", "threads": 2,
                          "ops_per_s": float(m.group(3)), "error": None, "unit": "handoffs/s",
                          "source": "HandoffDriver --pair, lvb_ok=" + m.group(4)})
-    handoffs, seconds, ok, nodes = 0, 0.0, True, 0
-    for path in sorted(glob.glob(os.path.join(raw, "vm-handoff-n*.txt"))):
-        m = re.search(r"handoff node=(\d+) handoffs=(\d+) grants=\d+ seconds=([\d.]+) handoffs_per_s=[\d.]+ lvb_ok=(\w+)",
-                      open(path).read())
-        if m:
-            nodes += 1
-            handoffs += int(m.group(2))
-            seconds = max(seconds, float(m.group(3)))
-            ok = ok and m.group(4) == "true"
-    if nodes == 2 and seconds > 0:
-        rows.append({"scenario": "handoff.crossNode", "backend": "native", "where": "vm", "threads": 2,
-                     "ops_per_s": handoffs / seconds, "error": None, "unit": "handoffs/s",
-                     "source": "HandoffDriver on 2 nodes, lvb_ok=" + str(ok).lower()})
+    for kind, backend, source in (("native", "native", "HandoffDriver"), ("c", "c-loop", "dlm_handoff.c")):
+        handoffs, seconds, ok, nodes = 0, 0.0, True, 0
+        for path in sorted(glob.glob(os.path.join(raw, "vm-handoff-%s-n*.txt" % kind))):
+            m = re.search(r"handoff node=(\d+) handoffs=(\d+) grants=\d+ seconds=([\d.]+) "
+                          r"handoffs_per_s=[\d.]+ lvb_ok=(\w+)", open(path).read())
+            if m:
+                nodes += 1
+                handoffs += int(m.group(2))
+                seconds = max(seconds, float(m.group(3)))
+                ok = ok and m.group(4) in ("true", "1")
+        if nodes == 2 and seconds > 0:
+            rows.append({"scenario": "handoff.crossNode", "backend": backend, "where": "vm", "threads": 2,
+                         "ops_per_s": handoffs / seconds, "error": None, "unit": "handoffs/s",
+                         "source": "%s on 2 nodes, lvb_ok=%s" % (source, str(ok).lower())})
     return rows
 
 

@@ -13,6 +13,8 @@
 #                 package installs; Redis/JDBC rows only if their servers start. ~2 minutes.
 #                 Results go to benchmarks/results/smoke/ (never over a real run's results).
 #   --no-cluster  skip the VM cluster: native, C-loop and handoff rows say "not measured".
+#   --cluster     with --smoke: also run a tiny VM part (2 nodes; C loop, native oneLock, 3 s
+#                 handoff) to check that path; boots two qemu VMs, so it takes minutes.
 #   --no-servers  do not start Redis/PostgreSQL: their rows say "not measured".
 # Environment: BENCH_JMH_OPTS overrides the host's JMH iteration options,
 #              BENCH_VM_JMH_OPTS those inside the VM, BENCH_HANDOFF_SECONDS the handoff window.
@@ -22,13 +24,15 @@ ROOT=$(cd "$HERE/.." && pwd)
 SMOKE=0
 CLUSTER=1
 SERVERS=1
+FORCE_CLUSTER=0
 for arg in "$@"; do
 	case $arg in
 		--smoke) SMOKE=1 ;;
 		--no-cluster) CLUSTER=0 ;;
+		--cluster) FORCE_CLUSTER=1 ;;
 		--no-servers) SERVERS=0 ;;
 		-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
-		*) echo "run.sh: unknown option $arg (use --smoke, --no-cluster, --no-servers)" >&2; exit 2 ;;
+		*) echo "run.sh: unknown option $arg (use --smoke, --no-cluster, --cluster, --no-servers)" >&2; exit 2 ;;
 	esac
 done
 
@@ -39,7 +43,7 @@ say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 if [ "$SMOKE" -eq 1 ]; then
 	OUT=$HERE/results/smoke
 	JMH_OPTS=${BENCH_JMH_OPTS:--f 1 -wi 1 -w 1s -i 1 -r 1s}
-	CLUSTER=0
+	CLUSTER=$FORCE_CLUSTER
 	CLUSTER_REASON="smoke mode: no VM cluster"
 else
 	OUT=$HERE/results

@@ -13,6 +13,32 @@ stop_cluster() {
 	fi
 }
 
+# handoff KIND COMMAND NODE-OPT READY-OPT GO-OPT: runs COMMAND on nodes 1 and 2 at once
+# (started together through a go-file once both wrote their ready-file); output in
+# $RAW/vm-handoff-KIND-n<i>.txt.
+handoff() {
+	local kind=$1 cmd=$2 nopt=$3 ropt=$4 gopt=$5
+	local share on=$ROOT/cluster/run-on.sh pids=() i ok=0
+	share=$(cat "$DLM_CLUSTER_STATE/share.path")
+	rm -f "$share/bench/ready"* "$share/bench/go"
+	say "VM handoff ($kind) on nodes 1 and 2"
+	for i in 1 2; do
+		"$on" -t 1800 "$i" "$cmd $nopt $i $ropt /mnt/host/bench/ready$i $gopt /mnt/host/bench/go" \
+			>"$RAW/vm-handoff-$kind-n$i.txt" 2>>"$WORK/cluster.log" &
+		pids+=($!)
+	done
+	local deadline=$(( $(date +%s) + 600 ))
+	until [ -f "$share/bench/ready1" ] && [ -f "$share/bench/ready2" ]; do
+		[ "$(date +%s)" -lt "$deadline" ] || break
+		sleep 0.2
+	done
+	: >"$share/bench/go"
+	for i in "${pids[@]}"; do wait "$i" || ok=1; done
+	cat "$RAW"/vm-handoff-"$kind"-n*.txt >&2
+	[ "$ok" -eq 0 ] || not_measured handoff.crossNode "$([ "$kind" = c ] && echo c-loop || echo native)" \
+		"handoff ($kind) failed on a node (see the cluster log)"
+}
+
 run_cluster() {
 	local C=$ROOT/cluster
 	[ -x "$C/up.sh" ] && [ -x "$C/run-on.sh" ] && [ -x "$C/down.sh" ] \
@@ -34,7 +60,7 @@ run_cluster() {
 	mkdir -p "$share/bench"
 	cp -r "$HERE/target/classes" "$share/bench/classes"
 	cp -r "$HERE/target/lib" "$share/bench/lib"
-	cp "$ROOT/native-tools/dlm_lock_loop.c" "$share/bench/"
+	cp "$ROOT/native-tools/dlm_lock_loop.c" "$HERE/c/dlm_handoff.c" "$share/bench/"
 	local on="$C/run-on.sh"
 	local gjava="java -Xmx160m -cp '/mnt/host/bench/classes:/mnt/host/bench/lib/*'"
 
@@ -53,9 +79,14 @@ run_cluster() {
 
 	# JMH on node 1: native beside local, in the same VM.
 	local vopts=${BENCH_VM_JMH_OPTS:--f 1 -wi 2 -w 2s -i 3 -r 2s}
+	local specs=("uncontended UncontendedBenchmark native,local" "contended ContendedBenchmark native,local"
+		"shared SharedBenchmark native,local,rwlock" "annotation AnnotationBenchmark native")
+	if [ "$SMOKE" -eq 1 ]; then
+		vopts=${BENCH_VM_JMH_OPTS:--f 1 -wi 1 -w 1s -i 1 -r 1s}
+		specs=("uncontended UncontendedBenchmark.oneLock native,local")
+	fi
 	local spec
-	for spec in "uncontended UncontendedBenchmark native,local" "contended ContendedBenchmark native,local" \
-			"shared SharedBenchmark native,local,rwlock" "annotation AnnotationBenchmark native"; do
+	for spec in "${specs[@]}"; do
 		set -- $spec
 		say "VM JMH $1 (node 1): $2 -p backend=$3"
 		"$on" -t 3600 1 "$gjava org.openjdk.jmh.Main '$2' -p backend=$3 $vopts -foe false -jvmArgs -Xmx256m \
@@ -65,26 +96,22 @@ run_cluster() {
 		[ -f "$share/bench/vm-$1.json" ] && cp "$share/bench/vm-$1.json" "$RAW/vm-$1.json"
 	done
 
-	# Cross-node handoff: both drivers join the lockspace, then start together on a go-file.
-	local secs=${BENCH_HANDOFF_SECONDS:-20}
-	rm -f "$share/bench/ready"* "$share/bench/go"
-	local pids=() i
+	# Cross-node handoff, Java driver then its C counterpart: both sides join the lockspace,
+	# then start together on a go-file.
+	local secs=${BENCH_HANDOFF_SECONDS:-20} hw=5
+	[ "$SMOKE" -eq 1 ] && { secs=3; hw=1; }
+	handoff native "$gjava io.github.dlm.bench.HandoffDriver --backend native --seconds $secs --warmup $hw" \
+		--node --ready --go
+	local cc=0 i
 	for i in 1 2; do
-		"$on" -t 1800 "$i" "$gjava io.github.dlm.bench.HandoffDriver --backend native --node $i --seconds $secs \
-				--warmup 5 --ready /mnt/host/bench/ready$i --go /mnt/host/bench/go" \
-			>"$RAW/vm-handoff-n$i.txt" 2>>"$WORK/cluster.log" &
-		pids+=($!)
+		"$on" "$i" 'gcc -O2 -Wall -D_REENTRANT -o /root/dlm_handoff /mnt/host/bench/dlm_handoff.c -l:libdlm.so.3 -lpthread' \
+			>>"$WORK/cluster.log" 2>&1 || cc=1
 	done
-	local deadline=$(( $(date +%s) + 600 ))
-	until [ -f "$share/bench/ready1" ] && [ -f "$share/bench/ready2" ]; do
-		[ "$(date +%s)" -lt "$deadline" ] || break
-		sleep 0.2
-	done
-	: >"$share/bench/go"
-	local ok=0
-	for i in "${pids[@]}"; do wait "$i" || ok=1; done
-	cat "$RAW"/vm-handoff-n*.txt >&2
-	[ "$ok" -eq 0 ] || not_measured handoff.crossNode native "handoff driver failed on a node (see $WORK/cluster.log)"
+	if [ "$cc" -eq 0 ]; then
+		handoff c "/root/dlm_handoff -s $secs -w $hw" -n -R -g
+	else
+		not_measured handoff.crossNode c-loop "gcc of benchmarks/c/dlm_handoff.c failed in the VM"
+	fi
 	: >"$RAW/vm-done"
 	stop_cluster
 }
