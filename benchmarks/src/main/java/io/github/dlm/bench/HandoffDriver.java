@@ -31,7 +31,7 @@ import io.github.dlm.lock.DlmLockRegistry;
  * <p>
  * Run one instance per node (native backend, same lockspace and resource), started together
  * through a go-file on a shared directory; each prints one line
- * {@code handoff node=N handoffs=H grants=G seconds=S handoffs_per_s=R lvb_ok=true}; the sum of
+ * {@code handoff node=N handoffs=H grants=G seconds=S handoffs_per_s=R lvb_ok=true lvb_invalid=0}; the sum of
  * both nodes' handoffs over the window is the figure. {@code --pair} runs both sides as two
  * threads of this JVM (local backend: a check that the driver works anywhere).
  *
@@ -160,7 +160,8 @@ public final class HandoffDriver {
 		long end = windowStart + (long) (seconds * 1e9);
 		long handoffs = 0;
 		long grants = 0;
-		long lastSeen = -1;
+		long lastSeen = 0;
+		long invalid = 0;
 		boolean lvbOk = true;
 		while (true) {
 			long now = System.nanoTime();
@@ -174,9 +175,14 @@ public final class HandoffDriver {
 			try {
 				long granted = System.nanoTime();
 				ByteBuffer lvb = ByteBuffer.wrap(lock.getValueBlock());
-				long counter = lock.isValueBlockValid() ? lvb.getLong(0) : 0;
-				int lastHolder = lock.isValueBlockValid() ? lvb.getInt(8) : 0;
-				if (counter < lastSeen) {
+				boolean valid = lock.isValueBlockValid();
+				long counter = valid ? lvb.getLong(0) : lastSeen;
+				int lastHolder = valid ? lvb.getInt(8) : 0;
+				if (!valid) {
+					// VALNOTVALID (e.g. recovery after a node left): the counter restarts from ours.
+					invalid++;
+				}
+				else if (counter < lastSeen) {
 					lvbOk = false;
 				}
 				if (granted >= windowStart && granted < end) {
@@ -199,7 +205,7 @@ public final class HandoffDriver {
 				lock.unlock();
 			}
 		}
-		return new Result(this.node, handoffs, grants, seconds, lvbOk);
+		return new Result(this.node, handoffs, grants, seconds, lvbOk, invalid);
 	}
 
 	private static void blocking(DlmLock lock, Object key, Thread holder) {
@@ -248,13 +254,13 @@ public final class HandoffDriver {
 		return value;
 	}
 
-	private record Result(int node, long handoffs, long grants, double seconds, boolean lvbOk) {
+	private record Result(int node, long handoffs, long grants, double seconds, boolean lvbOk, long lvbInvalid) {
 
 		@Override
 		public String toString() {
-			return String.format(Locale.ROOT, "handoff node=%d handoffs=%d grants=%d seconds=%.3f handoffs_per_s=%.1f lvb_ok=%b",
+			return String.format(Locale.ROOT, "handoff node=%d handoffs=%d grants=%d seconds=%.3f handoffs_per_s=%.1f lvb_ok=%b lvb_invalid=%d",
 					this.node, this.handoffs, this.grants, this.seconds,
-					(this.seconds > 0) ? this.handoffs / this.seconds : 0.0, this.lvbOk);
+					(this.seconds > 0) ? this.handoffs / this.seconds : 0.0, this.lvbOk, this.lvbInvalid);
 		}
 
 	}
