@@ -78,7 +78,7 @@ run_cluster() {
 	fi
 
 	# JMH on node 1: native beside local, in the same VM.
-	local vopts=${BENCH_VM_JMH_OPTS:--f 1 -wi 2 -w 2s -i 3 -r 2s}
+	local vopts=${BENCH_VM_JMH_OPTS:--f 1 -wi 3 -w 5s -i 3 -r 5s}
 	local specs=("uncontended UncontendedBenchmark native,local" "contended ContendedBenchmark native,local"
 		"shared SharedBenchmark native,local,rwlock" "annotation AnnotationBenchmark native")
 	if [ "$SMOKE" -eq 1 ]; then

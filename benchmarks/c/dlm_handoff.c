@@ -138,6 +138,9 @@ int main(int argc, char **argv)
 			holder = 0;
 			invalid++;
 		} else if (counter < last_seen) {
+			if (lvb_ok)
+				fprintf(stderr, "dlm_handoff: node %d: value block counter %llu after this node wrote %llu (last holder %d)\n",
+						node, (unsigned long long) counter, (unsigned long long) last_seen, holder);
 			lvb_ok = 0;
 		}
 		if (granted >= window_start && granted < end) {
