@@ -236,6 +236,8 @@ def write_markdown(path, env, rows, not_measured, goal_rows):
         for k in ("rwlock", "rawRegistry"):
             if k in r["ratios"]:
                 other.append("vs %s %s" % (k, fmt_ratio(r["ratios"][k])))
+        if r["source"] != "jmh":
+            other.append(r["source"])
         lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
             r["scenario"], BACKEND_TITLES.get(r["backend"], r["backend"]), r["where"], fmt_ops(r["ops_per_s"]),
             fmt_ops(r["error"]) if r["error"] is not None else "–",

@@ -61,6 +61,8 @@ cleanup() {
 	trap - EXIT INT TERM
 	stop_cluster
 	stop_servers
+	# Keep the logs (build, JMH, cluster) for diagnosis; git ignores results/*/logs and results/logs.
+	mkdir -p "$OUT/logs" && cp "$WORK"/*.log "$OUT/logs/" 2>/dev/null || true
 	rm -rf "$WORK"
 	exit "$rc"
 }
