@@ -1,0 +1,293 @@
+#!/usr/bin/env python3
+"""Turns the raw outputs of benchmarks/run.sh into results.json and RESULTS.md.
+
+usage: report.py RAW_DIR OUT_DIR
+
+Every figure is a throughput (operations per second; for contended and shared scenarios the
+total over all threads). A ratio is figure / anchor: above 1 the row is faster than the anchor.
+"""
+import glob
+import json
+import os
+import re
+import sys
+from datetime import datetime, timezone
+
+ANCHORS = ["c-loop", "default", "redis", "jdbc", "hazelcast"]
+ANCHOR_TITLES = {
+    "c-loop": "C loop (libdlm)",
+    "default": "DefaultLockRegistry",
+    "redis": "RedisLockRegistry",
+    "jdbc": "JdbcLockRegistry",
+    "hazelcast": "Hazelcast",
+}
+BACKEND_TITLES = {
+    "local": "DLM registry, local engine",
+    "native": "DLM registry, native (libdlm)",
+    "default": "SI DefaultLockRegistry",
+    "redis": "SI RedisLockRegistry",
+    "jdbc": "SI JdbcLockRegistry (PostgreSQL)",
+    "hazelcast": "Hazelcast IMap.lock",
+    "rwlock": "JDK ReentrantReadWriteLock (read)",
+    "c-loop": "C on libdlm (dlm_lock_loop / dlm_handoff)",
+}
+SCENARIOS = {
+    "uncontended.oneLock": "uncontended acquire+release, one lock, 1 thread",
+    "uncontended.manyKeys": "obtain+acquire+release over 1024 distinct keys, 1 thread",
+    "contended.threads2": "one EX lock, 2 threads contending (total)",
+    "contended.threads4": "one EX lock, 4 threads contending (total)",
+    "contended.threads8": "one EX lock, 8 threads contending (total)",
+    "shared.threads8": "PR (shared) lock, 8 threads (total)",
+    "annotation.annotated": "@DlmLocked method call (Spring proxy)",
+    "annotation.rawRegistry": "registry.obtain+lock+call+unlock by hand",
+    "handoff.inJvm": "EX ping-pong between 2 threads of one JVM (handoffs/s)",
+    "handoff.crossNode": "EX ping-pong between 2 VM nodes (handoffs/s)",
+}
+
+
+def scenario_of(benchmark):
+    cls, method = benchmark.split(".")[-2:]
+    return cls[: -len("Benchmark")].lower() + "." + method
+
+
+def load_jmh(raw):
+    rows = []
+    for path in sorted(glob.glob(os.path.join(raw, "*.json"))):
+        where = "vm" if os.path.basename(path).startswith("vm-") else "host"
+        with open(path) as f:
+            text = f.read().strip()
+        if not text:
+            continue
+        for entry in json.loads(text):
+            metric = entry["primaryMetric"]
+            score = metric["score"]
+            error = metric.get("scoreError")
+            if isinstance(error, str) or error != error:  # "NaN" or NaN with one iteration
+                error = None
+            rows.append({
+                "scenario": scenario_of(entry["benchmark"]),
+                "backend": entry.get("params", {}).get("backend", "?"),
+                "where": where,
+                "threads": entry.get("threads", 1),
+                "ops_per_s": score,
+                "error": error,
+                "unit": metric["scoreUnit"],
+                "source": "jmh",
+            })
+    return rows
+
+
+def load_text(raw):
+    rows = []
+    cloop = os.path.join(raw, "vm-cloop.txt")
+    if os.path.exists(cloop):
+        m = re.search(r"ns_per_op=(\d+)", open(cloop).read())
+        if m and int(m.group(1)) > 0:
+            rows.append({"scenario": "uncontended.oneLock", "backend": "c-loop", "where": "vm", "threads": 1,
+                         "ops_per_s": 1e9 / int(m.group(1)), "error": None, "unit": "ops/s",
+                         "source": "dlm_lock_loop ns_per_op=" + m.group(1)})
+    local = os.path.join(raw, "host-handoff-local.txt")
+    if os.path.exists(local):
+        m = re.search(r"handoff total handoffs=(\d+) seconds=([\d.]+) handoffs_per_s=([\d.]+) lvb_ok=(\w+)",
+                      open(local).read())
+        if m:
+            rows.append({"scenario": "handoff.inJvm", "backend": "local", "where": "host", "threads": 2,
+                         "ops_per_s": float(m.group(3)), "error": None, "unit": "handoffs/s",
+                         "source": "HandoffDriver --pair, lvb_ok=" + m.group(4)})
+    for kind, backend, source in (("native", "native", "HandoffDriver"), ("c", "c-loop", "dlm_handoff.c")):
+        handoffs, seconds, ok, nodes = 0, 0.0, True, 0
+        for path in sorted(glob.glob(os.path.join(raw, "vm-handoff-%s-n*.txt" % kind))):
+            m = re.search(r"handoff node=(\d+) handoffs=(\d+) grants=\d+ seconds=([\d.]+) "
+                          r"handoffs_per_s=[\d.]+ lvb_ok=(\w+)", open(path).read())
+            if m:
+                nodes += 1
+                handoffs += int(m.group(2))
+                seconds = max(seconds, float(m.group(3)))
+                ok = ok and m.group(4) in ("true", "1")
+        if nodes == 2 and seconds > 0:
+            rows.append({"scenario": "handoff.crossNode", "backend": backend, "where": "vm", "threads": 2,
+                         "ops_per_s": handoffs / seconds, "error": None, "unit": "handoffs/s",
+                         "source": "%s on 2 nodes, lvb_ok=%s" % (source, str(ok).lower())})
+    return rows
+
+
+def load_not_measured(raw):
+    out = []
+    path = os.path.join(raw, "not-measured.tsv")
+    if os.path.exists(path):
+        for line in open(path):
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 3:
+                out.append({"scenario": parts[0], "backend": parts[1], "reason": parts[2]})
+    return out
+
+
+def find(rows, scenario, backend, where):
+    for r in rows:
+        if r["scenario"] == scenario and r["backend"] == backend and r["where"] == where:
+            return r
+    return None
+
+
+def add_ratios(rows):
+    for r in rows:
+        ratios = {}
+        for anchor in ANCHORS:
+            if anchor == r["backend"]:
+                continue
+            a = find(rows, r["scenario"], anchor, r["where"])
+            note = None
+            if a is None and r["where"] == "vm" and anchor != "c-loop":
+                a = find(rows, r["scenario"], anchor, "host")
+                note = "cross-environment: this row ran in a VM, the anchor on the host"
+            if a is not None and a["ops_per_s"] > 0:
+                ratios[anchor] = {"ratio": r["ops_per_s"] / a["ops_per_s"]}
+                if note:
+                    ratios[anchor]["note"] = note
+        if r["scenario"] == "shared.threads8" and r["backend"] != "rwlock":
+            a = find(rows, r["scenario"], "rwlock", r["where"])
+            if a:
+                ratios["rwlock"] = {"ratio": r["ops_per_s"] / a["ops_per_s"]}
+        if r["scenario"] == "annotation.annotated":
+            a = find(rows, "annotation.rawRegistry", r["backend"], r["where"])
+            if a:
+                ratios["rawRegistry"] = {"ratio": r["ops_per_s"] / a["ops_per_s"]}
+        r["ratios"] = ratios
+
+
+def fmt_ops(v):
+    if v >= 1e6:
+        return "%.2f M" % (v / 1e6)
+    if v >= 1e3:
+        return "%.1f k" % (v / 1e3)
+    return "%.1f" % v
+
+
+def fmt_ratio(entry):
+    if entry is None:
+        return "–"
+    v = entry["ratio"]
+    if v >= 100:
+        s = "%.0fx" % v
+    elif v >= 10:
+        s = "%.1fx" % v
+    elif v >= 0.1:
+        s = "%.2fx" % v
+    else:
+        s = "%.2gx" % v
+    return s + ("†" if entry.get("note") else "")
+
+
+def targets(rows):
+    out = []
+    local = find(rows, "uncontended.oneLock", "local", "host")
+    if local and "default" in local["ratios"]:
+        v = local["ratios"]["default"]["ratio"]
+        out.append(("local engine within 2x of DefaultLockRegistry (uncontended, host)",
+                    "%.2gx of DefaultLockRegistry's throughput (needs >= 0.5x)" % v, v >= 0.5))
+    else:
+        out.append(("local engine within 2x of DefaultLockRegistry", "not measured", None))
+    native = find(rows, "uncontended.oneLock", "native", "vm")
+    if native and "c-loop" in native["ratios"]:
+        v = native["ratios"]["c-loop"]["ratio"]
+        out.append(("native uncontended within 1.3x of the C loop (same VM node)",
+                    "%.3fx of the C loop's throughput (needs >= %.3fx)" % (v, 1 / 1.3), v >= 1 / 1.3))
+    else:
+        out.append(("native uncontended within 1.3x of the C loop", "not measured", None))
+    for backend, where in (("local", "host"), ("native", "vm")):
+        r = find(rows, "uncontended.oneLock", backend, where)
+        for anchor in ("redis", "jdbc"):
+            name = "%s at least 10x faster than %s (uncontended)" % (backend, ANCHOR_TITLES[anchor])
+            if r and anchor in r["ratios"]:
+                e = r["ratios"][anchor]
+                out.append((name, "%.1fx%s" % (e["ratio"], " (VM row vs host anchor)" if e.get("note") else ""),
+                            e["ratio"] >= 10))
+            else:
+                out.append((name, "not measured", None))
+    return out
+
+
+def write_markdown(path, env, rows, not_measured, goal_rows):
+    mode = env.get("mode", "?")
+    lines = ["# Benchmark results (%s run)" % mode, ""]
+    if mode == "smoke":
+        lines += ["**Smoke run: 1 fork, 1 x 1 s warm-up, 1 x 1 s measurement, on a shared machine. "
+                  "These figures only show that every benchmark runs; they are noise, not measurements.**", ""]
+    lines += ["Generated %s by `benchmarks/run.sh`." % env.get("generated"), ""]
+    for k in ("jmh_opts", "host", "load_before", "elapsed_s"):
+        if k in env:
+            lines.append("- %s: `%s`" % (k, env[k]))
+    for k, v in env.items():
+        if k.startswith("vm_"):
+            lines.append("- %s: `%s`" % (k, v))
+    lines += ["", "Throughput in operations per second (contended/shared: total over all threads). "
+              "Ratio = row / anchor: above 1 the row is faster. † = the row ran in a VM node (TCG software "
+              "emulation when KVM is unusable) and the anchor on the host, so the ratio understates the row.", ""]
+    lines.append("| scenario | backend | where | ops/s | ± error | µs/op | vs " +
+                 " | vs ".join(ANCHOR_TITLES[a] for a in ANCHORS) + " | other |")
+    lines.append("|" + "---|" * (6 + len(ANCHORS) + 1))
+    order = list(SCENARIOS)
+    backends = list(BACKEND_TITLES)
+    rows_sorted = sorted(rows, key=lambda r: (order.index(r["scenario"]) if r["scenario"] in order else 99,
+                                              r["where"] != "host",
+                                              backends.index(r["backend"]) if r["backend"] in backends else 99))
+    for r in rows_sorted:
+        other = []
+        for k in ("rwlock", "rawRegistry"):
+            if k in r["ratios"]:
+                other.append("vs %s %s" % (k, fmt_ratio(r["ratios"][k])))
+        if r["source"] != "jmh":
+            other.append(r["source"])
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["scenario"], BACKEND_TITLES.get(r["backend"], r["backend"]), r["where"], fmt_ops(r["ops_per_s"]),
+            fmt_ops(r["error"]) if r["error"] is not None else "–",
+            "%.3f" % (1e6 / r["ops_per_s"]) if r["ops_per_s"] > 0 else "–",
+            " | ".join(fmt_ratio(r["ratios"].get(a)) for a in ANCHORS), ", ".join(other) or ""))
+    lines += ["", "## Scenarios", ""]
+    for k, v in SCENARIOS.items():
+        lines.append("- `%s`: %s" % (k, v))
+    lines += ["", "## Targets (goals, not assertions)", "", "| goal | measured | met |", "|---|---|---|"]
+    for name, measured, met in goal_rows:
+        lines.append("| %s | %s | %s |" % (name, measured, "–" if met is None else ("yes" if met else "**no**")))
+    lines += ["", "## Not measured", ""]
+    if not not_measured:
+        lines.append("Nothing: every row ran.")
+    for n in not_measured:
+        lines.append("- %s / %s: not measured (%s)" % (n["scenario"], n["backend"], n["reason"]))
+    lines += ["", "## Notes", "",
+              "- Hazelcast: Spring Boot 4.1 manages Hazelcast 5.5.0, whose Community edition refuses the CP "
+              "subsystem (`FencedLock`: \"CP subsystem is a licensed feature\"); the anchor is `IMap.lock(key)` "
+              "on one embedded member on loopback, the lock a Community user has.",
+              "- Redis and PostgreSQL run on loopback on the same machine, started by run.sh from Debian's "
+              "packages; Redis without persistence, PostgreSQL with its default durability (fsync on).",
+              "- Contended rows: the DLM grants waiters in queue order (every release hands the lock to the next "
+              "waiter, a thread switch); ReentrantLock-based registries let the releasing thread barge back in.",
+              "- Handoff rows count grants whose previous holder (read from the lock value block) was the other "
+              "side; the value block's counter also checks that exclusion held (lvb_ok)."]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+def main():
+    raw, out = sys.argv[1], sys.argv[2]
+    env = {}
+    env_path = os.path.join(raw, "env.txt")
+    if os.path.exists(env_path):
+        for line in open(env_path):
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                env[k] = v
+    env["generated"] = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rows = load_jmh(raw) + load_text(raw)
+    add_ratios(rows)
+    not_measured = load_not_measured(raw)
+    goal_rows = targets(rows)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "results.json"), "w") as f:
+        json.dump({"environment": env, "rows": rows, "not_measured": not_measured,
+                   "targets": [{"goal": g, "measured": m, "met": t} for g, m, t in goal_rows]}, f, indent=2)
+    write_markdown(os.path.join(out, "RESULTS.md"), env, rows, not_measured, goal_rows)
+
+
+if __name__ == "__main__":
+    main()

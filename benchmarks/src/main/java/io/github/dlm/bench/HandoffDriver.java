@@ -1,0 +1,268 @@
+package io.github.dlm.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import io.github.dlm.core.DlmClient;
+import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.LockspaceOptions;
+import io.github.dlm.jna.NativeDlmClient;
+import io.github.dlm.local.LocalDlmClient;
+import io.github.dlm.lock.DlmLock;
+import io.github.dlm.lock.DlmLockRegistries;
+import io.github.dlm.lock.DlmLockRegistry;
+
+/**
+ * Cross-node handoff: one EX lock ping-ponged between two nodes through the starter's
+ * {@link DlmLockRegistry}. Each side holds the lock until its blocking callback says the
+ * other side waits, then releases it and asks again at once, so every grant is a handoff
+ * from the other node. The lock value block carries a counter and the id of the last
+ * holder: a grant whose last holder was the other side counts as a handoff, and a counter
+ * that ever goes backwards would prove broken exclusion.
+ * <p>
+ * Run one instance per node (native backend, same lockspace and resource), started together
+ * through a go-file on a shared directory; each prints one line
+ * {@code handoff node=N handoffs=H grants=G seconds=S handoffs_per_s=R lvb_ok=true lvb_invalid=0}; the sum of
+ * both nodes' handoffs over the window is the figure. {@code --pair} runs both sides as two
+ * threads of this JVM (local backend: a check that the driver works anywhere).
+ *
+ * <pre>
+ * java -cp ... io.github.dlm.bench.HandoffDriver --backend native --node 1 --seconds 20 --warmup 5 --ready /mnt/host/ready1 --go /mnt/host/go
+ * java -cp ... io.github.dlm.bench.HandoffDriver --backend local --pair --seconds 3 --warmup 1
+ * </pre>
+ */
+public final class HandoffDriver {
+
+	private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+	private static final Map<Thread, Semaphore> WAKEUPS = new ConcurrentHashMap<>();
+
+	private final DlmLockRegistry registry;
+
+	private final String resource;
+
+	private final int node;
+
+	private HandoffDriver(DlmLockRegistry registry, String resource, int node) {
+		this.registry = registry;
+		this.resource = resource;
+		this.node = node;
+	}
+
+	/**
+	 * Runs the driver; see the class comment for the options.
+	 * @param args the options
+	 * @throws Exception on failure (exit status 1)
+	 */
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = parse(args);
+		String backend = options.getOrDefault("backend", "native");
+		String lockspace = options.getOrDefault("lockspace", BenchSettings.LOCKSPACE);
+		String resource = options.getOrDefault("resource", "handoff");
+		double seconds = Double.parseDouble(options.getOrDefault("seconds", "20"));
+		double warmup = Double.parseDouble(options.getOrDefault("warmup", "5"));
+		boolean pair = options.containsKey("pair");
+		DlmClient client = switch (Backend.of(backend)) {
+			case LOCAL -> new LocalDlmClient();
+			case NATIVE -> new NativeDlmClient();
+			default -> throw new IllegalArgumentException("--backend must be local or native, got " + backend);
+		};
+		try (client;
+				DlmLockRegistries registries = new DlmLockRegistries(client, lockspace,
+						new LockspaceOptions(true, 0600, false), DlmMode.EX)) {
+			DlmLockRegistry registry = registries.registry();
+			if (pair) {
+				runPair(registry, resource, seconds, warmup);
+			}
+			else {
+				int node = Integer.parseInt(required(options, "node"));
+				String ready = options.get("ready");
+				if (ready != null) {
+					// Lockspace joined and lock object made: the host may start the clock.
+					registry.obtain(resource);
+					Files.writeString(Path.of(ready), "ready\n");
+				}
+				String go = options.get("go");
+				if (go != null) {
+					awaitFile(Path.of(go));
+				}
+				Result result = new HandoffDriver(registry, resource, node).run(seconds, warmup);
+				System.out.println(result);
+				if (!result.lvbOk) {
+					System.exit(1);
+				}
+			}
+		}
+	}
+
+	private static void runPair(DlmLockRegistry registry, String resource, double seconds, double warmup)
+			throws InterruptedException {
+		List<Result> results = new ArrayList<>();
+		List<Thread> threads = new ArrayList<>();
+		List<Throwable> failures = new ArrayList<>();
+		for (int node = 1; node <= 2; node++) {
+			HandoffDriver driver = new HandoffDriver(registry, resource, node);
+			Thread thread = new Thread(() -> {
+				try {
+					Result result = driver.run(seconds, warmup);
+					synchronized (results) {
+						results.add(result);
+					}
+				}
+				catch (Throwable ex) {
+					synchronized (failures) {
+						failures.add(ex);
+					}
+				}
+			}, "handoff-node-" + node);
+			threads.add(thread);
+			thread.start();
+		}
+		for (Thread thread : threads) {
+			thread.join();
+		}
+		if (!failures.isEmpty()) {
+			throw new IllegalStateException("handoff side failed", failures.get(0));
+		}
+		long handoffs = 0;
+		double window = seconds;
+		boolean ok = true;
+		for (Result result : results) {
+			System.out.println(result);
+			handoffs += result.handoffs;
+			ok &= result.lvbOk;
+		}
+		System.out.printf(Locale.ROOT, "handoff total handoffs=%d seconds=%.3f handoffs_per_s=%.1f lvb_ok=%b%n",
+				handoffs, window, handoffs / window, ok);
+		if (!ok) {
+			System.exit(1);
+		}
+	}
+
+	private Result run(double seconds, double warmup) throws InterruptedException {
+		Semaphore blocking = new Semaphore(0);
+		// In --pair mode both sides share one lock object (holds are per thread), so the
+		// listener routes each callback to the side whose thread holds the lock.
+		WAKEUPS.put(Thread.currentThread(), blocking);
+		DlmLock lock = this.registry.obtain(this.resource);
+		lock.setBlockingListener(HandoffDriver::blocking);
+		long start = System.nanoTime();
+		long windowStart = start + (long) (warmup * 1e9);
+		long end = windowStart + (long) (seconds * 1e9);
+		long handoffs = 0;
+		long grants = 0;
+		long lastSeen = 0;
+		long invalid = 0;
+		boolean lvbOk = true;
+		while (true) {
+			long now = System.nanoTime();
+			if (now >= end) {
+				break;
+			}
+			if (!lock.tryLock(end - now + GRACE_NANOS, TimeUnit.NANOSECONDS)) {
+				throw new IllegalStateException("node " + this.node + ": no grant for " + this.resource
+						+ " within the window plus 30 s: is the other node running?");
+			}
+			try {
+				long granted = System.nanoTime();
+				ByteBuffer lvb = ByteBuffer.wrap(lock.getValueBlock());
+				boolean valid = lock.isValueBlockValid();
+				long counter = valid ? lvb.getLong(0) : lastSeen;
+				int lastHolder = valid ? lvb.getInt(8) : 0;
+				if (!valid) {
+					// VALNOTVALID (e.g. recovery after a node left): the counter restarts from ours.
+					invalid++;
+				}
+				else if (counter < lastSeen) {
+					lvbOk = false;
+				}
+				if (granted >= windowStart && granted < end) {
+					grants++;
+					if (lastHolder != 0 && lastHolder != this.node) {
+						handoffs++;
+					}
+				}
+				lastSeen = counter + 1;
+				ByteBuffer next = ByteBuffer.allocate(32);
+				next.putLong(0, lastSeen).putInt(8, this.node);
+				lock.setValueBlock(next.array());
+				// Hold until the other side waits (or the window ends); then hand over.
+				long remaining = end - System.nanoTime();
+				if (remaining > 0) {
+					blocking.tryAcquire(remaining, TimeUnit.NANOSECONDS);
+				}
+			}
+			finally {
+				lock.unlock();
+			}
+		}
+		return new Result(this.node, handoffs, grants, seconds, lvbOk, invalid);
+	}
+
+	private static void blocking(DlmLock lock, Object key, Thread holder) {
+		Semaphore wakeup = WAKEUPS.get(holder);
+		if (wakeup != null) {
+			wakeup.release();
+		}
+	}
+
+	private static void awaitFile(Path path) throws InterruptedException {
+		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+		while (!Files.exists(path)) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException("go-file " + path + " did not appear within 10 minutes");
+			}
+			Thread.sleep(5);
+		}
+	}
+
+	private static Map<String, String> parse(String[] args) {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			if (!arg.startsWith("--")) {
+				throw new IllegalArgumentException("Unexpected argument '" + arg + "': options are --name value");
+			}
+			String name = arg.substring(2);
+			if (name.equals("pair")) {
+				options.put(name, "true");
+			}
+			else if (i + 1 < args.length) {
+				options.put(name, args[++i]);
+			}
+			else {
+				throw new IllegalArgumentException("Option " + arg + " needs a value");
+			}
+		}
+		return options;
+	}
+
+	private static String required(Map<String, String> options, String name) {
+		String value = options.get(name);
+		if (value == null) {
+			throw new IllegalArgumentException("--" + name + " is required (or use --pair)");
+		}
+		return value;
+	}
+
+	private record Result(int node, long handoffs, long grants, double seconds, boolean lvbOk, long lvbInvalid) {
+
+		@Override
+		public String toString() {
+			return String.format(Locale.ROOT, "handoff node=%d handoffs=%d grants=%d seconds=%.3f handoffs_per_s=%.1f lvb_ok=%b lvb_invalid=%d",
+					this.node, this.handoffs, this.grants, this.seconds,
+					(this.seconds > 0) ? this.handoffs / this.seconds : 0.0, this.lvbOk, this.lvbInvalid);
+		}
+
+	}
+
+}
