@@ -15,8 +15,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.util.Assert;
 
 /**
- * Periodically drops the lock objects of the default lockspace's registry that have not
- * been locked for a given age ({@code dlm.registry.expire-unused-after}), on one daemon thread
+ * Periodically drops the lock objects of every lockspace's registry that have not been
+ * locked for a given age ({@code dlm.registry.expire-unused-after}), on one daemon thread
  * of its own, checking at the same interval. Runs while the context runs.
  */
 public class DlmLockExpiry implements SmartLifecycle {
@@ -53,8 +53,7 @@ public class DlmLockExpiry implements SmartLifecycle {
 	 */
 	public void expireNow() {
 		try {
-			// TODO(lock): sweep every lockspace's registry once DlmLockRegistries offers it
-			this.registries.registry().expireUnusedOlderThan(this.age.toMillis());
+			this.registries.expireUnusedOlderThan(this.age.toMillis());
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not expire unused DLM lock objects; will retry in " + this.age, ex);

@@ -49,6 +49,7 @@ public class DlmLockRegistryAutoConfiguration {
 				properties.getLockspace().toOptions(), properties.getDefaultMode());
 		registries.setKeyStrategy(keyStrategy.getIfUnique(() -> keyStrategy(properties.getRegistry().getKeyStrategy())));
 		blockingListener.ifUnique(registries::setBlockingListener);
+		registries.setRetainValueBlocks(properties.getRegistry().isRetainValueBlocks());
 		return registries;
 	}
 

@@ -243,6 +243,22 @@ public class DlmProperties {
 		 */
 		private KeyStrategy keyStrategy = KeyStrategy.UTF8;
 
+		/**
+		 * Keep published lock value blocks alive while nobody holds the lock: a lock object
+		 * through which a value was published keeps an NL lock on the resource until the
+		 * object expires (expire-unused-after) or the application stops. When false, the DLM
+		 * forgets a value as soon as the last lock on the resource in the cluster is released.
+		 */
+		private boolean retainValueBlocks = true;
+
+		public boolean isRetainValueBlocks() {
+			return this.retainValueBlocks;
+		}
+
+		public void setRetainValueBlocks(boolean retainValueBlocks) {
+			this.retainValueBlocks = retainValueBlocks;
+		}
+
 		public KeyStrategy getKeyStrategy() {
 			return this.keyStrategy;
 		}

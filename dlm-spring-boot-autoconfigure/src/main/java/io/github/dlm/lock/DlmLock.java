@@ -45,6 +45,17 @@ import io.github.dlm.core.DlmStatus;
  * the 32-byte {@linkplain #getValueBlock() lock value block} (read when granted, written on
  * release from PW or EX) and {@linkplain #setBlockingListener blocking callbacks}.
  * <p>
+ * The lock manager keeps a resource's value block only while some lock exists on the
+ * resource anywhere in the cluster; once the last one is released the value is gone and the
+ * next holder reads zeros (without being told it is invalid). So that a value survives the
+ * moments when nobody holds the lock, the first time a thread publishes a value through
+ * this object, the object takes an NL lock of its own on the resource (an "anchor": NL
+ * blocks nobody) before the value is published, and keeps it until the object is
+ * {@linkplain DlmLockRegistry#expireUnusedOlderThan(long) expired} or its registry is
+ * {@linkplain DlmLockRegistry#close() closed}. In short: a value lives as long as some
+ * process that published it keeps its lock object (or anyone holds a lock on the resource).
+ * Registries can turn this off ({@link DlmLockRegistry#setRetainValueBlocks(boolean)}).
+ * <p>
  * A thread must not hold two locks of the same registry on the same resource in different
  * modes: the second DLM lock would wait for the first forever. Waiting acquisitions detect
  * this and throw {@link IllegalStateException}; use {@link #convert(DlmMode)} instead.
@@ -56,6 +67,9 @@ public final class DlmLock implements Lock {
 	private static final Set<DlmFlag> QUEUE = EnumSet.of(DlmFlag.VALBLK);
 
 	private static final Set<DlmFlag> NO_QUEUE = EnumSet.of(DlmFlag.VALBLK, DlmFlag.NOQUEUE);
+
+	// granted at once even past waiting requests, so taking it never waits behind others
+	private static final Set<DlmFlag> ANCHOR = EnumSet.of(DlmFlag.EXPEDITE);
 
 	private static final long FOREVER = -1;
 
@@ -76,6 +90,11 @@ public final class DlmLock implements Lock {
 	private volatile long lastUsedNanos = System.nanoTime();
 
 	private volatile @Nullable DlmLockBlockingListener blockingListener;
+
+	private final Object anchorMonitor = new Object();
+
+	/** The NL lock keeping the resource's value block alive, once a value was published. */
+	private @Nullable DlmLockHandle anchor;
 
 	DlmLock(DlmLockRegistry registry, Object key, byte[] resourceName, String nameKey, DlmMode mode) {
 		this.registry = registry;
@@ -247,7 +266,11 @@ public final class DlmLock implements Lock {
 		}
 		this.holds.remove(thread);
 		try {
-			release(hold.handle, hold.valueBlockToPublish());
+			byte[] published = hold.valueBlockToPublish();
+			if (published != null) {
+				retainValueBlock();
+			}
+			release(hold.handle, published);
 		}
 		finally {
 			this.users.decrementAndGet();
@@ -333,7 +356,8 @@ public final class DlmLock implements Lock {
 
 	/**
 	 * Whether the value block read at grant is valid: {@code false} when the lock manager
-	 * marked it invalid (it was invalidated, or lost in recovery).
+	 * marked it invalid (it was invalidated, or lost in recovery). A value that was lost
+	 * because no lock existed on the resource reads as zeros and is still "valid".
 	 * @return {@code true} if valid
 	 * @throws IllegalMonitorStateException if the current thread does not hold this lock
 	 */
@@ -343,7 +367,10 @@ public final class DlmLock implements Lock {
 
 	/**
 	 * Sets the value block to publish when the current thread releases the lock or
-	 * converts it down.
+	 * converts it down. Unless the registry {@linkplain DlmLockRegistry#setRetainValueBlocks
+	 * does not retain value blocks}, publishing makes this object keep an NL lock on the
+	 * resource until it is expired or its registry is closed, so that the value survives
+	 * while nobody holds the lock (see the class documentation).
 	 * @param valueBlock exactly 32 bytes; copied
 	 * @throws IllegalArgumentException if not 32 bytes
 	 * @throws IllegalMonitorStateException if the current thread does not hold this lock
@@ -360,6 +387,16 @@ public final class DlmLock implements Lock {
 		}
 		hold.valueBlock = valueBlock.clone();
 		hold.valueBlockDirty = true;
+	}
+
+	/**
+	 * Whether this object keeps an NL lock on its resource to retain the value block.
+	 * @return {@code true} if it does
+	 */
+	public boolean isRetainingValueBlock() {
+		synchronized (this.anchorMonitor) {
+			return this.anchor != null && !this.anchor.isEnded();
+		}
 	}
 
 	boolean isExpirable(long nowNanos, long ageNanos) {
@@ -421,6 +458,9 @@ public final class DlmLock implements Lock {
 		}
 		String operation = "convert " + hold.heldMode + " to " + newMode;
 		byte[] published = hold.valueBlockToPublish();
+		if (published != null) {
+			retainValueBlock();
+		}
 		CompletableFuture<DlmCompletion> request = hold.handle.request(newMode, (timeoutNanos == 0) ? NO_QUEUE : QUEUE,
 				published);
 		DlmCompletion granted = await(hold.handle, request, timeoutNanos, interruptible, true, operation);
@@ -562,6 +602,81 @@ public final class DlmLock implements Lock {
 					+ "can use or release it");
 		}
 		return hold;
+	}
+
+	/**
+	 * Takes the NL lock that keeps the resource, and so the value about to be published,
+	 * alive once the holders are gone. Called while the current thread still holds its own
+	 * lock, so the value cannot be lost in between. A failure is logged, not thrown: the
+	 * holder's release matters more than keeping the value.
+	 */
+	private void retainValueBlock() {
+		if (!this.registry.isRetainValueBlocks()) {
+			return;
+		}
+		synchronized (this.anchorMonitor) {
+			if (this.anchor != null && !this.anchor.isEnded()) {
+				return;
+			}
+			this.anchor = null;
+			try {
+				DlmLockHandle handle = this.registry.getLockspace().newLock(this.resourceName, null);
+				DlmCompletion granted = awaitUninterruptibly(handle.request(DlmMode.NL, ANCHOR, null));
+				if (granted.status() != DlmStatus.GRANTED) {
+					throw DlmErrors.toException(granted.status().nativeValue(), "lock NL (value block anchor)",
+							this.registry.getLockspace().name(), this.resourceName);
+				}
+				this.anchor = handle;
+				if (!this.registry.anchored(this)) {
+					releaseAnchor();
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not take the NL lock that keeps the value block of " + this + " alive; the value "
+						+ "is lost once no lock on the resource remains", ex);
+			}
+		}
+	}
+
+	/**
+	 * Releases the value block anchor if this object has been unused for the given age.
+	 * @return {@code true} if it has no anchor any more
+	 */
+	boolean releaseAnchorIfUnused(long nowNanos, long ageNanos) {
+		synchronized (this.anchorMonitor) {
+			if (!isExpirable(nowNanos, ageNanos)) {
+				return false;
+			}
+			releaseAnchor();
+			return true;
+		}
+	}
+
+	/**
+	 * Releases the value block anchor, if any: the value is then kept only as long as other
+	 * locks on the resource exist.
+	 */
+	void releaseAnchor() {
+		synchronized (this.anchorMonitor) {
+			DlmLockHandle handle = this.anchor;
+			this.anchor = null;
+			this.registry.unanchored(this);
+			if (handle == null || handle.isEnded()) {
+				return;
+			}
+			try {
+				DlmCompletion completion = awaitUninterruptibly(handle.unlock(null));
+				if (completion.status() != DlmStatus.UNLOCKED) {
+					throw DlmErrors.toException(completion.status().nativeValue(), "unlock NL (value block anchor)",
+							this.registry.getLockspace().name(), this.resourceName);
+				}
+			}
+			catch (RuntimeException ex) {
+				if (!handle.isEnded()) {
+					logger.warn("Could not release the NL lock that kept the value block of " + this + " alive", ex);
+				}
+			}
+		}
 	}
 
 	private void blocking(Thread holder) {

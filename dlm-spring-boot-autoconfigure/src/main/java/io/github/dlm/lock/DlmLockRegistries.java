@@ -19,7 +19,8 @@ import io.github.dlm.core.LockspaceOptions;
  * The {@link DlmLockRegistry registries} of an application, one per lockspace: the default
  * lockspace and any other opened on first use. Thread-safe.
  * <p>
- * Closing it closes every lockspace it opened (releasing the locks held in them); the
+ * Closing it closes every registry and lockspace it opened (releasing the locks held in
+ * them, including those that retained value blocks); the
  * {@link DlmClient} itself is left open for its owner to close.
  */
 public class DlmLockRegistries implements DisposableBean, AutoCloseable {
@@ -41,6 +42,8 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 	private volatile DlmKeyStrategy keyStrategy = DlmKeyStrategy.utf8();
 
 	private volatile @Nullable DlmLockBlockingListener blockingListener;
+
+	private volatile boolean retainValueBlocks = true;
 
 	/**
 	 * Creates the registries; no lockspace is opened until first asked for.
@@ -81,6 +84,30 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 		synchronized (this.monitor) {
 			this.blockingListener = blockingListener;
 			this.registries.values().forEach((registry) -> registry.setBlockingListener(blockingListener));
+		}
+	}
+
+	/**
+	 * Sets whether published value blocks are retained, for every registry (existing and
+	 * future).
+	 * @param retainValueBlocks {@code true} (the default) to retain them
+	 * @see DlmLockRegistry#setRetainValueBlocks(boolean)
+	 */
+	public void setRetainValueBlocks(boolean retainValueBlocks) {
+		synchronized (this.monitor) {
+			this.retainValueBlocks = retainValueBlocks;
+			this.registries.values().forEach((registry) -> registry.setRetainValueBlocks(retainValueBlocks));
+		}
+	}
+
+	/**
+	 * Drops the unused lock objects of every registry opened here.
+	 * @param age the age in milliseconds
+	 * @see DlmLockRegistry#expireUnusedOlderThan(long)
+	 */
+	public void expireUnusedOlderThan(long age) {
+		for (DlmLockRegistry registry : this.registries.values()) {
+			registry.expireUnusedOlderThan(age);
 		}
 	}
 
@@ -139,6 +166,7 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 				registry = new DlmLockRegistry(opened, this.defaultMode);
 				registry.setKeyStrategy(this.keyStrategy);
 				registry.setBlockingListener(this.blockingListener);
+				registry.setRetainValueBlocks(this.retainValueBlocks);
 				this.registries.put(lockspace, registry);
 			}
 			return registry;
@@ -163,7 +191,12 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 		RuntimeException failure = null;
 		for (DlmLockRegistry registry : toClose) {
 			try {
-				registry.getLockspace().close();
+				try {
+					registry.close();
+				}
+				finally {
+					registry.getLockspace().close();
+				}
 			}
 			catch (RuntimeException ex) {
 				if (failure == null) {

@@ -1,7 +1,11 @@
 package io.github.dlm.lock;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -27,10 +31,15 @@ import io.github.dlm.core.DlmNames;
  * {@code key.toString()} as UTF-8, 1..64 bytes, anything else refused with an
  * {@link IllegalArgumentException}.
  * <p>
+ * A lock object through which a value block was published keeps an NL lock on its
+ * resource so that the value survives while nobody holds the lock (see {@link DlmLock});
+ * expiry and {@link #close()} release those.
+ * <p>
  * The registry does not own the lockspace: close it (or the
- * {@link DlmLockRegistries} that opened it) when done.
+ * {@link DlmLockRegistries} that opened it) when done. Closing the lockspace also
+ * releases everything the registry holds in it.
  */
-public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock> {
+public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoCloseable {
 
 	private final DlmLockspace lockspace;
 
@@ -41,6 +50,13 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock> {
 	private volatile DlmKeyStrategy keyStrategy = DlmKeyStrategy.utf8();
 
 	private volatile @Nullable DlmLockBlockingListener blockingListener;
+
+	private volatile boolean retainValueBlocks = true;
+
+	/** Lock objects holding a value block anchor, cached or already expired. */
+	private final Set<DlmLock> anchored = new HashSet<>();
+
+	private volatile boolean closed;
 
 	/**
 	 * Creates a registry whose {@link #obtain(Object)} gives exclusive (EX) locks.
@@ -78,6 +94,28 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock> {
 	 */
 	public void setBlockingListener(@Nullable DlmLockBlockingListener blockingListener) {
 		this.blockingListener = blockingListener;
+	}
+
+	/**
+	 * Sets whether a lock object through which a value block is published keeps an NL lock
+	 * on its resource, so that the value outlives the moments when nobody holds the lock,
+	 * until the object is expired or the registry closed. Without it the lock manager
+	 * forgets the value as soon as the last lock on the resource, in the whole cluster, is
+	 * released. Affects later publications; anchors already taken stay until expiry or
+	 * close.
+	 * @param retainValueBlocks {@code true} (the default) to retain published values
+	 */
+	public void setRetainValueBlocks(boolean retainValueBlocks) {
+		this.retainValueBlocks = retainValueBlocks;
+	}
+
+	/**
+	 * Whether published value blocks are retained: {@code false} once closed.
+	 * @return {@code true} if lock objects take an NL lock when a value is published
+	 * @see #setRetainValueBlocks(boolean)
+	 */
+	public boolean isRetainValueBlocks() {
+		return this.retainValueBlocks && !this.closed;
 	}
 
 	/**
@@ -168,7 +206,10 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock> {
 
 	/**
 	 * Drops cached lock objects that no thread holds or waits for and that were last used
-	 * at least {@code age} milliseconds ago. A later {@link #obtain} creates a new one.
+	 * at least {@code age} milliseconds ago, releasing the NL locks they kept to retain
+	 * value blocks. A later {@link #obtain} creates a new one. An object dropped earlier
+	 * that the application kept using and published through again is treated the same:
+	 * its NL lock is released once it has been unused for {@code age}.
 	 * @param age the age in milliseconds
 	 */
 	@Override
@@ -177,6 +218,55 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock> {
 		long ageNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, age));
 		for (LockKey lockKey : this.locks.keySet()) {
 			this.locks.computeIfPresent(lockKey, (k, lock) -> lock.isExpirable(now, ageNanos) ? null : lock);
+		}
+		for (DlmLock lock : anchoredLocks()) {
+			if (this.locks.get(new LockKey(lock.nameKey(), lock.mode())) != lock) {
+				lock.releaseAnchorIfUnused(now, ageNanos);
+			}
+		}
+	}
+
+	/**
+	 * Releases what the registry holds by itself: the NL locks that retain published
+	 * value blocks. From then on, published values are no longer retained. Locks held by
+	 * threads stay theirs to release, and the lockspace stays open (the registry does not
+	 * own it); the registry can still be used. Idempotent.
+	 */
+	@Override
+	public void close() {
+		List<DlmLock> toRelease;
+		synchronized (this.anchored) {
+			this.closed = true;
+			toRelease = new ArrayList<>(this.anchored);
+		}
+		for (DlmLock lock : toRelease) {
+			lock.releaseAnchor();
+		}
+	}
+
+	/**
+	 * Records a lock object that took a value block anchor.
+	 * @return {@code false} if the registry is closed: the anchor must be released
+	 */
+	boolean anchored(DlmLock lock) {
+		synchronized (this.anchored) {
+			if (this.closed) {
+				return false;
+			}
+			this.anchored.add(lock);
+			return true;
+		}
+	}
+
+	void unanchored(DlmLock lock) {
+		synchronized (this.anchored) {
+			this.anchored.remove(lock);
+		}
+	}
+
+	private List<DlmLock> anchoredLocks() {
+		synchronized (this.anchored) {
+			return new ArrayList<>(this.anchored);
 		}
 	}
 

@@ -29,7 +29,7 @@ class DlmAutoConfigurationMetadataTests {
 			.contains("dlm.backend", "dlm.default-mode", "dlm.lockspace.name", "dlm.lockspace.create",
 					"dlm.lockspace.permissions", "dlm.lockspace.release-on-shutdown", "dlm.native.library-path",
 					"dlm.dispatcher.thread-name", "dlm.registry.expire-unused-after", "dlm.registry.key-strategy",
-					"dlm.annotation.enabled");
+					"dlm.registry.retain-value-blocks", "dlm.annotation.enabled");
 		assertThat(dlm).allSatisfy((property) -> assertThat(property.get("description"))
 			.as("description of %s", property.get("name"))
 			.asString()
@@ -44,6 +44,7 @@ class DlmAutoConfigurationMetadataTests {
 		assertThat(defaultOf(json, "dlm.lockspace.permissions")).isEqualTo("0600");
 		assertThat(defaultOf(json, "dlm.lockspace.create")).isEqualTo(true);
 		assertThat(defaultOf(json, "dlm.dispatcher.thread-name")).isEqualTo("dlm-dispatch-");
+		assertThat(defaultOf(json, "dlm.registry.retain-value-blocks")).isEqualTo(true);
 	}
 
 	private static Object defaultOf(String json, String name) {

@@ -42,6 +42,8 @@ class DlmAutoConfigurationPropertiesTests {
 			assertThat(properties.getDispatcher().getThreadName()).isEqualTo("dlm-dispatch-");
 			assertThat(properties.getRegistry().getExpireUnusedAfter()).isNull();
 			assertThat(properties.getRegistry().getKeyStrategy()).isEqualTo(DlmProperties.KeyStrategy.UTF8);
+			assertThat(properties.getRegistry().isRetainValueBlocks()).isTrue();
+			assertThat(context.getBean(DlmLockRegistry.class).isRetainValueBlocks()).isTrue();
 			assertThat(properties.getAnnotation().isEnabled()).isTrue();
 			lockOnce(context.getBean(DlmLockRegistry.class), "k");
 			assertThat(recorder(context).events).startsWith("open spring");
@@ -144,6 +146,12 @@ class DlmAutoConfigurationPropertiesTests {
 				org.assertj.core.api.Assertions.catchThrowable(() -> context.getBean(DlmLockRegistry.class).obtain(longKey)))
 			.isInstanceOf(IllegalArgumentException.class)
 			.hasMessageContaining("64"));
+	}
+
+	@Test
+	void retainValueBlocksCanBeTurnedOff() {
+		this.runner.withPropertyValues("dlm.registry.retain-value-blocks=false")
+			.run((context) -> assertThat(context.getBean(DlmLockRegistry.class).isRetainValueBlocks()).isFalse());
 	}
 
 	@Test

@@ -101,6 +101,35 @@ class DlmLockRegistriesTests {
 	}
 
 	@Test
+	void valueBlockAnchorsOfEveryLockspaceAreReleasedByExpiryAndByClose() throws Exception {
+		publish(this.registries.registry().obtain("v"));
+		publish(this.registries.registry("other").obtain("v"));
+		assertThat(this.client.dump("app")).singleElement().satisfies((info) -> assertThat(info.grantedMode()).isEqualTo(DlmMode.NL));
+		assertThat(this.client.dump("other")).singleElement().satisfies((info) -> assertThat(info.grantedMode()).isEqualTo(DlmMode.NL));
+		this.registries.expireUnusedOlderThan(TimeUnit.HOURS.toMillis(1));
+		assertThat(this.client.dump("other")).hasSize(1);
+		this.registries.expireUnusedOlderThan(0);
+		assertThat(this.client.dump("app")).isEmpty();
+		assertThat(this.client.dump("other")).isEmpty();
+		publish(this.registries.registry().obtain("v"));
+		publish(this.registries.registry("other").obtain("v"));
+		this.registries.close();
+		assertThat(this.client.dump("app")).isEmpty();
+		assertThat(this.client.dump("other")).isEmpty();
+	}
+
+	@Test
+	void valueBlockRetentionSettingReachesExistingAndLaterRegistries() throws Exception {
+		DlmLockRegistry before = this.registries.registry();
+		this.registries.setRetainValueBlocks(false);
+		DlmLockRegistry after = this.registries.registry("later");
+		assertThat(before.isRetainValueBlocks()).isFalse();
+		assertThat(after.isRetainValueBlocks()).isFalse();
+		publish(after.obtain("v"));
+		assertThat(this.client.dump("later")).isEmpty();
+	}
+
+	@Test
 	void closeReleasesLocksOfEveryLockspaceOpened() throws Exception {
 		DlmLock held = this.registries.registry().obtain("held");
 		held.lock();
@@ -122,6 +151,19 @@ class DlmLockRegistriesTests {
 		finally {
 			again.close();
 		}
+	}
+
+	private static void publish(DlmLock lock) throws Exception {
+		// on another thread, so the test thread's view of the lock stays clean
+		CompletableFuture.runAsync(() -> {
+			lock.lock();
+			try {
+				lock.setValueBlock(new byte[32]);
+			}
+			finally {
+				lock.unlock();
+			}
+		}).get(10, TimeUnit.SECONDS);
 	}
 
 }

@@ -25,13 +25,17 @@ import io.github.dlm.core.DlmDeadlockException;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.local.LocalDlmClient;
+import io.github.dlm.local.LocalLockInfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Many threads, keys and modes against one registry, with short timed waits and
- * interrupts fired at random: no two incompatible modes are ever held at once, and when it
- * is over the lock manager holds nothing (no cancel/grant race leaked a lock).
+ * interrupts fired at random, publishing value blocks now and then while lock objects are
+ * expired all the time: no two incompatible modes are ever held at once, and when it is
+ * over the lock manager holds only the NL locks that retain published values, and nothing
+ * once the lock objects expire (no cancel/grant race leaked a lock, no expiry race leaked
+ * or lost track of a value block anchor).
  */
 class DlmLockStressTests {
 
@@ -100,7 +104,17 @@ class DlmLockStressTests {
 				LockSupport.parkNanos(random.nextLong(50_000, 500_000));
 			}
 		}, "stress-interrupter");
+		// expiry races with publications: an anchor must be neither leaked nor lost track of
+		Thread expirer = new Thread(() -> {
+			ThreadLocalRandom random = ThreadLocalRandom.current();
+			while (running.get()) {
+				this.registry.expireUnusedOlderThan(0);
+				count("expiry sweeps");
+				LockSupport.parkNanos(random.nextLong(100_000, 1_000_000));
+			}
+		}, "stress-expirer");
 		interrupter.start();
+		expirer.start();
 		start.countDown();
 		for (Thread worker : workers) {
 			worker.join(TimeUnit.MINUTES.toMillis(2));
@@ -108,6 +122,7 @@ class DlmLockStressTests {
 		}
 		running.set(false);
 		interrupter.join();
+		expirer.join();
 		System.out.println("DlmLockStressTests (" + workers.size() + " threads): " + new TreeMap<>(this.outcomes));
 		assertThat(this.failures).isEmpty();
 		assertThat(this.violations).isEmpty();
@@ -116,8 +131,16 @@ class DlmLockStressTests {
 				assertThat(this.registry.obtain("key-" + key, mode).isLocked()).isFalse();
 			}
 		}
+		assertThat(this.client.dump(LOCKSPACE)).as("locks left in the lock manager: only value block anchors")
+			.hasSizeLessThanOrEqualTo(KEYS * MODES.length)
+			.allSatisfy((info) -> {
+				assertThat(info.grantedMode()).isEqualTo(DlmMode.NL);
+				assertThat(info.queue()).isEqualTo(LocalLockInfo.Queue.GRANTED);
+			});
+		this.registry.expireUnusedOlderThan(0);
 		assertThat(this.client.dump(LOCKSPACE)).as("locks left in the lock manager").isEmpty();
 		assertThat(sum("acquired")).isPositive();
+		assertThat(sum("published")).isPositive();
 		assertThat(sum("timed out") + sum("not granted")).isPositive();
 	}
 
@@ -191,6 +214,10 @@ class DlmLockStressTests {
 			}
 			if (random.nextInt(4) == 0) {
 				held = convert(key, lock, held, random);
+			}
+			if (held.writesValueBlock() && random.nextInt(4) == 0) {
+				lock.setValueBlock(new byte[32]);
+				count("published");
 			}
 			LockSupport.parkNanos(random.nextLong(0, 200_000));
 		}

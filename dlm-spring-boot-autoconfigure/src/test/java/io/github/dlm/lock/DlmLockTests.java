@@ -1,5 +1,6 @@
 package io.github.dlm.lock;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.local.LocalDlmClient;
+import io.github.dlm.local.LocalLockInfo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -460,42 +462,177 @@ class DlmLockTests {
 	}
 
 	@Test
-	void valueBlockTravelsBetweenTwoProcesses() throws Exception {
+	void valueBlockTravelsBetweenTwoProcessesAndSurvivesWhenAllHoldersReleased() throws Exception {
 		// two handles on one lockspace behave like two processes
 		DlmLockRegistry otherProcess = new DlmLockRegistry(this.client.openLockspace(LOCKSPACE, LockspaceOptions.DEFAULTS));
 		byte[] written = new byte[32];
 		Arrays.fill(written, (byte) 7);
 		written[0] = 42;
-		// like the kernel, the resource (and its value block) lives only while someone
-		// has a lock on it: the other process keeps it alive with NL
-		DlmLock keepAlive = otherProcess.obtain("lvb", DlmMode.NL);
-		keepAlive.lock();
+		DlmLock writer = this.registry.obtain("lvb");
 		this.executor.submit(() -> {
-			DlmLock lock = this.registry.obtain("lvb");
-			lock.lock();
+			writer.lock();
 			try {
-				assertThat(lock.getValueBlock()).hasSize(32);
-				lock.setValueBlock(written);
-				assertThat(lock.getValueBlock()).isEqualTo(written);
+				assertThat(writer.getValueBlock()).hasSize(32);
+				writer.setValueBlock(written);
+				assertThat(writer.getValueBlock()).isEqualTo(written);
+				assertThat(writer.isRetainingValueBlock()).as("anchor taken on publication, not before").isFalse();
 			}
 			finally {
-				lock.unlock();
+				writer.unlock();
 			}
 			return null;
 		}).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-		byte[] read = this.executor.submit(() -> {
-			DlmLock lock = otherProcess.obtain("lvb", DlmMode.PR);
-			lock.lock();
-			try {
-				assertThat(lock.isValueBlockValid()).isTrue();
-				return lock.getValueBlock();
-			}
-			finally {
-				lock.unlock();
-			}
-		}).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-		assertThat(read).isEqualTo(written);
-		keepAlive.unlock();
+		// nobody holds the lock now; the writer's NL anchor keeps the resource and its value
+		assertThat(writer.isRetainingValueBlock()).isTrue();
+		assertThat(this.client.dump(LOCKSPACE)).singleElement().satisfies(this::isValueBlockAnchor);
+		assertThat(readValueBlock(otherProcess.obtain("lvb", DlmMode.PR))).isEqualTo(written);
+		assertThat(readValueBlock(otherProcess.obtain("lvb", DlmMode.EX))).isEqualTo(written);
+		// reading does not anchor: only the writer's anchor remains
+		assertThat(this.client.dump(LOCKSPACE)).singleElement().satisfies(this::isValueBlockAnchor);
+	}
+
+	@Test
+	void valueBlockAnchorIsReleasedWhenTheLockObjectExpires() throws Exception {
+		DlmLock lock = this.registry.obtain("lvb-expiry");
+		publish(lock, 5);
+		this.registry.expireUnusedOlderThan(TimeUnit.HOURS.toMillis(1));
+		assertThat(lock.isRetainingValueBlock()).isTrue();
+		assertThat(this.client.dump(LOCKSPACE)).singleElement().satisfies(this::isValueBlockAnchor);
+		this.registry.expireUnusedOlderThan(0);
+		assertThat(lock.isRetainingValueBlock()).isFalse();
+		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		// the kernel's semantics: with no lock left the value is gone, and reads as zeros
+		assertThat(readValueBlock(this.registry.obtain("lvb-expiry", DlmMode.PR))).isEqualTo(new byte[32]);
+	}
+
+	@Test
+	void expiredLockObjectKeptByTheApplicationRetainsAgainAndExpiresAgain() throws Exception {
+		DlmLock kept = this.registry.obtain("lvb-kept");
+		publish(kept, 1);
+		this.registry.expireUnusedOlderThan(0);
+		assertThat(this.registry.obtain("lvb-kept")).isNotSameAs(kept);
+		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		publish(kept, 2);
+		assertThat(kept.isRetainingValueBlock()).isTrue();
+		assertThat(readValueBlock(this.registry.obtain("lvb-kept", DlmMode.PR))[7]).isEqualTo((byte) 2);
+		this.registry.expireUnusedOlderThan(TimeUnit.HOURS.toMillis(1));
+		assertThat(kept.isRetainingValueBlock()).isTrue();
+		this.registry.expireUnusedOlderThan(0);
+		assertThat(kept.isRetainingValueBlock()).isFalse();
+		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+	}
+
+	@Test
+	void valueBlockAnchorsAreReleasedWhenTheRegistryCloses() throws Exception {
+		publish(this.registry.obtain("lvb-close-1"), 1);
+		publish(this.registry.obtain("lvb-close-2", DlmMode.PW), 2);
+		assertThat(this.client.dump(LOCKSPACE)).hasSize(2).allSatisfy(this::isValueBlockAnchor);
+		this.registry.close();
+		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		// still usable, but no longer retains values
+		DlmLock lock = this.registry.obtain("lvb-close-1");
+		publish(lock, 3);
+		assertThat(lock.isRetainingValueBlock()).isFalse();
+		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		this.registry.close();
+	}
+
+	@Test
+	void closingTheLockspaceReleasesValueBlockAnchorsToo() throws Exception {
+		DlmLock lock = this.registry.obtain("lvb-lockspace");
+		publish(lock, 4);
+		assertThat(lock.isRetainingValueBlock()).isTrue();
+		this.lockspace.close();
+		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		assertThat(lock.isRetainingValueBlock()).isFalse();
+		this.registry.expireUnusedOlderThan(0);
+		this.registry.close();
+	}
+
+	@Test
+	void valueBlockRetentionCanBeTurnedOff() throws Exception {
+		this.registry.setRetainValueBlocks(false);
+		assertThat(this.registry.isRetainValueBlocks()).isFalse();
+		DlmLock lock = this.registry.obtain("lvb-off");
+		publish(lock, 9);
+		assertThat(lock.isRetainingValueBlock()).isFalse();
+		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		assertThat(readValueBlock(this.registry.obtain("lvb-off", DlmMode.PR))).isEqualTo(new byte[32]);
+	}
+
+	@Test
+	void valueBlockAnchorIsTakenPastWaitersAndBlocksNobody() throws Exception {
+		// two handles on one lockspace behave like two processes
+		DlmLockRegistry otherProcess = new DlmLockRegistry(this.client.openLockspace(LOCKSPACE, LockspaceOptions.DEFAULTS));
+		BlockingQueue<String> blockingEvents = new LinkedBlockingQueue<>();
+		this.registry.setBlockingListener((lock, key, holder) -> blockingEvents.add(lock.mode() + " " + key));
+		DlmLock writer = this.registry.obtain("lvb-queue");
+		writer.lock();
+		Future<byte[]> waiter = this.executor.submit(() -> readValueBlock(otherProcess.obtain("lvb-queue")));
+		awaitWaiting("lvb-queue", 1);
+		assertThat(blockingEvents.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("EX lvb-queue");
+		byte[] written = new byte[32];
+		written[3] = 33;
+		writer.setValueBlock(written);
+		// the anchor (NL, expedited) is granted ahead of the waiting EX request; a plain NL
+		// request would queue behind it, and the waiter behind this thread's EX: stuck
+		writer.unlock();
+		assertThat(waiter.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo(written);
+		assertThat(writer.isRetainingValueBlock()).isTrue();
+		// the anchor blocks nobody: EX is granted at once elsewhere, and no listener is told
+		assertThat(tryLockElsewhere(otherProcess.obtain("lvb-queue"))).isTrue();
+		assertThat(blockingEvents).isEmpty();
+		this.registry.expireUnusedOlderThan(0);
+		otherProcess.expireUnusedOlderThan(0);
+		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+	}
+
+	@Test
+	void counterInTheValueBlockSurvivesWhenEveryHolderReleasesBetweenIncrements() throws Exception {
+		// two handles on one lockspace behave like two processes
+		DlmLockRegistry otherProcess = new DlmLockRegistry(this.client.openLockspace(LOCKSPACE, LockspaceOptions.DEFAULTS));
+		DlmLockRegistry[] processes = { this.registry, otherProcess };
+		int threadsPerProcess = 3;
+		int rounds = 40;
+		int threads = threadsPerProcess * processes.length;
+		// every round ends with all locks released (the barrier), so only a value kept
+		// alive between holders lets the counter reach the total
+		CyclicBarrier roundDone = new CyclicBarrier(threads);
+		List<Future<?>> workers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			DlmLockRegistry process = processes[t % processes.length];
+			workers.add(this.executor.submit(() -> {
+				DlmLock lock = process.obtain("counter");
+				for (int round = 0; round < rounds; round++) {
+					lock.lock();
+					try {
+						ByteBuffer value = ByteBuffer.wrap(lock.getValueBlock());
+						lock.setValueBlock(ByteBuffer.allocate(32).putLong(0, value.getLong(0) + 1).array());
+					}
+					finally {
+						lock.unlock();
+					}
+					roundDone.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+				}
+				return null;
+			}));
+		}
+		for (Future<?> worker : workers) {
+			worker.get(TIMEOUT_SECONDS * 3, TimeUnit.SECONDS);
+		}
+		DlmLock reader = otherProcess.obtain("counter", DlmMode.CR);
+		reader.lock();
+		try {
+			assertThat(reader.isValueBlockValid()).isTrue();
+			assertThat(ByteBuffer.wrap(reader.getValueBlock()).getLong(0)).isEqualTo((long) threads * rounds);
+		}
+		finally {
+			reader.unlock();
+		}
+		// what kept it: one NL lock per process, gone once the lock objects expire
+		assertThat(this.client.dump(LOCKSPACE)).hasSize(2).allSatisfy(this::isValueBlockAnchor);
+		this.registry.expireUnusedOlderThan(0);
+		otherProcess.expireUnusedOlderThan(0);
 		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
 	}
 
@@ -518,6 +655,7 @@ class DlmLockTests {
 			}
 		}).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 		assertThat(read).isEqualTo(written);
+		assertThat(lock.isRetainingValueBlock()).isTrue();
 		lock.unlock();
 	}
 
@@ -682,6 +820,37 @@ class DlmLockTests {
 			}
 			return false;
 		}, this.executor).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+	}
+
+	/** Writes {@code value} into byte 7 of the value block under the lock, then releases it. */
+	private void publish(DlmLock lock, int value) throws Exception {
+		this.executor.submit(() -> {
+			lock.lock();
+			try {
+				byte[] written = new byte[32];
+				written[7] = (byte) value;
+				lock.setValueBlock(written);
+			}
+			finally {
+				lock.unlock();
+			}
+			return null;
+		}).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+	}
+
+	private byte[] readValueBlock(DlmLock lock) {
+		lock.lock();
+		try {
+			return lock.getValueBlock();
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	private void isValueBlockAnchor(LocalLockInfo info) {
+		assertThat(info.grantedMode()).isEqualTo(DlmMode.NL);
+		assertThat(info.queue()).isEqualTo(LocalLockInfo.Queue.GRANTED);
 	}
 
 	private void awaitWaiting(String resource, int count) {
