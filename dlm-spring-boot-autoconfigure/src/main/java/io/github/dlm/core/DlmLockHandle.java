@@ -13,9 +13,27 @@ import org.jspecify.annotations.Nullable;
  * handle cannot be used again. At most one request, conversion or unlock is in flight at a
  * time; {@link #cancel()} may be called while one is.
  * <p>
- * Every operation returns a future completed by the backend's dispatcher thread when the
- * completion callback arrives. Dependent actions attached to it without an executor run on
- * that thread and must not block.
+ * Every operation returns a future completed when its completion callback (AST) arrives.
+ * Callbacks are delivered one at a time and in order: the completions and blocking
+ * callbacks of the locks of one {@link DlmLockspace} handle arrive in the order the lock
+ * manager produced them, so in particular a lock's completions arrive in the order of its
+ * operations, and never while an earlier callback of that lockspace handle still runs.
+ * <ul>
+ * <li>A completion already known when {@link #request request} or {@link #unlock unlock}
+ * returns (granted at once, refused because of {@link DlmFlag#NOQUEUE}, a conversion
+ * deadlock, or unlocked) may complete the future on the calling thread before the call
+ * returns, if no earlier callback is queued or running; the future is then returned
+ * already done, and dependent actions attached to it run on the thread that attaches
+ * them. A backend may also deliver such completions on its dispatcher thread.</li>
+ * <li>All other completions (a waiting request or conversion granted later, cancellations,
+ * requests ended by closing the lockspace) and all {@linkplain DlmBlockingListener
+ * blocking callbacks} are delivered on the backend's dispatcher thread. Dependent actions
+ * attached without an executor to a future not yet done run on that thread and must not
+ * block; they may call the backend again (request, unlock, cancel, close) without
+ * deadlock, since callbacks never run under the lock manager's internal locks, but a
+ * future whose completion has to come through the same dispatcher completes only after
+ * the running callback returns.</li>
+ * </ul>
  * <p>
  * The lock owns a 32-byte value block buffer, like the kernel's {@code sb_lvbptr}: requests
  * with {@link DlmFlag#VALBLK} that read (grants and up-conversions) fill it, requests that

@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
  * An open DLM lockspace: the namespace in which resource names are locked, shared by every
  * process on every node that opens a lockspace of the same name.
  * <p>
- * Thread-safe. Closing it cancels every waiting request and releases every lock this
+ * Thread-safe. The callbacks of the locks created through one handle are delivered in
+ * order, as {@link DlmLockHandle} describes. Closing it cancels every waiting request and releases every lock this
  * handle holds, waits for their completions, then closes (and, if configured, releases)
  * the lockspace.
  */

@@ -3,6 +3,7 @@ package io.github.dlm.local;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -10,8 +11,12 @@ import org.apache.commons.logging.LogFactory;
 /**
  * The callback thread of one lockspace handle: delivers completions and blocking callbacks
  * one at a time, in the order the engine queued them, like the kernel's per-file AST queue
- * read by {@code dlm_dispatch}. Callbacks never run on the caller's thread nor under the
- * engine's lock, so whatever they trigger may call the engine again.
+ * read by {@code dlm_dispatch}. Callbacks never run under the engine's lock, so whatever they
+ * trigger may call the engine again.
+ * <p>
+ * It counts the callbacks queued or running, so that the engine can tell when it is
+ * {@linkplain #isIdle() idle}: only then may a completion known at once bypass it without
+ * overtaking an earlier callback of the same handle.
  */
 final class CallbackDispatcher {
 
@@ -24,6 +29,9 @@ final class CallbackDispatcher {
 
 	private final BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
 
+	/** Callbacks enqueued and not yet finished running. */
+	private final AtomicInteger pending = new AtomicInteger();
+
 	private final Thread thread;
 
 	CallbackDispatcher(String threadName) {
@@ -32,8 +40,21 @@ final class CallbackDispatcher {
 		this.thread.start();
 	}
 
+	/**
+	 * Queues a callback. Called under the engine's lock, so no callback is queued while
+	 * the engine sees this dispatcher {@linkplain #isIdle() idle}.
+	 */
 	void enqueue(Runnable callback) {
+		this.pending.incrementAndGet();
 		this.queue.add(callback);
+	}
+
+	/**
+	 * Whether every callback queued so far has finished running (not merely been taken from
+	 * the queue).
+	 */
+	boolean isIdle() {
+		return this.pending.get() == 0;
 	}
 
 	Thread thread() {
@@ -86,6 +107,9 @@ final class CallbackDispatcher {
 			}
 			catch (Throwable ex) {
 				logger.error("DLM callback on thread '" + this.thread.getName() + "' failed", ex);
+			}
+			finally {
+				this.pending.decrementAndGet();
 			}
 		}
 	}

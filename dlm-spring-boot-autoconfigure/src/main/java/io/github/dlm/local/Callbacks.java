@@ -1,9 +1,11 @@
 package io.github.dlm.local;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import io.github.dlm.core.DlmCompletion;
 import io.github.dlm.core.DlmStatus;
+import io.github.dlm.core.DlmStatusFlag;
 
 /**
  * Queues completion and blocking callbacks on the dispatcher of the lock's lockspace
@@ -18,7 +20,9 @@ final class Callbacks {
 
 	/**
 	 * Queues the completion of the operation in flight; the completion carries the lock's
-	 * granted mode and status flags as they are now.
+	 * granted mode and status flags as they are now. The completion of an operation that
+	 * ends during the caller's own {@code request} or {@code unlock} call completes its
+	 * future at once instead, if the dispatcher is idle.
 	 */
 	static void queueCompletion(LockBlock lock, DlmStatus status) {
 		int mode = lock.grantedMode;
@@ -27,7 +31,9 @@ final class Callbacks {
 		}
 		byte[] valueBlock = (status == DlmStatus.GRANTED && lock.valueBlockRead) ? lock.valueBlock : null;
 		lock.valueBlockRead = false;
-		DlmCompletion completion = new DlmCompletion(status, Modes.toMode(mode), lock.statusFlags, valueBlock);
+		// Set.of() is taken as is by the completion's defensive copy; an EnumSet is copied
+		Set<DlmStatusFlag> statusFlags = lock.statusFlags.isEmpty() ? Set.of() : lock.statusFlags;
+		DlmCompletion completion = new DlmCompletion(status, Modes.toMode(mode), statusFlags, valueBlock);
 		lock.lastCompletionMode = mode;
 		lock.lastCallbackBastMode = null;
 		CompletableFuture<DlmCompletion> future = lock.future;
@@ -36,7 +42,15 @@ final class Callbacks {
 			return;
 		}
 		LocalLockHandle handle = lock.handle;
-		handle.lockspace().dispatcher().enqueue(() -> handle.deliver(completion, future));
+		CallbackDispatcher dispatcher = handle.lockspace().dispatcher();
+		if (handle.inCall && dispatcher.isIdle()) {
+			// The completion of the caller's own operation, with nothing of this lockspace
+			// handle queued or running before it: delivering it now keeps the order. The
+			// future has not been returned yet, so completing it runs no dependent action.
+			handle.deliver(completion, future);
+			return;
+		}
+		dispatcher.enqueue(() -> handle.deliver(completion, future));
 	}
 
 	/**

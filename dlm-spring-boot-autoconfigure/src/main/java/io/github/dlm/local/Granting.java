@@ -38,6 +38,10 @@ final class Granting {
 	 * tells the holders that block what is still waiting.
 	 */
 	static void grantPending(Resource resource) {
+		if (resource.convertQueue.isEmpty() && resource.waitQueue.isEmpty()) {
+			// nothing to grant and nobody blocked: the common case of an uncontended unlock
+			return;
+		}
 		boolean[] blockedCw = new boolean[1];
 		int high = grantPendingConversions(resource, Modes.IV, blockedCw);
 		high = grantPendingWaiters(resource, high, blockedCw);

@@ -20,7 +20,10 @@ import io.github.dlm.core.LockspaceOptions;
  * <p>
  * Lockspaces are shared by name within one client: two handles opened on the same name see
  * the same resources, as two processes on one node do. Each handle owns its locks and has
- * its own daemon callback thread, named {@code <prefix><lockspace>-<n>}.
+ * its own daemon callback thread, named {@code <prefix><lockspace>-<n>}, which delivers
+ * blocking callbacks and the completions of requests that had to wait. A request,
+ * conversion or unlock that the engine completes at once while that thread has nothing
+ * queued or running returns its future already completed, with no thread handoff.
  */
 public final class LocalDlmClient implements DlmClient {
 

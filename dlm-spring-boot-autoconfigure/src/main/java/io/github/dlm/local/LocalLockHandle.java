@@ -25,6 +25,9 @@ public final class LocalLockHandle implements DlmLockHandle {
 
 	private final byte[] resourceName;
 
+	/** The resource name as the engine's table key, hashed once. */
+	final ResourceKey resourceKey;
+
 	private final @Nullable DlmBlockingListener blockingListener;
 
 	private final byte[] valueBlock = new byte[DlmCompletion.VALUE_BLOCK_LENGTH];
@@ -32,9 +35,17 @@ public final class LocalLockHandle implements DlmLockHandle {
 	/** The engine state, from the first request on; guarded by the engine's lock. */
 	@Nullable LockBlock lockBlock;
 
+	/**
+	 * Set while the engine runs this handle's {@code request} or {@code unlock} call, so that
+	 * a completion known before the call returns can complete its future at once; guarded by
+	 * the engine's lock.
+	 */
+	boolean inCall;
+
 	LocalLockHandle(LocalLockspace lockspace, byte[] resourceName, @Nullable DlmBlockingListener blockingListener) {
 		this.lockspace = lockspace;
 		this.resourceName = resourceName;
+		this.resourceKey = new ResourceKey(resourceName);
 		this.blockingListener = blockingListener;
 	}
 
@@ -120,7 +131,10 @@ public final class LocalLockHandle implements DlmLockHandle {
 		}
 	}
 
-	/** Runs on the dispatcher thread. */
+	/**
+	 * Runs on the dispatcher thread, or under the engine's lock for a completion known when
+	 * the caller's call returns.
+	 */
 	void deliver(DlmCompletion completion, @Nullable CompletableFuture<DlmCompletion> future) {
 		storeValueBlock(completion.valueBlock());
 		if (future != null) {

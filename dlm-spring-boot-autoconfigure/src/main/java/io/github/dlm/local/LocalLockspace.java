@@ -1,7 +1,7 @@
 package io.github.dlm.local;
 
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.github.dlm.core.DlmBlockingListener;
 import io.github.dlm.core.DlmLockspace;
@@ -27,8 +27,14 @@ public final class LocalLockspace implements DlmLockspace {
 
 	private final CallbackDispatcher dispatcher;
 
-	/** The locks of this handle that have not ended; guarded by the engine's lock. */
-	final Set<LockBlock> locks = new LinkedHashSet<>();
+	/**
+	 * The first of the locks of this handle that have not ended, linked through
+	 * {@link LockBlock#nextOfOwner} in the order they were created (a list without hashing
+	 * or allocation on the hot path); guarded by the engine's lock.
+	 */
+	private @Nullable LockBlock firstLock;
+
+	private @Nullable LockBlock lastLock;
 
 	/** Written under the engine's lock. */
 	volatile boolean closed;
@@ -81,6 +87,51 @@ public final class LocalLockspace implements DlmLockspace {
 
 	CallbackDispatcher dispatcher() {
 		return this.dispatcher;
+	}
+
+	/** Adds a new lock of this handle; under the engine's lock. */
+	void addLock(LockBlock lock) {
+		LockBlock last = this.lastLock;
+		lock.previousOfOwner = last;
+		if (last != null) {
+			last.nextOfOwner = lock;
+		}
+		else {
+			this.firstLock = lock;
+		}
+		this.lastLock = lock;
+	}
+
+	/** Removes an ended lock of this handle, if not removed yet; under the engine's lock. */
+	void removeLock(LockBlock lock) {
+		LockBlock previous = lock.previousOfOwner;
+		LockBlock next = lock.nextOfOwner;
+		if (previous == null && next == null && this.firstLock != lock) {
+			return;
+		}
+		if (previous != null) {
+			previous.nextOfOwner = next;
+		}
+		else {
+			this.firstLock = next;
+		}
+		if (next != null) {
+			next.previousOfOwner = previous;
+		}
+		else {
+			this.lastLock = previous;
+		}
+		lock.previousOfOwner = null;
+		lock.nextOfOwner = null;
+	}
+
+	/** The locks of this handle that have not ended, oldest first; under the engine's lock. */
+	List<LockBlock> locks() {
+		List<LockBlock> locks = new ArrayList<>();
+		for (LockBlock lock = this.firstLock; lock != null; lock = lock.nextOfOwner) {
+			locks.add(lock);
+		}
+		return locks;
 	}
 
 	void checkOpen() {

@@ -60,6 +60,11 @@ final class LockBlock {
 	/** Mode of the last blocking callback queued if it was the last callback, else {@code null}. */
 	@Nullable Integer lastCallbackBastMode;
 
+	/** Neighbours in the owning handle's list of live locks ({@link LocalLockspace#locks()}). */
+	@Nullable LockBlock previousOfOwner;
+
+	@Nullable LockBlock nextOfOwner;
+
 	LockBlock(int id, LocalLockHandle handle, Resource resource) {
 		this.id = id;
 		this.handle = handle;

@@ -13,6 +13,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Resource {
 
+	final ResourceKey key;
+
 	final byte[] name;
 
 	/** Locks granted, including conversions granted in place. */
@@ -33,8 +35,9 @@ final class Resource {
 	/** Locks attached to this resource, on a queue or not. */
 	int lockCount;
 
-	Resource(byte[] name) {
-		this.name = name;
+	Resource(ResourceKey key) {
+		this.key = key;
+		this.name = key.name;
 	}
 
 	List<LockBlock> queue(LocalLockInfo.Queue queue) {

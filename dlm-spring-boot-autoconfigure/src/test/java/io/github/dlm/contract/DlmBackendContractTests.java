@@ -463,7 +463,7 @@ public abstract class DlmBackendContractTests {
 	}
 
 	@Test
-	void callbacksRunOnADispatcherThreadNotOnTheCaller() throws Exception {
+	void blockingCallbacksAndLaterGrantsRunOnADispatcherThreadNotOnTheCaller() throws Exception {
 		DlmLockspace ls = openHandle();
 		AtomicReference<Thread> bastThread = new AtomicReference<>();
 		CompletableFuture<Thread> completionThread = new CompletableFuture<>();
@@ -478,6 +478,48 @@ public abstract class DlmBackendContractTests {
 		await(holder.unlock(null));
 		assertThat(completionThread.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isNotSameAs(Thread.currentThread());
 		assertThat(bastThread.get()).isNotNull().isNotSameAs(Thread.currentThread());
+	}
+
+	@Test
+	void callbacksDoNotHoldTheLockManagerSoAnotherThreadCanUseItMeanwhile() throws Exception {
+		DlmLockspace ls = openHandle();
+		DlmLockspace other = openHandle();
+		// what another thread managed to do while a callback was running
+		CompletableFuture<String> fromBast = new CompletableFuture<>();
+		CompletableFuture<String> fromGrant = new CompletableFuture<>();
+		DlmLockHandle holder = hold(ls, R, DlmMode.EX, (lock) -> fromBast.complete(useFromAnotherThread(other, "b")));
+		CompletableFuture<DlmCompletion> waiting = ls.newLock(R, null).request(DlmMode.EX, Set.of(), null);
+		waiting.thenRun(() -> fromGrant.complete(useFromAnotherThread(other, "g")));
+		assertThat(fromBast.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("requested and cancelled");
+		await(holder.unlock(null));
+		assertGranted(await(waiting), DlmMode.EX);
+		assertThat(fromGrant.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("requested and cancelled");
+	}
+
+	/**
+	 * From a callback: lets a new thread request a lock that has to wait and cancel it (calls
+	 * that need the lock manager but no callback of the busy dispatcher), and reports what
+	 * it managed to do before a timeout.
+	 */
+	private String useFromAnotherThread(DlmLockspace ls, String name) {
+		CompletableFuture<String> done = new CompletableFuture<>();
+		Thread thread = new Thread(() -> {
+			try {
+				DlmLockHandle lock = ls.newLock(R, null);
+				lock.request(DlmMode.EX, Set.of(), null);
+				done.complete(lock.cancel() ? "requested and cancelled" : "not waiting");
+			}
+			catch (RuntimeException ex) {
+				done.completeExceptionally(ex);
+			}
+		}, "contract-from-callback-" + name);
+		thread.start();
+		try {
+			return done.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			return "failed: " + ex;
+		}
 	}
 
 	// ---- value blocks ----

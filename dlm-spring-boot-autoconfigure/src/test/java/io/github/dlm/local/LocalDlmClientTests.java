@@ -6,8 +6,11 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.dlm.core.DlmCompletion;
 import io.github.dlm.core.DlmFlag;
@@ -25,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What only the local backend has: the lock dump, its lockspace registry and its callback
- * threads.
+ * What only the local backend has: the lock dump, its lockspace registry, its callback
+ * threads and when it delivers a completion on the caller's thread.
  */
 class LocalDlmClientTests {
 
@@ -150,9 +153,15 @@ class LocalDlmClientTests {
 	@Test
 	void aCallbackMayCloseItsOwnLockspace() throws Exception {
 		LocalLockspace ls = this.client.openLockspace("selfclose", LockspaceOptions.DEFAULTS);
+		DlmLockHandle holder = ls.newLock(R, null);
+		await(holder.request(DlmMode.EX, Set.of(), null));
 		CompletableFuture<DlmCompletion> granted = ls.newLock(R, null).request(DlmMode.EX, Set.of(), null);
-		CompletableFuture<Void> closed = granted.thenRun(ls::close);
-		closed.get(10, TimeUnit.SECONDS);
+		CompletableFuture<Thread> closedOn = granted.thenApply((completion) -> {
+			ls.close();
+			return Thread.currentThread();
+		});
+		await(holder.unlock(null));
+		assertThat(closedOn.get(10, TimeUnit.SECONDS)).isSameAs(ls.dispatcher().thread());
 		ls.dispatcher().thread().join(10_000);
 		assertThat(ls.dispatcher().thread().isAlive()).isFalse();
 		assertThat(this.client.dump("selfclose")).isEmpty();
@@ -161,11 +170,87 @@ class LocalDlmClientTests {
 	@Test
 	void aCallbackMayTakeAnotherLockWithoutDeadlock() throws Exception {
 		LocalLockspace ls = this.client.openLockspace("reenter", LockspaceOptions.DEFAULTS);
+		DlmLockHandle holder = ls.newLock(R, null);
+		await(holder.request(DlmMode.EX, Set.of(), null));
 		DlmLockHandle second = ls.newLock(R, null);
+		AtomicReference<Thread> chainedOn = new AtomicReference<>();
 		CompletableFuture<DlmCompletion> chained = ls.newLock(R, null)
 			.request(DlmMode.PR, Set.of(), null)
-			.thenCompose((completion) -> second.request(DlmMode.PR, Set.of(), null));
+			.thenCompose((completion) -> {
+				chainedOn.set(Thread.currentThread());
+				return second.request(DlmMode.PR, Set.of(), null);
+			});
+		await(holder.unlock(null));
 		assertThat(chained.get(10, TimeUnit.SECONDS).status()).isEqualTo(DlmStatus.GRANTED);
+		assertThat(chainedOn.get()).isSameAs(ls.dispatcher().thread());
+	}
+
+	@Test
+	void completionsKnownAtOnceAreDeliveredBeforeTheCallReturns() throws Exception {
+		LocalLockspace ls = this.client.openLockspace("atonce", LockspaceOptions.DEFAULTS);
+		LocalLockHandle lock = ls.newLock(R, null);
+		CompletableFuture<DlmCompletion> granted = lock.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null);
+		assertThat(granted).isDone();
+		assertThat(granted.join().status()).isEqualTo(DlmStatus.GRANTED);
+		assertThat(granted.join().valueBlock()).isEqualTo(new byte[32]);
+		CompletableFuture<DlmCompletion> refused = ls.newLock(R, null).request(DlmMode.PR, EnumSet.of(DlmFlag.NOQUEUE),
+				null);
+		assertThat(refused).isDone();
+		assertThat(refused.join().status()).isEqualTo(DlmStatus.NOT_GRANTED);
+		byte[] written = new byte[32];
+		written[0] = 42;
+		CompletableFuture<DlmCompletion> converted = lock.request(DlmMode.NL, EnumSet.of(DlmFlag.VALBLK), written);
+		assertThat(converted).isDone();
+		assertThat(converted.join().grantedMode()).isEqualTo(DlmMode.NL);
+		CompletableFuture<DlmCompletion> unlocked = lock.unlock(null);
+		assertThat(unlocked).isDone();
+		assertThat(unlocked.join().status()).isEqualTo(DlmStatus.UNLOCKED);
+		AtomicReference<Thread> dependentOn = new AtomicReference<>();
+		unlocked.thenRun(() -> dependentOn.set(Thread.currentThread()));
+		assertThat(dependentOn.get()).isSameAs(Thread.currentThread());
+		assertThat(this.client.dump("atonce")).isEmpty();
+	}
+
+	@Test
+	void completionKnownAtOnceWaitsBehindACallbackStillRunningOrQueued() throws Exception {
+		LocalLockspace ls = this.client.openLockspace("order", LockspaceOptions.DEFAULTS);
+		LocalLockspace other = this.client.openLockspace("order", LockspaceOptions.DEFAULTS);
+		byte[] busy = "busy".getBytes(StandardCharsets.UTF_8);
+		CountDownLatch running = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		List<String> events = new CopyOnWriteArrayList<>();
+		DlmLockHandle blocker = ls.newLock(busy, (lock) -> {
+			events.add("blocker bast");
+			running.countDown();
+			awaitLatch(release);
+		});
+		await(blocker.request(DlmMode.EX, Set.of(), null));
+		DlmLockHandle holder = ls.newLock(R, (lock) -> events.add("holder bast"));
+		await(holder.request(DlmMode.EX, Set.of(), null));
+		// a blocking callback now runs on ls's dispatcher and does not return until released
+		other.newLock(busy, null).request(DlmMode.EX, Set.of(), null);
+		assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+		// and one for the holder is queued behind it
+		CompletableFuture<DlmCompletion> writer = other.newLock(R, null).request(DlmMode.EX, Set.of(), null);
+		// known at once, but must not overtake either callback
+		CompletableFuture<DlmCompletion> demoted = holder.request(DlmMode.NL, Set.of(), null);
+		CompletableFuture<DlmCompletion> unrelated = ls.newLock("unrelated".getBytes(StandardCharsets.UTF_8), null)
+			.request(DlmMode.EX, Set.of(), null);
+		demoted.thenRun(() -> events.add("holder demoted"));
+		try {
+			assertThat(demoted).isNotDone();
+			assertThat(unrelated).isNotDone();
+		}
+		finally {
+			release.countDown();
+		}
+		assertThat(await(demoted).grantedMode()).isEqualTo(DlmMode.NL);
+		assertThat(await(unrelated).status()).isEqualTo(DlmStatus.GRANTED);
+		assertThat(await(writer).status()).isEqualTo(DlmStatus.GRANTED);
+		assertThat(events).containsExactly("blocker bast", "holder bast", "holder demoted");
+		// once the dispatcher is idle again, completions known at once take the short way again
+		assertThat(ls.newLock("later".getBytes(StandardCharsets.UTF_8), null).request(DlmMode.EX, Set.of(), null))
+			.isDone();
 	}
 
 	@Test
@@ -198,6 +283,15 @@ class LocalDlmClientTests {
 		assertThatIllegalStateException().isThrownBy(() -> fresh.request(DlmMode.EX, Set.of(), null))
 			.withMessageContaining("closed");
 		assertThatIllegalStateException().isThrownBy(() -> ls.newLock(R, null));
+	}
+
+	private static void awaitLatch(CountDownLatch latch) {
+		try {
+			latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static DlmCompletion await(CompletableFuture<DlmCompletion> future) throws Exception {

@@ -45,6 +45,8 @@ class LocalEngineStressTests {
 
 	private static final long RUN_MILLIS = 3000;
 
+	private static final int CLOSE_ROUNDS = Integer.getInteger("dlm.stress.closeRounds", 30);
+
 	/** Generous: a completion that takes this long after a cancel was lost. */
 	private static final long LOST_AFTER_SECONDS = 20;
 
@@ -98,6 +100,86 @@ class LocalEngineStressTests {
 			assertThat(this.outcomes.get(DlmStatus.CANCELLED).sum()).isPositive();
 			assertThat(this.outcomes.get(DlmStatus.UNLOCKED).sum()).isPositive();
 			assertThat(this.timedOut.sum()).isPositive();
+		}
+	}
+
+	@Test
+	void closingAHandleWhileItsLocksComeAndGoLosesNoCompletionAndLeavesNothing() throws Exception {
+		for (DlmStatus status : DlmStatus.values()) {
+			this.outcomes.put(status, new LongAdder());
+		}
+		try (LocalDlmClient client = new LocalDlmClient("stress-close-")) {
+			LocalLockspace keeper = client.openLockspace("close-race", LockspaceOptions.DEFAULTS);
+			for (int round = 0; round < CLOSE_ROUNDS; round++) {
+				LocalLockspace closing = client.openLockspace("close-race", LockspaceOptions.DEFAULTS);
+				Queue<CompletableFuture<DlmCompletion>> futures = new ConcurrentLinkedQueue<>();
+				AtomicLong operations = new AtomicLong();
+				AtomicBoolean stop = new AtomicBoolean();
+				List<Thread> threads = new ArrayList<>();
+				for (int i = 0; i < 3; i++) {
+					threads.add(new Thread(() -> lockUntilClosed(closing, futures, operations, stop),
+							"close-race-worker-" + i));
+				}
+				threads.add(new Thread(() -> lockUntilClosed(keeper, futures, operations, stop), "close-race-keeper"));
+				threads.forEach(Thread::start);
+				long closeAfter = 20 + ThreadLocalRandom.current().nextInt(200);
+				long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOST_AFTER_SECONDS);
+				while (operations.get() < closeAfter && System.nanoTime() < giveUp && this.failures.isEmpty()) {
+					Thread.onSpinWait();
+				}
+				closing.close();
+				stop.set(true);
+				for (Thread thread : threads) {
+					thread.join(TimeUnit.SECONDS.toMillis(2 * LOST_AFTER_SECONDS));
+					assertThat(thread.isAlive()).as("%s is stuck", thread.getName()).isFalse();
+				}
+				for (CompletableFuture<DlmCompletion> future : futures) {
+					// every operation started, before or after the close, gets its completion
+					count(future.get(LOST_AFTER_SECONDS, TimeUnit.SECONDS));
+				}
+				assertThat(this.failures).isEmpty();
+				assertThat(client.dump("close-race")).as("locks left after round %s", round).isEmpty();
+			}
+			System.out.println("DLM local close race: " + this.outcomes);
+			assertThat(this.outcomes.get(DlmStatus.GRANTED).sum()).isPositive();
+			assertThat(this.outcomes.get(DlmStatus.UNLOCKED).sum()).isPositive();
+		}
+	}
+
+	/**
+	 * Takes and releases locks on two keys through one handle until told to stop or the
+	 * handle is closed under it; every future obtained goes into {@code futures}.
+	 */
+	private void lockUntilClosed(LocalLockspace ls, Queue<CompletableFuture<DlmCompletion>> futures,
+			AtomicLong operations, AtomicBoolean stop) {
+		ThreadLocalRandom random = ThreadLocalRandom.current();
+		try {
+			while (!stop.get()) {
+				DlmLockHandle lock = ls.newLock(("key-" + random.nextInt(2)).getBytes(StandardCharsets.UTF_8),
+						(blocking) -> {
+						});
+				DlmMode mode = random.nextBoolean() ? DlmMode.EX : DlmMode.PR;
+				CompletableFuture<DlmCompletion> request = lock.request(mode,
+						random.nextInt(4) == 0 ? EnumSet.of(DlmFlag.NOQUEUE) : Set.of(), null);
+				futures.add(request);
+				operations.incrementAndGet();
+				DlmCompletion completion = request.get(LOST_AFTER_SECONDS, TimeUnit.SECONDS);
+				if (completion.status() == DlmStatus.GRANTED) {
+					CompletableFuture<DlmCompletion> unlock = lock.unlock(null);
+					futures.add(unlock);
+					unlock.get(LOST_AFTER_SECONDS, TimeUnit.SECONDS);
+				}
+				operations.incrementAndGet();
+			}
+		}
+		catch (IllegalStateException ex) {
+			// the handle was closed under this thread (or its lock ended with it): expected
+			if (!ls.closed) {
+				this.failures.add(Thread.currentThread().getName() + ": " + ex);
+			}
+		}
+		catch (Throwable ex) {
+			this.failures.add(Thread.currentThread().getName() + ": " + ex);
 		}
 	}
 
