@@ -45,6 +45,8 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static struct fake_ls spaces[MAX_LS];
 static struct res *resources[MAX_LOCKS];
 static struct lock locks[MAX_LOCKS];
+/* One past the highest lock id / resource slot ever used: scans stop there (cheap per call). */
+static int used_locks = 1, used_res;
 static struct handle *handles[MAX_HANDLES];
 static uint64_t seq;
 static int hold;
@@ -73,7 +75,7 @@ static void queue(struct lock *l, int bast, int status, int flags, int copy_lvb)
 
 static int grantable(struct lock *l, int mode)
 {
-	for (int i = 1; i < MAX_LOCKS; i++) {
+	for (int i = 1; i < used_locks; i++) {
 		struct lock *o = &locks[i];
 		if (o == l || o->state == FREE || o->res != l->res) continue;
 		if ((o->state == GRANTED || o->state == CONVERTING) && !compat[o->grmode][mode]) return 0;
@@ -100,7 +102,7 @@ static void grant(struct lock *l)
 
 static void bast_blockers(struct lock *l, int mode)
 {
-	for (int i = 1; i < MAX_LOCKS; i++) {
+	for (int i = 1; i < used_locks; i++) {
 		struct lock *o = &locks[i];
 		if (o != l && o->state != FREE && o->res == l->res && o->state == GRANTED && !compat[o->grmode][mode] && o->bast)
 			queue(o, 1, 0, 0, 0);
@@ -112,7 +114,7 @@ static void regrant(struct res *res)
 	for (int pass = 0; pass < 2; pass++) { /* conversions first, then waiters in order */
 		for (;;) {
 			struct lock *best = NULL;
-			for (int i = 1; i < MAX_LOCKS; i++) {
+			for (int i = 1; i < used_locks; i++) {
 				struct lock *o = &locks[i];
 				if (o->res != res || o->state != (pass == 0 ? CONVERTING : WAITING)) continue;
 				if (!best || o->seq < best->seq) best = o;
@@ -128,8 +130,8 @@ static void end_lock(struct lock *l) { l->state = FREE; l->res = NULL; }
 /* The kernel drops a resource, and its value block, when its last lock goes. */
 static void collect(struct res *res)
 {
-	for (int i = 1; i < MAX_LOCKS; i++) if (locks[i].state != FREE && locks[i].res == res) return;
-	for (int i = 0; i < MAX_LOCKS; i++) if (resources[i] == res) { resources[i] = NULL; free(res); }
+	for (int i = 1; i < used_locks; i++) if (locks[i].state != FREE && locks[i].res == res) return;
+	for (int i = 0; i < used_res; i++) if (resources[i] == res) { resources[i] = NULL; free(res); }
 }
 
 static struct handle *handle_of(dlm_lshandle_t ls) { return (struct handle *) ls; }
@@ -162,7 +164,7 @@ static dlm_lshandle_t open_handle(const char *name)
 static int close_handle(struct handle *h)
 {
 	pthread_mutex_lock(&mu);
-	for (int i = 1; i < MAX_LOCKS; i++) {
+	for (int i = 1; i < used_locks; i++) {
 		struct lock *l = &locks[i];
 		if (l->state == FREE || l->h != h) continue;
 		struct res *res = l->res;
@@ -261,13 +263,14 @@ int dlm_ls_lock(dlm_lshandle_t ls, uint32_t mode, struct dlm_lksb *lksb, uint32_
 		uint32_t id = 1;
 		while (id < MAX_LOCKS && locks[id].state != FREE) id++;
 		if (id == MAX_LOCKS) { pthread_mutex_unlock(&mu); errno = ENOMEM; return -1; }
+		if ((int) id >= used_locks) used_locks = (int) id + 1;
 		l = &locks[id];
 		memset(l, 0, sizeof(*l));
 		struct res *res = NULL;
-		for (int i = 0; i < MAX_LOCKS && !res; i++)
+		for (int i = 0; i < used_res && !res; i++)
 			if (resources[i] && resources[i]->ls == h->ls && resources[i]->namelen == (int) namelen && !memcmp(resources[i]->name, name, namelen)) res = resources[i];
 		for (int i = 0; i < MAX_LOCKS && !res; i++)
-			if (!resources[i]) { res = resources[i] = calloc(1, sizeof(*res)); res->ls = h->ls; memcpy(res->name, name, namelen); res->namelen = namelen; res->valid = 1; }
+			if (!resources[i]) { if (i >= used_res) used_res = i + 1; res = resources[i] = calloc(1, sizeof(*res)); res->ls = h->ls; memcpy(res->name, name, namelen); res->namelen = namelen; res->valid = 1; }
 		l->res = res; l->h = h; l->grmode = -1; l->state = WAITING;
 		lksb->sb_lkid = id;
 	}
@@ -343,7 +346,7 @@ int fake_live_locks(void)
 {
 	int n = 0;
 	pthread_mutex_lock(&mu);
-	for (int i = 1; i < MAX_LOCKS; i++) if (locks[i].state != FREE) n++;
+	for (int i = 1; i < used_locks; i++) if (locks[i].state != FREE) n++;
 	pthread_mutex_unlock(&mu);
 	return n;
 }

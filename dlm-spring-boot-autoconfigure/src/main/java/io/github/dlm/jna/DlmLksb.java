@@ -1,9 +1,8 @@
 package io.github.dlm.jna;
 
 import com.sun.jna.Memory;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
-import com.sun.jna.Structure;
-import com.sun.jna.Structure.FieldOrder;
 
 /**
  * {@code struct dlm_lksb}, the lock status block libdlm writes a completion into, together
@@ -12,69 +11,78 @@ import com.sun.jna.Structure.FieldOrder;
  * Layout on LP64 Linux: {@code int sb_status} at 0, {@code uint32_t sb_lkid} at 4,
  * {@code char sb_flags} at 8 (7 bytes of padding follow), {@code char *sb_lvbptr} at 16;
  * 24 bytes. The value block is not inline: it is a separate {@value LibDlm#DLM_LVB_LEN}-byte
- * native buffer.
+ * buffer, here placed right behind the status block in the same allocation. The offsets
+ * are constants checked against the C header by {@code LibDlmLayoutTests}; the fields are
+ * read and written with plain memory accesses (this is on every lock request and
+ * completion, so no JNA {@code Structure} reflection).
  * <p>
  * <b>Lifetime of the native memory.</b> The kernel keeps the address of the block and
  * libdlm writes to it (and to the value block) from the dispatcher thread whenever a
- * completion or blocking callback for the lock is read, so both buffers are allocated once
- * per lock handle, never move, and stay strongly referenced by that handle until the final
- * completion of the lock has been delivered (unlock, cancel or refusal of a new request) or
- * the lockspace descriptor has been closed and its dispatcher stopped; only then does
- * {@link #free()} release them. Automatic synchronisation is off: JNA never copies Java
- * fields over native memory behind our back (which could overwrite a completion being
- * written concurrently); fields are written explicitly before a request and read
- * explicitly after its completion callback.
+ * completion or blocking callback for the lock is read, so the buffer is allocated once
+ * per lock handle, never moves, and stays strongly referenced by that handle until the
+ * final completion of the lock has been delivered (unlock, cancel or refusal of a new
+ * request) or the lockspace descriptor has been closed and its dispatcher stopped; only
+ * then does {@link #free()} release it. Fields are written explicitly before a request and
+ * read explicitly after its completion callback, never behind libdlm's back.
  */
-@FieldOrder({ "sb_status", "sb_lkid", "sb_flags", "sb_lvbptr" })
-public final class DlmLksb extends Structure {
+public final class DlmLksb {
 
 	/** Size of the structure in bytes on LP64. */
 	public static final int SIZE = 24;
 
-	/** {@code int sb_status}: the completion status, positive ({@code 0}, {@code EAGAIN}, {@link LibDlm#EUNLOCK} ...). */
-	public int sb_status;
+	static final int SB_STATUS = 0;
 
-	/** {@code uint32_t sb_lkid}: the lock id, set when a new request is accepted. */
-	public int sb_lkid;
+	static final int SB_LKID = 4;
 
-	/** {@code char sb_flags}: {@code DLM_SBF_*}. */
-	public byte sb_flags;
+	static final int SB_FLAGS = 8;
 
-	/** {@code char *sb_lvbptr}: the value block buffer. */
-	public Pointer sb_lvbptr;
+	static final int SB_LVBPTR = 16;
 
 	private final Memory block;
 
-	private final Memory valueBlock;
+	private final Pointer valueBlock;
 
 	private boolean freed;
 
 	/**
 	 * Allocates a zeroed status block and value block buffer, with {@code sb_lvbptr} pointing
 	 * at the buffer.
+	 * @throws IllegalStateException on a JVM whose pointers are not 8 bytes
 	 */
 	public DlmLksb() {
-		this(new Memory(SIZE), new Memory(LibDlm.DLM_LVB_LEN));
-	}
-
-	private DlmLksb(Memory block, Memory valueBlock) {
-		super(block);
-		this.block = block;
-		this.valueBlock = valueBlock;
-		block.clear();
-		valueBlock.clear();
-		setAutoSynch(false);
-		this.sb_lvbptr = valueBlock;
-		writeField("sb_lvbptr");
+		if (Native.POINTER_SIZE != 8) {
+			throw new IllegalStateException("The native DLM backend needs a 64-bit (LP64) JVM: struct dlm_lksb is "
+					+ "laid out for 8-byte pointers but this JVM's are " + Native.POINTER_SIZE + " bytes");
+		}
+		this.block = new Memory(SIZE + LibDlm.DLM_LVB_LEN);
+		this.block.clear();
+		this.valueBlock = this.block.share(SIZE, LibDlm.DLM_LVB_LEN);
+		this.block.setPointer(SB_LVBPTR, this.valueBlock);
 	}
 
 	/**
-	 * Offset of a field as JNA lays it out.
+	 * The size of {@code struct dlm_lksb}.
+	 * @return {@value #SIZE}
+	 */
+	public int size() {
+		return SIZE;
+	}
+
+	/**
+	 * Offset of a field of {@code struct dlm_lksb}.
 	 * @param field the C field name
 	 * @return the offset in bytes
+	 * @throws IllegalArgumentException for an unknown field
 	 */
 	public int offsetOf(String field) {
-		return fieldOffset(field);
+		return switch (field) {
+			case "sb_status" -> SB_STATUS;
+			case "sb_lkid" -> SB_LKID;
+			case "sb_flags" -> SB_FLAGS;
+			case "sb_lvbptr" -> SB_LVBPTR;
+			default -> throw new IllegalArgumentException("struct dlm_lksb has no field '" + field
+					+ "'; use sb_status, sb_lkid, sb_flags or sb_lvbptr");
+		};
 	}
 
 	/**
@@ -83,11 +91,10 @@ public final class DlmLksb extends Structure {
 	 * @param lkid the lock id for a conversion, 0 for a new lock
 	 */
 	void prepare(int lkid) {
-		this.sb_status = 0;
-		this.sb_lkid = lkid;
-		this.sb_flags = 0;
-		this.sb_lvbptr = this.valueBlock;
-		write();
+		this.block.setInt(SB_STATUS, 0);
+		this.block.setInt(SB_LKID, lkid);
+		this.block.setByte(SB_FLAGS, (byte) 0);
+		this.block.setPointer(SB_LVBPTR, this.valueBlock);
 	}
 
 	/**
@@ -95,7 +102,7 @@ public final class DlmLksb extends Structure {
 	 * @return the status
 	 */
 	int readStatus() {
-		return (int) readField("sb_status");
+		return this.block.getInt(SB_STATUS);
 	}
 
 	/**
@@ -103,7 +110,7 @@ public final class DlmLksb extends Structure {
 	 * @return the lock id
 	 */
 	int readLkid() {
-		return (int) readField("sb_lkid");
+		return this.block.getInt(SB_LKID);
 	}
 
 	/**
@@ -111,7 +118,7 @@ public final class DlmLksb extends Structure {
 	 * @return the flags, unsigned
 	 */
 	int readFlags() {
-		return ((byte) readField("sb_flags")) & 0xff;
+		return this.block.getByte(SB_FLAGS) & 0xff;
 	}
 
 	/**
@@ -139,15 +146,14 @@ public final class DlmLksb extends Structure {
 	}
 
 	/**
-	 * Frees both buffers. Only call once libdlm can no longer write to them: after the
-	 * final completion of the lock, or after the lockspace was closed and its dispatcher
-	 * stopped. Idempotent.
+	 * Frees the buffer. Only call once libdlm can no longer write to it: after the final
+	 * completion of the lock, or after the lockspace was closed and its dispatcher stopped.
+	 * Idempotent.
 	 */
 	void free() {
 		if (!this.freed) {
 			this.freed = true;
 			this.block.close();
-			this.valueBlock.close();
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.sun.jna.CallbackReference;
 import com.sun.jna.Pointer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -36,6 +37,12 @@ final class NativeCallbacks {
 	/** The blocking callback (BAST) of every lock that has a blocking listener. */
 	static final LibDlm.AstCallback BAST = NativeCallbacks::blocking;
 
+	/** {@link #AST}'s native function pointer, looked up once instead of by JNA on every call. */
+	static final Pointer AST_FUNCTION = CallbackReference.getFunctionPointer(AST);
+
+	/** {@link #BAST}'s native function pointer. */
+	static final Pointer BAST_FUNCTION = CallbackReference.getFunctionPointer(BAST);
+
 	private NativeCallbacks() {
 	}
 
@@ -67,12 +74,15 @@ final class NativeCallbacks {
 	}
 
 	/**
-	 * The native callback argument for a token.
+	 * The native callback argument for a token. A plain {@link Pointer} (never dereferenced,
+	 * only passed through libdlm as {@code astarg}) rather than
+	 * {@link Pointer#createConstant}, whose opaque pointer formats an error message string
+	 * at construction: this runs on every request.
 	 * @param token the token
 	 * @return a pointer whose value is the token
 	 */
 	static Pointer argument(long token) {
-		return Pointer.createConstant(token);
+		return new Pointer(token);
 	}
 
 	private static void completion(@Nullable Pointer astarg) {

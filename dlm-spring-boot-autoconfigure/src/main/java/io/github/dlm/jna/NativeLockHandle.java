@@ -4,8 +4,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import com.sun.jna.Native;
+import com.sun.jna.Pointer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -124,9 +126,9 @@ final class NativeLockHandle implements DlmLockHandle {
 			}
 			int bits = DlmFlag.toBits(flags) | (conversion ? LibDlm.LKF_CONVERT : 0);
 			Operation operation = new Operation(conversion ? Kind.CONVERT : Kind.REQUEST, mode, bits, this.granted);
-			String what = (conversion ? "convert " + this.granted + " to " : "lock ") + mode;
-			send(operation, what, (libDlm) -> libDlm.dlm_ls_lock(this.lockspace.handle(), mode.nativeValue(),
-					lksb.address(), bits, this.resourceName, this.resourceName.length, 0, NativeCallbacks.AST,
+			DlmMode before = this.granted;
+			send(operation, () -> (conversion ? "convert " + before + " to " : "lock ") + mode, (libDlm) -> libDlm.dlm_ls_lock(this.lockspace.handle(), mode.nativeValue(),
+					lksb.address(), bits, this.resourceName, this.resourceName.length, 0, NativeCallbacks.AST_FUNCTION,
 					NativeCallbacks.argument(this.token), bast(), null), conversion ? this.lkid : 0);
 			if (!conversion) {
 				this.lkid = lksb.readLkid();
@@ -165,9 +167,9 @@ final class NativeLockHandle implements DlmLockHandle {
 			if (this.lastRequestHadValueBlock && mode.writesValueBlock()) {
 				int bits = LibDlm.LKF_CONVERT | LibDlm.LKF_VALBLK;
 				Operation operation = new Operation(Kind.PUBLISH_THEN_UNLOCK, DlmMode.NL, bits, mode);
-				send(operation, "convert " + mode + " to NL (publishing the value block before unlock)",
+				send(operation, () -> "convert " + mode + " to NL (publishing the value block before unlock)",
 						(libDlm) -> libDlm.dlm_ls_lock(this.lockspace.handle(), DlmMode.NL.nativeValue(), lksb.address(),
-								bits, this.resourceName, this.resourceName.length, 0, NativeCallbacks.AST,
+								bits, this.resourceName, this.resourceName.length, 0, NativeCallbacks.AST_FUNCTION,
 								NativeCallbacks.argument(this.token), bast(), null), this.lkid);
 				return operation.future;
 			}
@@ -426,7 +428,7 @@ final class NativeLockHandle implements DlmLockHandle {
 
 	private void sendUnlock(Operation operation) {
 		DlmLksb lksb = Objects.requireNonNull(this.lksb);
-		send(operation, "unlock", (libDlm) -> libDlm.dlm_ls_unlock(this.lockspace.handle(), this.lkid, 0,
+		send(operation, () -> "unlock", (libDlm) -> libDlm.dlm_ls_unlock(this.lockspace.handle(), this.lkid, 0,
 				lksb.address(), NativeCallbacks.argument(this.token)), -1);
 	}
 
@@ -435,7 +437,7 @@ final class NativeLockHandle implements DlmLockHandle {
 	 * and throws. Called with the handle lock held.
 	 * @param prepareLkid the lock id to write into the status block first, or -1 to leave it
 	 */
-	private void send(Operation operation, String what, NativeCall call, int prepareLkid) {
+	private void send(Operation operation, Supplier<String> what, NativeCall call, int prepareLkid) {
 		DlmLksb lksb = Objects.requireNonNull(this.lksb);
 		if (prepareLkid >= 0) {
 			lksb.prepare(prepareLkid);
@@ -445,12 +447,12 @@ final class NativeLockHandle implements DlmLockHandle {
 		if (result != 0) {
 			int errno = Native.getLastError();
 			this.pending = null;
-			throw DlmErrors.toException(errno, what, this.lockspace.name(), this.resourceName);
+			throw DlmErrors.toException(errno, what.get(), this.lockspace.name(), this.resourceName);
 		}
 	}
 
-	private LibDlm.@Nullable AstCallback bast() {
-		return (this.blockingListener != null) ? NativeCallbacks.BAST : null;
+	private @Nullable Pointer bast() {
+		return (this.blockingListener != null) ? NativeCallbacks.BAST_FUNCTION : null;
 	}
 
 	private void checkUsable(String what) {

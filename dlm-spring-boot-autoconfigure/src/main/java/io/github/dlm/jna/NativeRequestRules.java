@@ -26,25 +26,31 @@ final class NativeRequestRules {
 	 * @throws IllegalArgumentException naming the rule broken
 	 */
 	static void check(DlmMode mode, Set<DlmFlag> flags, boolean conversion, byte[] resourceName) {
-		String subject = " (request for " + mode + " on lock '" + DlmErrors.printable(resourceName) + "')";
 		if (!conversion) {
 			if (flags.contains(DlmFlag.QUECVT)) {
-				throw new IllegalArgumentException("QUECVT applies only to conversions, not to a new request" + subject);
+				throw new IllegalArgumentException(
+						"QUECVT applies only to conversions, not to a new request" + subject(mode, resourceName));
 			}
 			if (flags.contains(DlmFlag.CONVDEADLK)) {
 				throw new IllegalArgumentException(
-						"CONVDEADLK applies only to conversions, not to a new request" + subject);
+						"CONVDEADLK applies only to conversions, not to a new request" + subject(mode, resourceName));
 			}
 		}
 		if (flags.contains(DlmFlag.CONVDEADLK) && flags.contains(DlmFlag.NOQUEUE)) {
-			throw new IllegalArgumentException("CONVDEADLK and NOQUEUE cannot be combined" + subject);
+			throw new IllegalArgumentException(
+					"CONVDEADLK and NOQUEUE cannot be combined" + subject(mode, resourceName));
 		}
 		if (flags.contains(DlmFlag.EXPEDITE)) {
 			if (conversion || mode != DlmMode.NL || flags.contains(DlmFlag.NOQUEUE) || flags.contains(DlmFlag.QUECVT)) {
 				throw new IllegalArgumentException("EXPEDITE is only valid on a new request for NL, without NOQUEUE "
-						+ "and QUECVT" + subject);
+						+ "and QUECVT" + subject(mode, resourceName));
 			}
 		}
+	}
+
+	// built only for a refusal: check runs on every request
+	private static String subject(DlmMode mode, byte[] resourceName) {
+		return " (request for " + mode + " on lock '" + DlmErrors.printable(resourceName) + "')";
 	}
 
 }
