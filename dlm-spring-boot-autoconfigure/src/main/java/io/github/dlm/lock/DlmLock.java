@@ -3,8 +3,6 @@ package io.github.dlm.lock;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -83,7 +81,8 @@ public final class DlmLock implements Lock {
 
 	private final DlmMode mode;
 
-	private final ConcurrentMap<Thread, Hold> holds = new ConcurrentHashMap<>();
+	/** Threads holding this object; each thread finds its own hold in {@link ThreadHolds}. */
+	private final AtomicInteger holders = new AtomicInteger();
 
 	private final AtomicInteger users = new AtomicInteger();
 
@@ -142,7 +141,7 @@ public final class DlmLock implements Lock {
 	 * @return the held mode, or {@code null} if the current thread does not hold this lock
 	 */
 	public @Nullable DlmMode getHeldMode() {
-		Hold hold = this.holds.get(Thread.currentThread());
+		Hold hold = ThreadHolds.current().find(this);
 		return (hold != null) ? hold.heldMode : null;
 	}
 
@@ -151,7 +150,7 @@ public final class DlmLock implements Lock {
 	 * @return {@code true} if it does
 	 */
 	public boolean isHeldByCurrentThread() {
-		return this.holds.containsKey(Thread.currentThread());
+		return ThreadHolds.current().find(this) != null;
 	}
 
 	/**
@@ -159,7 +158,7 @@ public final class DlmLock implements Lock {
 	 * @return the hold count, 0 if not held by the current thread
 	 */
 	public int getHoldCount() {
-		Hold hold = this.holds.get(Thread.currentThread());
+		Hold hold = ThreadHolds.current().find(this);
 		return (hold != null) ? hold.count : 0;
 	}
 
@@ -170,7 +169,7 @@ public final class DlmLock implements Lock {
 	 * @return {@code true} if a thread holds it through this object
 	 */
 	public boolean isLocked() {
-		return !this.holds.isEmpty();
+		return this.holders.get() > 0;
 	}
 
 	/**
@@ -259,12 +258,13 @@ public final class DlmLock implements Lock {
 	 */
 	@Override
 	public void unlock() {
-		Thread thread = Thread.currentThread();
-		Hold hold = requireHold("unlock");
+		ThreadHolds threadHolds = ThreadHolds.current();
+		Hold hold = requireHold(threadHolds, "unlock");
 		if (--hold.count > 0) {
 			return;
 		}
-		this.holds.remove(thread);
+		threadHolds.remove(hold);
+		this.holders.decrementAndGet();
 		try {
 			byte[] published = hold.valueBlockToPublish();
 			if (published != null) {
@@ -418,13 +418,14 @@ public final class DlmLock implements Lock {
 	 */
 	private boolean acquire(long timeoutNanos, boolean interruptible) throws InterruptedException {
 		Thread thread = Thread.currentThread();
-		Hold hold = this.holds.get(thread);
+		ThreadHolds threadHolds = ThreadHolds.current();
+		Hold hold = threadHolds.find(this);
 		if (hold != null) {
 			hold.count++;
 			return true;
 		}
-		if (timeoutNanos != 0) {
-			this.registry.checkNotHeldInOtherMode(this);
+		if (timeoutNanos != 0 && !threadHolds.isEmpty()) {
+			checkNotHeldInOtherMode(threadHolds);
 		}
 		this.users.incrementAndGet();
 		touch();
@@ -434,12 +435,12 @@ public final class DlmLock implements Lock {
 				.newLock(this.resourceName, (blocking) -> blocking(thread));
 			CompletableFuture<DlmCompletion> request = handle.request(this.mode, (timeoutNanos == 0) ? NO_QUEUE : QUEUE,
 					null);
-			DlmCompletion granted = await(handle, request, timeoutNanos, interruptible, false,
-					"lock " + this.mode);
+			DlmCompletion granted = await(handle, request, timeoutNanos, interruptible, null, this.mode);
 			if (granted == null) {
 				return false;
 			}
-			this.holds.put(thread, new Hold(handle, granted, this.mode));
+			threadHolds.add(new Hold(this, handle, granted, this.mode));
+			this.holders.incrementAndGet();
 			acquired = true;
 			return true;
 		}
@@ -456,14 +457,13 @@ public final class DlmLock implements Lock {
 		if (newMode == hold.heldMode) {
 			return true;
 		}
-		String operation = "convert " + hold.heldMode + " to " + newMode;
 		byte[] published = hold.valueBlockToPublish();
 		if (published != null) {
 			retainValueBlock();
 		}
 		CompletableFuture<DlmCompletion> request = hold.handle.request(newMode, (timeoutNanos == 0) ? NO_QUEUE : QUEUE,
 				published);
-		DlmCompletion granted = await(hold.handle, request, timeoutNanos, interruptible, true, operation);
+		DlmCompletion granted = await(hold.handle, request, timeoutNanos, interruptible, hold.heldMode, newMode);
 		if (granted == null) {
 			return false;
 		}
@@ -484,21 +484,24 @@ public final class DlmLock implements Lock {
 	 * Waits for a request or conversion: returns its completion when granted,
 	 * {@code null} when not granted in time (the request is then cancelled and, for a new
 	 * request whose grant won the race, unlocked again).
+	 * @param convertedFrom the mode held before a conversion, {@code null} for a new request
+	 * @param mode the mode requested
 	 */
 	private @Nullable DlmCompletion await(DlmLockHandle handle, CompletableFuture<DlmCompletion> request,
-			long timeoutNanos, boolean interruptible, boolean conversion, String operation) throws InterruptedException {
+			long timeoutNanos, boolean interruptible, @Nullable DlmMode convertedFrom, DlmMode mode)
+			throws InterruptedException {
 		if (timeoutNanos == 0 || (timeoutNanos == FOREVER && !interruptible)) {
-			return granted(awaitUninterruptibly(request), operation);
+			return granted(awaitUninterruptibly(request), convertedFrom, mode);
 		}
 		DlmCompletion completion;
 		try {
 			completion = (timeoutNanos == FOREVER) ? request.get() : request.get(timeoutNanos, TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
-			return abandon(handle, request, conversion, operation);
+			return abandon(handle, request, convertedFrom, mode);
 		}
 		catch (InterruptedException ex) {
-			DlmCompletion won = abandon(handle, request, conversion, operation);
+			DlmCompletion won = abandon(handle, request, convertedFrom, mode);
 			if (won != null) {
 				// a conversion that won the race stays converted; tell the caller by the flag
 				Thread.currentThread().interrupt();
@@ -508,9 +511,9 @@ public final class DlmLock implements Lock {
 			throw ex;
 		}
 		catch (ExecutionException ex) {
-			throw failure(ex.getCause(), operation);
+			throw failure(ex.getCause(), operation(convertedFrom, mode));
 		}
-		return granted(completion, operation);
+		return granted(completion, convertedFrom, mode);
 	}
 
 	/**
@@ -519,17 +522,17 @@ public final class DlmLock implements Lock {
 	 * the meantime is kept (returns its completion).
 	 */
 	private @Nullable DlmCompletion abandon(DlmLockHandle handle, CompletableFuture<DlmCompletion> request,
-			boolean conversion, String operation) {
+			@Nullable DlmMode convertedFrom, DlmMode mode) {
 		handle.cancel();
 		DlmCompletion outcome = awaitUninterruptibly(request);
 		if (!outcome.isGranted()) {
 			if (outcome.status() == DlmStatus.DEADLOCK) {
-				throw DlmErrors.toException(outcome.status().nativeValue(), operation,
+				throw DlmErrors.toException(outcome.status().nativeValue(), operation(convertedFrom, mode),
 						this.registry.getLockspace().name(), this.resourceName);
 			}
 			return null;
 		}
-		if (conversion) {
+		if (convertedFrom != null) {
 			return outcome;
 		}
 		if (logger.isDebugEnabled()) {
@@ -539,12 +542,13 @@ public final class DlmLock implements Lock {
 		return null;
 	}
 
-	private @Nullable DlmCompletion granted(DlmCompletion completion, String operation) {
+	private @Nullable DlmCompletion granted(DlmCompletion completion, @Nullable DlmMode convertedFrom,
+			DlmMode mode) {
 		return switch (completion.status()) {
 			case GRANTED -> completion;
 			case NOT_GRANTED -> null;
-			default -> throw DlmErrors.toException(completion.status().nativeValue(), operation,
-					this.registry.getLockspace().name(), this.resourceName);
+			default -> throw DlmErrors.toException(completion.status().nativeValue(),
+					operation(convertedFrom, mode), this.registry.getLockspace().name(), this.resourceName);
 		};
 	}
 
@@ -584,6 +588,11 @@ public final class DlmLock implements Lock {
 		}
 	}
 
+	/** Names an operation in error messages; built only on failure, off the hot path. */
+	private static String operation(@Nullable DlmMode convertedFrom, DlmMode mode) {
+		return (convertedFrom != null) ? "convert " + convertedFrom + " to " + mode : "lock " + mode;
+	}
+
 	private RuntimeException failure(@Nullable Throwable cause, String operation) {
 		if (cause instanceof RuntimeException runtimeException) {
 			return runtimeException;
@@ -594,8 +603,27 @@ public final class DlmLock implements Lock {
 		return new DlmException("DLM " + operation + " of " + this + " failed: " + cause, 0, cause);
 	}
 
+	/**
+	 * Refuses a waiting acquisition by a thread that already holds the same resource in
+	 * another mode through the same registry: its second DLM lock would wait for its first
+	 * one forever.
+	 */
+	private void checkNotHeldInOtherMode(ThreadHolds threadHolds) {
+		Hold other = threadHolds.findOtherMode(this);
+		if (other != null) {
+			throw new IllegalStateException("Thread '" + Thread.currentThread().getName() + "' already holds "
+					+ other.lock + " and now waits for " + this + ": a second DLM lock of one thread on one resource "
+					+ "would wait for the first one forever. Convert the held lock (DlmLock.convert) or "
+					+ "release it first");
+		}
+	}
+
 	private Hold requireHold(String action) {
-		Hold hold = this.holds.get(Thread.currentThread());
+		return requireHold(ThreadHolds.current(), action);
+	}
+
+	private Hold requireHold(ThreadHolds threadHolds, String action) {
+		Hold hold = threadHolds.find(this);
 		if (hold == null) {
 			throw new IllegalMonitorStateException("Cannot " + action + " " + this + ": thread '"
 					+ Thread.currentThread().getName() + "' does not hold it; only the thread that acquired a DlmLock "
@@ -703,10 +731,12 @@ public final class DlmLock implements Lock {
 	}
 
 	/**
-	 * One thread's hold: its own DLM lock, hold count and value block. Touched only by
-	 * the holding thread.
+	 * One thread's hold of one lock object: its own DLM lock, hold count and value block.
+	 * Touched only by the holding thread.
 	 */
-	private static final class Hold {
+	static final class Hold {
+
+		final DlmLock lock;
 
 		final DlmLockHandle handle;
 
@@ -720,7 +750,8 @@ public final class DlmLock implements Lock {
 
 		boolean valueBlockDirty;
 
-		Hold(DlmLockHandle handle, DlmCompletion granted, DlmMode requested) {
+		Hold(DlmLock lock, DlmLockHandle handle, DlmCompletion granted, DlmMode requested) {
+			this.lock = lock;
 			this.handle = handle;
 			this.heldMode = (granted.grantedMode() != null) ? granted.grantedMode() : requested;
 			byte[] read = granted.valueBlock();

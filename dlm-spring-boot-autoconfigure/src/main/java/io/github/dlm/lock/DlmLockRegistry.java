@@ -270,26 +270,6 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 		}
 	}
 
-	/**
-	 * Refuses a waiting acquisition by a thread that already holds the same resource in
-	 * another mode through this registry: its second DLM lock would wait for its first
-	 * one forever.
-	 */
-	void checkNotHeldInOtherMode(DlmLock lock) {
-		for (DlmMode mode : DlmMode.values()) {
-			if (mode == lock.mode()) {
-				continue;
-			}
-			DlmLock other = this.locks.get(new LockKey(lock.nameKey(), mode));
-			if (other != null && other != lock && other.isHeldByCurrentThread()) {
-				throw new IllegalStateException("Thread '" + Thread.currentThread().getName() + "' already holds "
-						+ other + " and now waits for " + lock + ": a second DLM lock of one thread on one resource "
-						+ "would wait for the first one forever. Convert the held lock (DlmLock.convert) or "
-						+ "release it first");
-			}
-		}
-	}
-
 	@Override
 	public String toString() {
 		return "DlmLockRegistry for lockspace '" + this.lockspace.name() + "' (default mode " + this.defaultMode + ")";

@@ -378,6 +378,32 @@ class DlmLockTests {
 	}
 
 	@Test
+	void selfDeadlockCheckLooksAtTheCurrentThreadsHoldsOfTheSameRegistryAndResource() throws Exception {
+		DlmLock read = this.registry.obtain("self", DlmMode.PR);
+		DlmLock write = this.registry.obtain("self", DlmMode.EX);
+		DlmLock unrelated = this.registry.obtain("unrelated", DlmMode.EX);
+		unrelated.lock();
+		write.lock();
+		write.unlock();
+		read.lock();
+		assertThatIllegalStateException().isThrownBy(() -> write.tryLock(1, TimeUnit.MINUTES))
+			.withMessageContaining("already holds " + read);
+		DlmLockRegistry otherRegistry = new DlmLockRegistry(this.lockspace);
+		assertThat(otherRegistry.obtain("self", DlmMode.EX).tryLock(10, TimeUnit.MILLISECONDS))
+			.as("another registry's lock is not checked: it waits and times out").isFalse();
+		read.unlock();
+		// a lock object dropped from the cache, then acquired, still counts
+		DlmLock stale = this.registry.obtain("stale", DlmMode.PR);
+		this.registry.expireUnusedOlderThan(0);
+		stale.lock();
+		DlmLock fresh = this.registry.obtain("stale", DlmMode.EX);
+		assertThatIllegalStateException().isThrownBy(fresh::lock).withMessageContaining("already holds " + stale);
+		stale.unlock();
+		unrelated.unlock();
+		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+	}
+
+	@Test
 	void convertUpAndDownChangesWhatOthersCanHold() throws Exception {
 		DlmLock lock = this.registry.obtain("convert", DlmMode.PR);
 		DlmLock otherRead = this.registry.obtain("convert", DlmMode.PR);
