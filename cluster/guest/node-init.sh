@@ -95,7 +95,7 @@ write_config() {
 		echo "	transport: knet"
 		echo "	crypto_cipher: none"
 		echo "	crypto_hash: none"
-		echo "	token: 3000"
+		echo "	token: 10000"
 		echo "}"
 		echo "logging {"
 		echo "	to_logfile: yes"

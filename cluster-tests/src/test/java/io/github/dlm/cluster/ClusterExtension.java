@@ -14,7 +14,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * <p>
  * System properties: {@code dlm.cluster.scripts} (the project's {@code cluster/} directory),
  * {@code dlm.cluster.work} (state, logs and share; default {@code target/cluster}),
- * {@code dlm.cluster.nodes} (default 3). The cluster scripts need root, qemu and mmdebstrap
+ * {@code dlm.cluster.nodes} (default 3), {@code dlm.cluster.attach} (the state directory of a
+ * cluster already booted by hand with {@code up.sh}: used instead of booting one, and left
+ * running unless a test kills a node). The cluster scripts need root, qemu and mmdebstrap
  * ({@code cluster/install-deps.sh}); when a cluster cannot be booted the tests fail with the
  * boot log rather than being skipped.
  */
@@ -40,7 +42,10 @@ public final class ClusterExtension implements ParameterResolver {
 				store.remove(VmCluster.class);
 				cluster.close();
 			}
-			VmCluster fresh = VmCluster.start(scripts(), work(), Integer.getInteger("dlm.cluster.nodes", 3));
+			String attach = System.getProperty("dlm.cluster.attach");
+			VmCluster fresh = (attach != null && !attach.isBlank() && cluster == null)
+					? VmCluster.attach(scripts(), work(), Path.of(attach))
+					: VmCluster.start(scripts(), work(), Integer.getInteger("dlm.cluster.nodes", 3));
 			// AutoCloseable values in the root store are closed when the test run ends.
 			store.put(VmCluster.class, fresh);
 			return fresh;

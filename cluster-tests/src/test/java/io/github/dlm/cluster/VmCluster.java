@@ -41,6 +41,10 @@ public final class VmCluster implements AutoCloseable {
 
 	private final int nodes;
 
+	private final Path share;
+
+	private final boolean owned;
+
 	private final Map<String, String> environment;
 
 	private final Set<Integer> killed = new HashSet<>();
@@ -53,12 +57,13 @@ public final class VmCluster implements AutoCloseable {
 
 	private @Nullable String stagedClasspath;
 
-	private VmCluster(Path scripts, Path work, int nodes) {
+	private VmCluster(Path scripts, Path work, int nodes, Path state, Path share, boolean owned) {
 		this.scripts = scripts;
 		this.work = work;
 		this.nodes = nodes;
-		this.environment = Map.of("DLM_CLUSTER_STATE", work.resolve("state").toString(), "DLM_CLUSTER_SHARE",
-				share().toString());
+		this.share = share;
+		this.owned = owned;
+		this.environment = Map.of("DLM_CLUSTER_STATE", state.toString(), "DLM_CLUSTER_SHARE", share.toString());
 		this.shutdownHook = new Thread(this::down, "vm-cluster-shutdown");
 	}
 
@@ -76,7 +81,9 @@ public final class VmCluster implements AutoCloseable {
 			throw new IllegalStateException("No cluster scripts in " + scripts
 					+ ": set the system property dlm.cluster.scripts to the project's cluster/ directory");
 		}
-		VmCluster cluster = new VmCluster(scripts.toAbsolutePath(), work.toAbsolutePath(), nodes);
+		Path absoluteWork = work.toAbsolutePath();
+		VmCluster cluster = new VmCluster(scripts.toAbsolutePath(), absoluteWork, nodes, absoluteWork.resolve("state"),
+				absoluteWork.resolve("share"), true);
 		try {
 			Files.createDirectories(cluster.share());
 			NodeClasspath.deleteRecursively(cluster.logs());
@@ -94,6 +101,31 @@ public final class VmCluster implements AutoCloseable {
 					+ up.exitCode() + "); last lines of " + log + ":\n" + tail(log, 40));
 		}
 		return cluster;
+	}
+
+	/**
+	 * Uses a cluster that is already running (booted by hand with {@code up.sh}), for
+	 * iterating on tests without booting one each time. It is not stopped by {@link #close()}
+	 * unless a test killed one of its nodes.
+	 * @param scripts the {@code cluster/} directory of the project
+	 * @param work a directory of this test run for logs
+	 * @param state the running cluster's {@code DLM_CLUSTER_STATE} directory
+	 * @return the cluster
+	 */
+	public static VmCluster attach(Path scripts, Path work, Path state) {
+		try {
+			int nodes = Integer.parseInt(Files.readString(state.resolve("nodes")).trim());
+			Path share = Path.of(Files.readString(state.resolve("share.path")).trim());
+			VmCluster cluster = new VmCluster(scripts.toAbsolutePath(), work.toAbsolutePath(), nodes,
+					state.toAbsolutePath(), share, false);
+			NodeClasspath.deleteRecursively(cluster.logs());
+			Files.createDirectories(cluster.logs());
+			Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+			return cluster;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("No running cluster recorded in " + state, ex);
+		}
 	}
 
 	/**
@@ -117,7 +149,7 @@ public final class VmCluster implements AutoCloseable {
 	 * @return the share directory
 	 */
 	public Path share() {
-		return this.work.resolve("share");
+		return this.share;
 	}
 
 	/**
@@ -252,7 +284,16 @@ public final class VmCluster implements AutoCloseable {
 			return;
 		}
 		this.closed = true;
+		if (!this.owned && isWholeUnchecked()) {
+			return;
+		}
 		script(SCRIPT_TIMEOUT, logs().resolve("down.log"), "down.sh");
+	}
+
+	private boolean isWholeUnchecked() {
+		synchronized (this.killed) {
+			return this.killed.isEmpty();
+		}
 	}
 
 	private void checkNode(int node) {

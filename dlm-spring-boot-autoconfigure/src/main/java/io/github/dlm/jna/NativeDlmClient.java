@@ -159,12 +159,32 @@ public final class NativeDlmClient implements DlmClient {
 	void closeNative(NativeLockspace lockspace) {
 		LOCKSPACE_CALLS.lock();
 		try {
-			lockspace.closeHandle();
+			boolean release = lockspace.releasesOnClose();
+			NativeLockspace heir = release ? otherHandleOn(lockspace) : null;
+			if (heir != null) {
+				// The kernel removes a lockspace only once every descriptor on it is closed, and
+				// waits for that uninterruptibly: releasing it while this JVM keeps another
+				// handle on it open would hang this thread for good (and while that handle
+				// holds locks, the release fails EBUSY and the lockspace leaks). The last
+				// handle of this client releases it instead.
+				heir.inheritRelease();
+				release = false;
+			}
+			lockspace.closeHandle(release);
 		}
 		finally {
 			LOCKSPACE_CALLS.unlock();
 			this.lockspaces.remove(lockspace);
 		}
+	}
+
+	private @Nullable NativeLockspace otherHandleOn(NativeLockspace lockspace) {
+		for (NativeLockspace other : this.lockspaces) {
+			if (other != lockspace && other.name().equals(lockspace.name())) {
+				return other;
+			}
+		}
+		return null;
 	}
 
 	/**

@@ -114,7 +114,7 @@ final class NativeLockHandle implements DlmLockHandle {
 		try {
 			checkUsable("request " + mode);
 			boolean conversion = this.granted != null;
-			NativeRequestRules.check(mode, flags, conversion, this.resourceName);
+			NativeRequestRules.check(mode, flags, this.granted, this.resourceName);
 			this.lockspace.checkOpen();
 			if (!conversion) {
 				attach();

@@ -51,6 +51,9 @@ final class NativeLockspace implements DlmLockspace {
 
 	private final boolean created;
 
+	/** Set when another handle of this client on the same lockspace handed its release on. */
+	private volatile boolean releaseInherited;
+
 	private final LockspaceOptions options;
 
 	private final NativeDlmSettings settings;
@@ -195,10 +198,28 @@ final class NativeLockspace implements DlmLockspace {
 	}
 
 	/**
-	 * Closes or releases the libdlm handle. Called by the client under its global lock.
+	 * Whether closing this handle should release the lockspace: it created it and the
+	 * options say so, or another handle handed the release on to it.
+	 * @return {@code true} to call {@code dlm_release_lockspace} at close
 	 */
-	void closeHandle() {
-		if (this.created && this.options.releaseOnClose()) {
+	boolean releasesOnClose() {
+		return (this.created && this.options.releaseOnClose()) || this.releaseInherited;
+	}
+
+	/**
+	 * Makes this handle release the lockspace when it closes, on behalf of a handle of the
+	 * same client that closed first.
+	 */
+	void inheritRelease() {
+		this.releaseInherited = true;
+	}
+
+	/**
+	 * Closes or releases the libdlm handle. Called by the client under its global lock.
+	 * @param release whether to release the lockspace rather than only close the handle
+	 */
+	void closeHandle(boolean release) {
+		if (release) {
 			if (this.libDlm.dlm_release_lockspace(this.name, this.handle, 0) != 0) {
 				logger.warn("dlm_release_lockspace('" + this.name + "') failed with "
 						+ DlmErrors.name(Native.getLastError()) + "; the handle was closed");

@@ -2,6 +2,8 @@ package io.github.dlm.jna;
 
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmMode;
@@ -14,6 +16,19 @@ import io.github.dlm.core.DlmMode;
  */
 final class NativeRequestRules {
 
+	/**
+	 * QUECVT[granted][requested] by {@link DlmMode#nativeValue()}: the up-conversions that may
+	 * be queued with QUECVT (the kernel's {@code __quecvt_compat_matrix}).
+	 */
+	private static final boolean[][] QUECVT = {
+			/*          NL     CR     CW     PR     PW     EX */
+			/* NL */ { false, true, true, true, true, true },
+			/* CR */ { false, false, true, true, true, true },
+			/* CW */ { false, false, false, true, true, true },
+			/* PR */ { false, false, true, false, true, true },
+			/* PW */ { false, false, false, false, false, true },
+			/* EX */ { false, false, false, false, false, false } };
+
 	private NativeRequestRules() {
 	}
 
@@ -21,11 +36,13 @@ final class NativeRequestRules {
 	 * Checks a request.
 	 * @param mode the mode requested
 	 * @param flags the flags
-	 * @param conversion whether the lock is already granted (the request converts it)
+	 * @param granted the mode the lock is granted in (the request converts it), or
+	 * {@code null} for a new request
 	 * @param resourceName the resource, for the message
 	 * @throws IllegalArgumentException naming the rule broken
 	 */
-	static void check(DlmMode mode, Set<DlmFlag> flags, boolean conversion, byte[] resourceName) {
+	static void check(DlmMode mode, Set<DlmFlag> flags, @Nullable DlmMode granted, byte[] resourceName) {
+		boolean conversion = granted != null;
 		if (!conversion) {
 			if (flags.contains(DlmFlag.QUECVT)) {
 				throw new IllegalArgumentException(
@@ -45,6 +62,10 @@ final class NativeRequestRules {
 				throw new IllegalArgumentException("EXPEDITE is only valid on a new request for NL, without NOQUEUE "
 						+ "and QUECVT" + subject(mode, resourceName));
 			}
+		}
+		if (granted != null && flags.contains(DlmFlag.QUECVT) && !QUECVT[granted.nativeValue()][mode.nativeValue()]) {
+			throw new IllegalArgumentException("QUECVT is not valid for a conversion from " + granted + " to " + mode
+					+ ": it applies only to up-conversions" + subject(mode, resourceName));
 		}
 	}
 

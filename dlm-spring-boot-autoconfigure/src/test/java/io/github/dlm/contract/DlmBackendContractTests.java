@@ -334,7 +334,9 @@ public abstract class DlmBackendContractTests {
 				EnumSet.of(DlmFlag.CONVDEADLK), null);
 		assertGranted(await(firstConversion), DlmMode.EX);
 		assertWaiting(ls, secondConversion);
-		assertThat(second.grantedMode()).isEqualTo(DlmMode.NL);
+		// Not asserted: second.grantedMode() while it waits. The kernel demotes it to NL
+		// silently (no callback) and reports the demotion only with the conversion's
+		// completion (DEMOTED), so a kernel backend still shows PR here.
 		await(first.unlock(null));
 		DlmCompletion demoted = await(secondConversion);
 		assertGranted(demoted, DlmMode.EX);

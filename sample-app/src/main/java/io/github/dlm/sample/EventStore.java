@@ -1,10 +1,20 @@
 package io.github.dlm.sample;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
 
@@ -14,6 +24,11 @@ import org.springframework.stereotype.Component;
  * the two updates, unless something serializes them, which is the DLM lock's job here.
  * Every reservation that succeeded is also appended to a journal, so a double booking
  * shows up as two journal entries for one seat.
+ * <p>
+ * With {@code sample.store-directory} set, events and the journal are files in that
+ * directory instead (one {@code <event>.event} of {@code seat=customer} lines and one
+ * {@code <event>.journal} each), so application nodes sharing the directory share the
+ * events: then only the DLM lock keeps two nodes from booking one seat twice.
  */
 @Component
 public class EventStore {
@@ -24,8 +39,19 @@ public class EventStore {
 
 	private final SampleProperties properties;
 
+	private final @Nullable Path directory;
+
 	EventStore(SampleProperties properties) {
 		this.properties = properties;
+		this.directory = properties.storeDirectory();
+		if (this.directory != null) {
+			try {
+				Files.createDirectories(this.directory);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot create sample.store-directory " + this.directory, ex);
+			}
+		}
 	}
 
 	/**
@@ -34,6 +60,9 @@ public class EventStore {
 	 * @return a copy of the event
 	 */
 	public Event read(String eventId) {
+		if (this.directory != null) {
+			return readFile(this.directory, eventId);
+		}
 		return this.events.computeIfAbsent(eventId, (id) -> Event.withFreeSeats(id, this.properties.seats()));
 	}
 
@@ -42,6 +71,20 @@ public class EventStore {
 	 * @param event the new state
 	 */
 	public void write(Event event) {
+		if (this.directory != null) {
+			StringBuilder lines = new StringBuilder();
+			event.seats().forEach((seat, customer) -> lines.append(seat).append('=').append(customer).append('\n'));
+			Path file = this.directory.resolve(event.id() + ".event");
+			Path temporary = this.directory.resolve("." + event.id() + "." + java.util.UUID.randomUUID());
+			try {
+				Files.writeString(temporary, lines, StandardCharsets.UTF_8);
+				Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot write " + file, ex);
+			}
+			return;
+		}
 		this.events.put(event.id(), event);
 	}
 
@@ -50,6 +93,17 @@ public class EventStore {
 	 * @param booking the booking
 	 */
 	public void journal(Booking booking) {
+		if (this.directory != null) {
+			String line = booking.seat() + "=" + booking.customer() + "=" + booking.thread() + "\n";
+			try {
+				Files.writeString(this.directory.resolve(booking.eventId() + ".journal"), line, StandardCharsets.UTF_8,
+						StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot append to the journal of " + booking.eventId(), ex);
+			}
+			return;
+		}
 		this.journal.add(booking);
 	}
 
@@ -59,7 +113,43 @@ public class EventStore {
 	 * @return the bookings
 	 */
 	public List<Booking> bookings(String eventId) {
+		if (this.directory != null) {
+			Path file = this.directory.resolve(eventId + ".journal");
+			List<Booking> bookings = new ArrayList<>();
+			try {
+				if (Files.exists(file)) {
+					for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+						String[] parts = line.split("=", 3);
+						bookings.add(new Booking(eventId, parts[0], parts[1], parts[2]));
+					}
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Cannot read " + file, ex);
+			}
+			return bookings;
+		}
 		return this.journal.stream().filter((booking) -> booking.eventId().equals(eventId)).toList();
+	}
+
+	private Event readFile(Path directory, String eventId) {
+		Path file = directory.resolve(eventId + ".event");
+		try {
+			if (!Files.exists(file)) {
+				return Event.withFreeSeats(eventId, this.properties.seats());
+			}
+			Map<String, String> seats = new LinkedHashMap<>();
+			for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+				int equals = line.indexOf('=');
+				if (equals > 0) {
+					seats.put(line.substring(0, equals), line.substring(equals + 1));
+				}
+			}
+			return new Event(eventId, seats);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read " + file, ex);
+		}
 	}
 
 	/**

@@ -1,7 +1,10 @@
 package io.github.dlm.sample;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -12,9 +15,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * so that unserialized reservations would overwrite each other
  * @param seats the seats of every event
  * @param leaderRole the role the nodes elect a leader for
+ * @param storeDirectory where events are kept as files, so that several nodes sharing the
+ * directory (a network file system) share the events; unset: in memory, per JVM
  */
 @ConfigurationProperties("sample")
-public record SampleProperties(Duration workDelay, List<String> seats, String leaderRole) {
+public record SampleProperties(Duration workDelay, List<String> seats, String leaderRole,
+		@Nullable Path storeDirectory) {
 
 	/**
 	 * Applies defaults.
