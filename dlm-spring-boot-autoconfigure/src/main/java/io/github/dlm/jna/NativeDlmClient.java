@@ -11,6 +11,7 @@ import com.sun.jna.Pointer;
 import org.jspecify.annotations.Nullable;
 
 import io.github.dlm.core.DlmClient;
+import io.github.dlm.core.DlmClosing;
 import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmNames;
@@ -206,23 +207,7 @@ public final class NativeDlmClient implements DlmClient {
 	@Override
 	public void close() {
 		this.closed = true;
-		RuntimeException failure = null;
-		for (NativeLockspace lockspace : List.copyOf(this.lockspaces)) {
-			try {
-				lockspace.close();
-			}
-			catch (RuntimeException ex) {
-				if (failure == null) {
-					failure = ex;
-				}
-				else {
-					failure.addSuppressed(ex);
-				}
-			}
-		}
-		if (failure != null) {
-			throw failure;
-		}
+		DlmClosing.closeEach(List.copyOf(this.lockspaces), NativeLockspace::close);
 	}
 
 	private void checkOpen() {

@@ -10,6 +10,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.util.Assert;
 
 import io.github.dlm.core.DlmClient;
+import io.github.dlm.core.DlmClosing;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
@@ -188,28 +189,14 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 			toClose = new ArrayList<>(this.registries.values());
 			this.registries.clear();
 		}
-		RuntimeException failure = null;
-		for (DlmLockRegistry registry : toClose) {
+		DlmClosing.closeEach(toClose, (registry) -> {
 			try {
-				try {
-					registry.close();
-				}
-				finally {
-					registry.getLockspace().close();
-				}
+				registry.close();
 			}
-			catch (RuntimeException ex) {
-				if (failure == null) {
-					failure = ex;
-				}
-				else {
-					failure.addSuppressed(ex);
-				}
+			finally {
+				registry.getLockspace().close();
 			}
-		}
-		if (failure != null) {
-			throw failure;
-		}
+		});
 	}
 
 	/**
