@@ -44,7 +44,7 @@ class LibDlmClusterIT {
 		String resource = "nq-" + run.getFileName().toString().hashCode();
 		CompletableFuture<CommandResult> holder = cluster.runAsync(1, hold(cluster, run, resource, "EX", "held"),
 				TIMEOUT);
-		awaitFile(run.resolve("held"), holder);
+		VmCluster.awaitFile(run.resolve("held"), holder, TIMEOUT);
 		for (int node = 2; node <= cluster.nodes(); node++) {
 			CommandResult attempt = cluster.run(node, PROGRAM + " try " + resource, TIMEOUT);
 			assertThat(attempt.exitCode()).as(attempt.describe()).isEqualTo(11);
@@ -66,10 +66,10 @@ class LibDlmClusterIT {
 		String resource = "pr-" + run.getFileName().toString().hashCode();
 		CompletableFuture<CommandResult> first = cluster.runAsync(1, hold(cluster, run, resource, "PR", "pr1"),
 				TIMEOUT);
-		awaitFile(run.resolve("pr1"), first);
+		VmCluster.awaitFile(run.resolve("pr1"), first, TIMEOUT);
 		CompletableFuture<CommandResult> second = cluster.runAsync(2, hold(cluster, run, resource, "PR", "pr2"),
 				TIMEOUT);
-		awaitFile(run.resolve("pr2"), second);
+		VmCluster.awaitFile(run.resolve("pr2"), second, TIMEOUT);
 		int other = (cluster.nodes() >= 3) ? 3 : 1;
 		CommandResult exclusive = cluster.run(other, PROGRAM + " try " + resource, TIMEOUT);
 		assertThat(exclusive.exitCode()).as(exclusive.describe()).isEqualTo(11);
@@ -110,17 +110,6 @@ class LibDlmClusterIT {
 	private static String hold(VmCluster cluster, Path run, String resource, String mode, String marker) {
 		String dir = cluster.guestPath(run);
 		return PROGRAM + " hold " + resource + " " + mode + " " + dir + "/" + marker + " " + dir + "/release-" + marker;
-	}
-
-	private static void awaitFile(Path file, CompletableFuture<CommandResult> program) throws Exception {
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		while (!Files.exists(file)) {
-			if (program.isDone()) {
-				throw new AssertionError("Program ended before creating " + file + ": " + program.get().describe());
-			}
-			assertThat(System.nanoTime()).as("waiting for %s", file).isLessThan(deadline);
-			Thread.sleep(100);
-		}
 	}
 
 }

@@ -28,17 +28,17 @@ class NodeFailureClusterIT {
 		Path run = cluster.newRunDirectory("failure");
 		String resource = "failover-" + run.getFileName().toString().hashCode();
 		CompletableFuture<CommandResult> victim = cluster.runAsync(1, hold(cluster, run, "victim", resource), TIMEOUT);
-		awaitFile(run.resolve("granted-victim"), victim);
+		VmCluster.awaitFile(run.resolve("granted-victim"), victim, TIMEOUT);
 		CompletableFuture<CommandResult> survivor = cluster.runAsync(2, hold(cluster, run, "survivor", resource),
 				TIMEOUT);
-		awaitFile(run.resolve("requesting-survivor"), survivor);
+		VmCluster.awaitFile(run.resolve("requesting-survivor"), survivor, TIMEOUT);
 		// The survivor's request reached the DLM and must wait behind the victim's EX.
 		Thread.sleep(5000);
 		assertThat(run.resolve("granted-survivor")).doesNotExist();
 
 		long killed = System.nanoTime();
 		cluster.kill(1);
-		awaitFile(run.resolve("granted-survivor"), survivor);
+		VmCluster.awaitFile(run.resolve("granted-survivor"), survivor, TIMEOUT);
 		System.out.printf("node 2 granted %d ms after node 1 was killed%n",
 				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
 		Files.writeString(run.resolve("release-survivor"), "");
@@ -54,17 +54,6 @@ class NodeFailureClusterIT {
 
 	private static String hold(VmCluster cluster, Path run, String name, String resource) {
 		return cluster.javaCommand(HoldNode.class, "hold", cluster.guestPath(run), name, "clusterit", resource, "EX");
-	}
-
-	private static void awaitFile(Path file, CompletableFuture<CommandResult> program) throws Exception {
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		while (!Files.exists(file)) {
-			if (program.isDone()) {
-				throw new AssertionError("Program ended before creating " + file + ": " + program.get().describe());
-			}
-			assertThat(System.nanoTime()).as("waiting for %s", file).isLessThan(deadline);
-			Thread.sleep(100);
-		}
 	}
 
 }

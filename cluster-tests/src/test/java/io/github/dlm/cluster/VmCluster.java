@@ -356,4 +356,25 @@ public final class VmCluster implements AutoCloseable {
 	private record ScriptResult(int exitCode, Path stderr) {
 	}
 
+
+	/**
+	 * Waits until a node program has written a file on the share.
+	 * @param file the file on the host side of the share
+	 * @param program the program that writes it
+	 * @param timeout how long to wait
+	 * @throws AssertionError if the program ends first or the time runs out
+	 */
+	static void awaitFile(Path file, CompletableFuture<CommandResult> program, Duration timeout) throws Exception {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (!Files.exists(file)) {
+			if (program.isDone()) {
+				throw new AssertionError("Program ended before creating " + file + ": " + program.get().describe());
+			}
+			if (System.nanoTime() - deadline > 0) {
+				throw new AssertionError("Timed out after " + timeout + " waiting for " + file);
+			}
+			Thread.sleep(100);
+		}
+	}
+
 }
