@@ -32,8 +32,8 @@ public class DlmProperties {
 	private DlmBackend backend = DlmBackend.AUTO;
 
 	/**
-	 * Lock mode that the lock registry's obtain(key) and @DlmLocked use when none is given:
-	 * NL, CR, CW, PR, PW or EX.
+	 * Lock mode of the locks that the lock registry's obtain(key) returns: NL, CR, CW, PR,
+	 * PW or EX. @DlmLocked methods use the annotation's own mode attribute (EX unless set).
 	 */
 	private DlmMode defaultMode = DlmMode.EX;
 

@@ -1,8 +1,11 @@
 package io.github.dlm.lock;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
@@ -134,6 +137,14 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 	 */
 	public DlmClient getClient() {
 		return this.client;
+	}
+
+	/**
+	 * The registries opened so far, by lockspace name; opens nothing.
+	 * @return an unmodifiable snapshot sorted by name, empty once closed
+	 */
+	public SortedMap<String, DlmLockRegistry> getOpenRegistries() {
+		return Collections.unmodifiableSortedMap(new TreeMap<>(this.registries));
 	}
 
 	/**

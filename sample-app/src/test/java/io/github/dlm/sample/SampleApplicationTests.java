@@ -58,6 +58,16 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void healthEndpointShowsTheDlmComponent() throws Exception {
+		HttpResponse<String> health = this.http.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString());
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat((String) JsonPath.read(health.body(), "$.components.dlm.status")).isEqualTo("UP");
+		assertThat((String) JsonPath.read(health.body(), "$.components.dlm.details.backend")).isEqualTo("local");
+		assertThat((String) JsonPath.read(health.body(), "$.components.dlm.details.lockspaces.seat-booking.status"))
+			.isEqualTo("UP");
+	}
+
+	@Test
 	void concurrentRequestsForOneSeatBookItOnce() throws Exception {
 		int customers = 12;
 		List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();

@@ -1,0 +1,39 @@
+package io.github.dlm.autoconfigure;
+
+import io.github.dlm.health.DlmHealthIndicator;
+import io.github.dlm.lock.DlmLockRegistries;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@link DlmHealthIndicator} ({@code dlm} in the health
+ * endpoint) when Spring Boot's health support is on the class path, for example through
+ * {@code spring-boot-starter-actuator}.
+ */
+@AutoConfiguration(after = DlmLockRegistryAutoConfiguration.class)
+@ConditionalOnClass({ HealthIndicator.class, ConditionalOnEnabledHealthIndicator.class })
+@ConditionalOnBean(DlmLockRegistries.class)
+@ConditionalOnEnabledHealthIndicator("dlm")
+@EnableConfigurationProperties(DlmHealthIndicatorProperties.class)
+public class DlmHealthContributorAutoConfiguration {
+
+	/**
+	 * The indicator.
+	 * @param registries the registries whose open lockspaces it probes
+	 * @param properties its configuration
+	 * @return the indicator
+	 */
+	@Bean
+	@ConditionalOnMissingBean(name = { "dlmHealthIndicator", "dlmHealthContributor" })
+	DlmHealthIndicator dlmHealthIndicator(DlmLockRegistries registries, DlmHealthIndicatorProperties properties) {
+		return new DlmHealthIndicator(registries, properties.getProbeTimeout());
+	}
+
+}

@@ -1,0 +1,92 @@
+package io.github.dlm.autoconfigure;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.dlm.health.DlmHealthIndicator;
+import io.github.dlm.lock.DlmLockRegistries;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The DLM health indicator in a real context on the local backend: when it is there, what
+ * it reports, and how it is switched off.
+ */
+class DlmHealthContributorAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DlmAutoConfiguration.class, DlmLockRegistryAutoConfiguration.class,
+				DlmHealthContributorAutoConfiguration.class))
+		.withPropertyValues("dlm.backend=local", "dlm.lockspace.name=orders");
+
+	@Test
+	void reportsUpWithTheBackendAndARoundTripPerOpenLockspace() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(DlmHealthIndicator.class);
+			context.getBean(DlmLockRegistries.class).registry("audit");
+			Health health = context.getBean(DlmHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails()).containsEntry("backend", "local");
+			assertThat(lockspaces(health).keySet()).containsExactly("audit", "orders");
+			assertThat(lockspaces(health).get("orders")).containsEntry("status", "UP").containsKey("roundTripMicros");
+		});
+	}
+
+	@Test
+	void reportsDownNamingTheLockspaceWhoseProbeFails() {
+		this.runner.run((context) -> {
+			DlmLockRegistries registries = context.getBean(DlmLockRegistries.class);
+			registries.registry("audit").getLockspace().close();
+			Health health = context.getBean(DlmHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(lockspaces(health).get("orders")).containsEntry("status", "UP");
+			assertThat(lockspaces(health).get("audit")).containsEntry("status", "DOWN")
+				.hasEntrySatisfying("error", (error) -> assertThat(error.toString()).contains("audit").contains("closed"));
+		});
+	}
+
+	@Test
+	void probeTimeoutIsConfigurableAndMustBePositive() {
+		this.runner.withPropertyValues("management.health.dlm.probe-timeout=150ms")
+			.run((context) -> assertThat(context.getBean(DlmHealthIndicatorProperties.class).getProbeTimeout())
+				.hasMillis(150));
+		this.runner.withPropertyValues("management.health.dlm.probe-timeout=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(Failures.messages(context.getStartupFailure())).contains("management.health.dlm.probe-timeout")
+				.contains("must be positive");
+		});
+	}
+
+	@Test
+	void switchedOffByTheManagementProperty() {
+		this.runner.withPropertyValues("management.health.dlm.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(DlmHealthIndicator.class));
+	}
+
+	@Test
+	void absentWithoutSpringBootHealthOnTheClassPath() {
+		this.runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(DlmHealthIndicator.class));
+	}
+
+	@Test
+	void anIndicatorOfTheApplicationNamedDlmHealthIndicatorReplacesIt() {
+		this.runner.withBean("dlmHealthIndicator", HealthIndicator.class, () -> () -> Health.outOfService().build())
+			.run((context) -> assertThat(context.getBean("dlmHealthIndicator", HealthIndicator.class).health().getStatus())
+				.isEqualTo(Status.OUT_OF_SERVICE));
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Map<String, Object>> lockspaces(Health health) {
+		return (Map<String, Map<String, Object>>) health.getDetails().get("lockspaces");
+	}
+
+}
