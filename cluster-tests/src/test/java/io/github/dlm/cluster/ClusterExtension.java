@@ -35,7 +35,10 @@ public final class ClusterExtension implements ParameterResolver {
 		ExtensionContext.Store store = extensionContext.getRoot().getStore(NAMESPACE);
 		synchronized (ClusterExtension.class) {
 			VmCluster cluster = store.get(VmCluster.class, VmCluster.class);
-			if (cluster != null && cluster.isWhole()) {
+			Class<?> testClass = extensionContext.getRequiredTestClass();
+			// A class that killed nodes goes on with what is left; the next class gets a whole cluster.
+			if (cluster != null && (cluster.isWhole() || testClass.equals(store.get(Class.class, Class.class)))) {
+				store.put(Class.class, testClass);
 				return cluster;
 			}
 			if (cluster != null) {
@@ -48,6 +51,7 @@ public final class ClusterExtension implements ParameterResolver {
 					: VmCluster.start(scripts(), work(), Integer.getInteger("dlm.cluster.nodes", 3));
 			// AutoCloseable values in the root store are closed when the test run ends.
 			store.put(VmCluster.class, fresh);
+			store.put(Class.class, testClass);
 			return fresh;
 		}
 	}

@@ -3,27 +3,35 @@ package io.github.dlm.cluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.github.dlm.cluster.node.HealthNode;
 import io.github.dlm.cluster.node.HoldNode;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A node dies while holding a lock: the survivors recover it. Runs last (it kills a node,
- * so a later class would need a fresh cluster).
+ * A node dies while holding a lock: the survivors recover it; then the last node loses
+ * quorum and its health turns DOWN. Runs last (it kills nodes, so a later class would need
+ * a fresh cluster).
  */
 @ExtendWith(ClusterExtension.class)
 @Order(Integer.MAX_VALUE)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeFailureClusterIT {
 
 	private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
 	@Test
+	@Order(1)
 	void exclusiveLockOfAKilledNodeIsGrantedToTheNodeWaitingForIt(VmCluster cluster) throws Exception {
 		Path run = cluster.newRunDirectory("failure");
 		String resource = "failover-" + run.getFileName().toString().hashCode();
@@ -52,8 +60,55 @@ class NodeFailureClusterIT {
 		assertThat(members.stdout().trim()).as(members.describe()).isEqualTo(String.valueOf(cluster.nodes() - 1));
 	}
 
+	@Test
+	@Order(2)
+	void healthIsDownOnANodeThatLostQuorum(VmCluster cluster) throws Exception {
+		int last = cluster.nodes();
+		List<Integer> others = new ArrayList<>();
+		for (int node = 1; node < last; node++) {
+			if (cluster.isAlive(node)) {
+				others.add(node);
+			}
+		}
+		assertThat(others).as("another live node to kill").isNotEmpty();
+		Path run = cluster.newRunDirectory("quorum");
+		// The other nodes join the lockspace, so that their death changes its membership and
+		// dlm_controld must recover it, which it does only with quorum.
+		for (int node : others) {
+			CompletableFuture<CommandResult> peer = cluster.runAsync(node,
+					hold(cluster, run, "peer" + node, "health-peer-" + node, "NL"), TIMEOUT);
+			VmCluster.awaitFile(run.resolve("granted-peer" + node), peer, TIMEOUT);
+		}
+		CompletableFuture<CommandResult> health = cluster.runAsync(last,
+				cluster.javaCommand(HealthNode.class, "health", cluster.guestPath(run), "clusterit", 3000), TIMEOUT);
+		VmCluster.awaitFile(run.resolve("first"), health, TIMEOUT);
+		assertThat(Files.readString(run.resolve("first"))).startsWith("UP ").contains("backend=native")
+			.contains("clusterit={status=UP");
+
+		for (int node : others) {
+			cluster.kill(node);
+		}
+		long deadline = System.nanoTime() + TIMEOUT.toNanos();
+		String quorate;
+		do {
+			Thread.sleep(1000);
+			quorate = cluster.run(last, "corosync-quorumtool -s | sed -n 's/^Quorate: *//p'", TIMEOUT).stdout().trim();
+		}
+		while (!quorate.equals("No") && System.nanoTime() < deadline);
+		assertThat(quorate).as("node %d alone is not quorate", last).isEqualTo("No");
+		Files.writeString(run.resolve("go"), "");
+		VmCluster.awaitFile(run.resolve("down"), health, TIMEOUT);
+		assertThat(Files.readString(run.resolve("down"))).startsWith("DOWN ")
+			.contains("clusterit={status=DOWN")
+			.contains("has not answered a probe");
+	}
+
 	private static String hold(VmCluster cluster, Path run, String name, String resource) {
-		return cluster.javaCommand(HoldNode.class, "hold", cluster.guestPath(run), name, "clusterit", resource, "EX");
+		return hold(cluster, run, name, resource, "EX");
+	}
+
+	private static String hold(VmCluster cluster, Path run, String name, String resource, String mode) {
+		return cluster.javaCommand(HoldNode.class, "hold", cluster.guestPath(run), name, "clusterit", resource, mode);
 	}
 
 }

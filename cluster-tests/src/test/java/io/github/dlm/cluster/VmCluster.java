@@ -256,6 +256,18 @@ public final class VmCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Whether a node is still running (not {@linkplain #kill killed}).
+	 * @param node the node, from 1
+	 * @return {@code true} if it runs
+	 */
+	public boolean isAlive(int node) {
+		checkNode(node);
+		synchronized (this.killed) {
+			return !this.closed && !this.killed.contains(node);
+		}
+	}
+
+	/**
 	 * Whether every node is still running (none was {@linkplain #kill killed}).
 	 * @return {@code true} if the cluster is whole
 	 */
