@@ -18,8 +18,10 @@ import io.github.dlm.core.DlmUnavailableException;
  * {@code libdlm.h} beside them.
  * <p>
  * Only the asynchronous API is mapped on purpose: every lock is requested with
- * {@link #dlm_ls_lock} and ended with {@link #dlm_ls_unlock}, whose completions are
- * delivered by {@link #dlm_dispatch} on a Java thread we own ({@link DlmDispatcher}). The
+ * {@link #dlm_ls_lock} and ended with an unlock request written to the lockspace
+ * descriptor ({@link #write}, because {@link #dlm_ls_unlock} sends garbage as the value
+ * block; it is kept for cancels), whose completions are delivered by {@link #dlm_dispatch}
+ * on a Java thread we own ({@link DlmDispatcher}). The
  * {@code *_wait} calls and {@code dlm_ls_pthread_init} are deliberately absent: the first
  * park a thread inside native code, the second runs callbacks on a foreign pthread that
  * libdlm stops with {@code pthread_cancel} (forced unwinding through JVM frames).
@@ -147,6 +149,18 @@ public interface LibDlm extends Library {
 	/** {@code DLM_LOCKSPACE_LEN}. */
 	int DLM_LOCKSPACE_LEN = 64;
 
+	/** {@code DLM_DEVICE_VERSION_MAJOR} ({@code linux/dlm_device.h}): the device protocol libdlm speaks. */
+	int DLM_DEVICE_VERSION_MAJOR = 6;
+
+	/** {@code DLM_DEVICE_VERSION_MINOR}. */
+	int DLM_DEVICE_VERSION_MINOR = 0;
+
+	/** {@code DLM_DEVICE_VERSION_PATCH}. */
+	int DLM_DEVICE_VERSION_PATCH = 2;
+
+	/** {@code DLM_USER_UNLOCK}: the command of an unlock (or cancel) request to a lockspace device. */
+	int DLM_USER_UNLOCK = 2;
+
 	/**
 	 * A completion (AST) or blocking (BAST) callback: {@code void (*)(void *astarg)}. The
 	 * userspace API gives both only the argument, not the blocking mode.
@@ -271,7 +285,9 @@ public interface LibDlm extends Library {
 	 * {@code int dlm_ls_unlock(dlm_lshandle_t ls, uint32_t lkid, uint32_t flags,
 	 * struct dlm_lksb *lksb, void *astarg)}: unlocks, or with {@link #LKF_CANCEL} cancels
 	 * the request in flight. The completion runs the lock's last AST function. libdlm sends
-	 * an uninitialised value block with it (see {@link NativeLockHandle}).
+	 * an uninitialised value block with it, which the kernel publishes when a PW or EX lock
+	 * last requested with {@link #LKF_VALBLK} is unlocked, so the backend uses this only to
+	 * cancel and unlocks with its own request through {@link #write} ({@link DlmUnlockRequest}).
 	 * @param ls the handle
 	 * @param lkid the lock id
 	 * @param flags 0, {@link #LKF_CANCEL} or {@link #LKF_FORCEUNLOCK}
@@ -281,6 +297,21 @@ public interface LibDlm extends Library {
 	 * case no completion follows), or -1 with {@code errno}
 	 */
 	int dlm_ls_unlock(Pointer ls, int lkid, int flags, Pointer lksb, @Nullable Pointer astarg);
+
+	/**
+	 * {@code ssize_t write(int fd, const void *buf, size_t count)} of the C library, looked up
+	 * like the other functions through this library's symbol scope (libdlm's own
+	 * dependencies), so it is the C library's {@code write} for libdlm and a stand-in
+	 * library may serve its own descriptors. Sends a {@link DlmUnlockRequest} to the
+	 * lockspace descriptor ({@link #dlm_ls_get_fd}); the kernel answers an accepted unlock
+	 * with 0 and its completion later arrives through {@link #dlm_dispatch}, as for
+	 * {@link #dlm_ls_unlock}.
+	 * @param fd the lockspace descriptor
+	 * @param buffer the request
+	 * @param count its size, {@value DlmUnlockRequest#SIZE}
+	 * @return 0 when the unlock was accepted, or -1 with {@code errno}
+	 */
+	long write(int fd, Pointer buffer, long count);
 
 	/**
 	 * {@code int dlm_ls_deadlock_cancel(dlm_lshandle_t ls, uint32_t lkid, uint32_t flags)}:

@@ -49,6 +49,8 @@ final class NativeLockspace implements DlmLockspace {
 
 	private final Pointer handle;
 
+	private final int fd;
+
 	private final boolean created;
 
 	/** Set when another handle of this client on the same lockspace handed its release on. */
@@ -79,8 +81,8 @@ final class NativeLockspace implements DlmLockspace {
 		this.created = created;
 		this.options = options;
 		this.settings = settings;
-		int fd = libDlm.dlm_ls_get_fd(handle);
-		this.dispatcher = new DlmDispatcher(libDlm, fd, settings.dispatcherThreadNamePrefix() + name,
+		this.fd = libDlm.dlm_ls_get_fd(handle);
+		this.dispatcher = new DlmDispatcher(libDlm, this.fd, settings.dispatcherThreadNamePrefix() + name,
 				settings.pollInterval(), this.dispatchLock);
 		this.dispatcher.start();
 	}
@@ -250,6 +252,10 @@ final class NativeLockspace implements DlmLockspace {
 
 	Pointer handle() {
 		return this.handle;
+	}
+
+	int fd() {
+		return this.fd;
 	}
 
 	LibDlm libDlm() {

@@ -222,6 +222,39 @@ class NativeFakeKernelTests {
 	}
 
 	@Test
+	void acquireAndReleaseWithValblkAreTwoRequestsAndTheUnlockNeverGoesThroughLibdlm() throws Exception {
+		DlmLockspace ls = open();
+		DlmLockHandle keeper = ls.newLock(bytes("r"), null);
+		await(keeper.request(DlmMode.NL, EnumSet.of(DlmFlag.VALBLK), null));
+		int locks = fake.fake_calls(0);
+		int unlocks = fake.fake_calls(1);
+		int writes = fake.fake_calls(2);
+		DlmLockHandle writer = ls.newLock(bytes("r"), null);
+		await(writer.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null));
+		await(writer.unlock(lvb(9)));
+		assertThat(fake.fake_calls(0) - locks).as("dlm_ls_lock calls: the request only").isOne();
+		assertThat(fake.fake_calls(2) - writes).as("unlock requests written to the descriptor").isOne();
+		assertThat(fake.fake_calls(1) - unlocks).as("dlm_ls_unlock calls (they publish garbage)").isZero();
+		assertThat(await(keeper.request(DlmMode.PR, EnumSet.of(DlmFlag.VALBLK), null)).valueBlock()).isEqualTo(lvb(9));
+		await(keeper.unlock(null));
+	}
+
+	@Test
+	void unlockWithoutANewValueRepublishesWhatTheLockLastRead() throws Exception {
+		DlmLockspace ls = open();
+		DlmLockHandle keeper = ls.newLock(bytes("r"), null);
+		await(keeper.request(DlmMode.NL, EnumSet.of(DlmFlag.VALBLK), null));
+		DlmLockHandle first = ls.newLock(bytes("r"), null);
+		await(first.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null));
+		await(first.unlock(pattern()));
+		DlmLockHandle second = ls.newLock(bytes("r"), null);
+		assertThat(await(second.request(DlmMode.PW, EnumSet.of(DlmFlag.VALBLK), null)).valueBlock()).isEqualTo(pattern());
+		await(second.unlock(null));
+		assertThat(await(keeper.request(DlmMode.PR, EnumSet.of(DlmFlag.VALBLK), null)).valueBlock()).isEqualTo(pattern());
+		await(keeper.unlock(null));
+	}
+
+	@Test
 	void valueBlockWrittenByDownConversionIsReadByTheNextGrant() throws Exception {
 		DlmLockspace ls = open();
 		DlmLockHandle writer = ls.newLock(bytes("r"), null);
@@ -453,6 +486,14 @@ class NativeFakeKernelTests {
 		return bytes;
 	}
 
+	private static byte[] pattern() {
+		byte[] bytes = new byte[32];
+		for (int i = 0; i < bytes.length; i++) {
+			bytes[i] = (byte) (31 * i + 1);
+		}
+		return bytes;
+	}
+
 	private static List<String> threadNames() {
 		return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
 	}
@@ -464,6 +505,8 @@ class NativeFakeKernelTests {
 		int fake_live_locks();
 
 		void fake_fail_next(int errno);
+
+		int fake_calls(int which);
 
 	}
 
