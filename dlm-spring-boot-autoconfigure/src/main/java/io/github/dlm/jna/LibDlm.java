@@ -355,6 +355,127 @@ public interface LibDlm extends Library {
 	void dlm_library_version(IntByReference major, IntByReference minor, IntByReference patch);
 
 	/**
+	 * The calls made for every lock operation, {@link #dlm_ls_lock}, {@link #write} and
+	 * {@link #dlm_dispatch}, bound to the same library by JNA direct mapping
+	 * ({@link Native#register(Class, com.sun.jna.NativeLibrary)}): no proxy, no reflective
+	 * argument conversion, and the completion callbacks passed to it are called back
+	 * directly rather than through JNA's reflective callback proxy. Obtained with
+	 * {@link #hotPath(LibDlm)}; the signatures are those of the methods of the same name
+	 * above.
+	 */
+	interface HotPath {
+
+		/**
+		 * {@link #dlm_ls_lock(Pointer, int, Pointer, int, byte[], int, int, AstCallback, Pointer, AstCallback, Pointer)}.
+		 * @param ls the handle
+		 * @param mode {@code LKM_*MODE}
+		 * @param lksb the lock status block
+		 * @param flags {@code LKF_*}
+		 * @param name the resource name bytes
+		 * @param namelen the name length
+		 * @param parent 0
+		 * @param ast the completion callback
+		 * @param astarg the argument of both callbacks
+		 * @param bast the blocking callback, or {@code null}
+		 * @param range {@code null}
+		 * @return 0, or -1 with {@code errno}
+		 */
+		int lock(Pointer ls, int mode, Pointer lksb, int flags, byte[] name, int namelen, int parent, AstCallback ast,
+				@Nullable Pointer astarg, @Nullable AstCallback bast, @Nullable Pointer range);
+
+		/**
+		 * {@link LibDlm#write}.
+		 * @param fd the lockspace descriptor
+		 * @param buffer the request
+		 * @param count its size
+		 * @return 0, or -1 with {@code errno}
+		 */
+		long send(int fd, Pointer buffer, long count);
+
+		/**
+		 * {@link LibDlm#dlm_dispatch}.
+		 * @param fd the lockspace descriptor
+		 * @return 0, or -1 with {@code errno}
+		 */
+		int dispatch(int fd);
+
+	}
+
+	/**
+	 * The direct-mapped natives behind {@link HotPath}. JNI binds a class's natives to one
+	 * library, and one JVM may load several libdlm files (tests load the real library and a
+	 * stand-in side by side), so {@link LibDlmDirectBinding} defines a copy of this class per
+	 * library in a class loader of its own and registers that copy; this class itself is
+	 * never registered. Not for use outside the binding.
+	 */
+	final class Direct implements HotPath {
+
+		/** Created reflectively by {@link LibDlmDirectBinding} for the registered copy. */
+		public Direct() {
+		}
+
+		@Override
+		public int lock(Pointer ls, int mode, Pointer lksb, int flags, byte[] name, int namelen, int parent,
+				AstCallback ast, @Nullable Pointer astarg, @Nullable AstCallback bast, @Nullable Pointer range) {
+			return dlm_ls_lock(ls, mode, lksb, flags, name, namelen, parent, ast, astarg, bast, range);
+		}
+
+		@Override
+		public long send(int fd, Pointer buffer, long count) {
+			return write(fd, buffer, count);
+		}
+
+		@Override
+		public int dispatch(int fd) {
+			return dlm_dispatch(fd);
+		}
+
+		/**
+		 * Direct-mapped {@link LibDlm#dlm_ls_lock}.
+		 * @param ls the handle
+		 * @param mode the mode
+		 * @param lksb the lock status block
+		 * @param flags the flags
+		 * @param name the name
+		 * @param namelen the name length
+		 * @param parent 0
+		 * @param ast the completion callback
+		 * @param astarg the argument
+		 * @param bast the blocking callback
+		 * @param range {@code null}
+		 * @return 0, or -1 with {@code errno}
+		 */
+		public static native int dlm_ls_lock(Pointer ls, int mode, Pointer lksb, int flags, byte[] name, int namelen,
+				int parent, AstCallback ast, @Nullable Pointer astarg, @Nullable AstCallback bast, @Nullable Pointer range);
+
+		/**
+		 * Direct-mapped {@link LibDlm#write}.
+		 * @param fd the descriptor
+		 * @param buffer the request
+		 * @param count its size
+		 * @return 0, or -1 with {@code errno}
+		 */
+		public static native long write(int fd, Pointer buffer, long count);
+
+		/**
+		 * Direct-mapped {@link LibDlm#dlm_dispatch}.
+		 * @param fd the descriptor
+		 * @return 0, or -1 with {@code errno}
+		 */
+		public static native int dlm_dispatch(int fd);
+
+	}
+
+	/**
+	 * The direct-mapped hot calls of a loaded library.
+	 * @param libDlm a mapping returned by {@link #load(String)}
+	 * @return its calls, bound once per library file and then shared
+	 */
+	static HotPath hotPath(LibDlm libDlm) {
+		return LibDlmDirectBinding.of(libDlm);
+	}
+
+	/**
 	 * Loads libdlm.
 	 * @param libraryPath the library file to load instead of searching the system's
 	 * library path; {@code null} loads {@value #SONAME} (falling back to {@code libdlm.so})

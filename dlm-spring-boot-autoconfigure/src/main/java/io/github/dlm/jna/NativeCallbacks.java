@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.sun.jna.CallbackReference;
 import com.sun.jna.Pointer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -36,12 +35,6 @@ final class NativeCallbacks {
 
 	/** The blocking callback (BAST) of every lock that has a blocking listener. */
 	static final LibDlm.AstCallback BAST = NativeCallbacks::blocking;
-
-	/** {@link #AST}'s native function pointer, looked up once instead of by JNA on every call. */
-	static final Pointer AST_FUNCTION = CallbackReference.getFunctionPointer(AST);
-
-	/** {@link #BAST}'s native function pointer. */
-	static final Pointer BAST_FUNCTION = CallbackReference.getFunctionPointer(BAST);
 
 	private NativeCallbacks() {
 	}

@@ -127,8 +127,8 @@ final class NativeLockHandle implements DlmLockHandle {
 			int bits = DlmFlag.toBits(flags) | (conversion ? LibDlm.LKF_CONVERT : 0);
 			Operation operation = new Operation(conversion ? Kind.CONVERT : Kind.REQUEST, mode, bits, this.granted);
 			DlmMode before = this.granted;
-			send(operation, () -> (conversion ? "convert " + before + " to " : "lock ") + mode, (libDlm) -> libDlm.dlm_ls_lock(this.lockspace.handle(), mode.nativeValue(),
-					lksb.address(), bits, this.resourceName, this.resourceName.length, 0, NativeCallbacks.AST_FUNCTION,
+			send(operation, () -> (conversion ? "convert " + before + " to " : "lock ") + mode, (calls) -> calls.lock(this.lockspace.handle(), mode.nativeValue(),
+					lksb.address(), bits, this.resourceName, this.resourceName.length, 0, NativeCallbacks.AST,
 					NativeCallbacks.argument(this.token), bast(), null), conversion ? this.lkid : 0);
 			if (!conversion) {
 				this.lkid = lksb.readLkid();
@@ -402,7 +402,7 @@ final class NativeLockHandle implements DlmLockHandle {
 		Pointer request = lksb.prepareUnlock(this.lkid, NativeCallbacks.argument(this.token), this.valueBlock);
 		int fd = this.lockspace.fd();
 		send(operation, () -> "unlock",
-				(libDlm) -> (libDlm.write(fd, request, DlmUnlockRequest.SIZE) < 0) ? -1 : 0, -1);
+				(calls) -> (calls.send(fd, request, DlmUnlockRequest.SIZE) < 0) ? -1 : 0, -1);
 	}
 
 	/**
@@ -416,7 +416,7 @@ final class NativeLockHandle implements DlmLockHandle {
 			lksb.prepare(prepareLkid);
 		}
 		this.pending = operation;
-		int result = call.invoke(this.lockspace.libDlm());
+		int result = call.invoke(this.lockspace.hotPath());
 		if (result != 0) {
 			int errno = Native.getLastError();
 			this.pending = null;
@@ -424,8 +424,8 @@ final class NativeLockHandle implements DlmLockHandle {
 		}
 	}
 
-	private @Nullable Pointer bast() {
-		return (this.blockingListener != null) ? NativeCallbacks.BAST_FUNCTION : null;
+	private LibDlm.@Nullable AstCallback bast() {
+		return (this.blockingListener != null) ? NativeCallbacks.BAST : null;
 	}
 
 	private void checkUsable(String what) {
@@ -481,7 +481,7 @@ final class NativeLockHandle implements DlmLockHandle {
 	@FunctionalInterface
 	private interface NativeCall {
 
-		int invoke(LibDlm libDlm);
+		int invoke(LibDlm.HotPath calls);
 
 	}
 

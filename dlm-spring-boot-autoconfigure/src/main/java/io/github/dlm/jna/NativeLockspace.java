@@ -45,6 +45,8 @@ final class NativeLockspace implements DlmLockspace {
 
 	private final LibDlm libDlm;
 
+	private final LibDlm.HotPath hotPath;
+
 	private final String name;
 
 	private final Pointer handle;
@@ -76,6 +78,7 @@ final class NativeLockspace implements DlmLockspace {
 			LockspaceOptions options, NativeDlmSettings settings) {
 		this.client = client;
 		this.libDlm = libDlm;
+		this.hotPath = LibDlm.hotPath(libDlm);
 		this.name = name;
 		this.handle = handle;
 		this.created = created;
@@ -260,6 +263,10 @@ final class NativeLockspace implements DlmLockspace {
 
 	LibDlm libDlm() {
 		return this.libDlm;
+	}
+
+	LibDlm.HotPath hotPath() {
+		return this.hotPath;
 	}
 
 	ReentrantLock dispatchLock() {

@@ -117,6 +117,25 @@ class NativeFakeKernelTests {
 	}
 
 	@Test
+	void directMappedCallsAreBoundToTheLibraryTheyWereAskedFor() {
+		NativeLockspace ls = (NativeLockspace) open();
+		LibDlm.HotPath fakeCalls = LibDlm.hotPath(libDlm);
+		LibDlm.HotPath realCalls = LibDlm.hotPath(NativeTestSupport.requireLibDlm());
+		assertThat(LibDlm.hotPath(libDlm)).as("bound once per library").isSameAs(fakeCalls);
+		assertThat(realCalls.getClass()).isNotSameAs(fakeCalls.getClass());
+		try (com.sun.jna.Memory request = new com.sun.jna.Memory(DlmUnlockRequest.SIZE)) {
+			request.clear();
+			request.setInt(0, 5);
+			// The stand-in's device write checks the protocol version like the kernel; the C
+			// library's write, which the real libdlm resolves to, refuses the pipe's read end.
+			assertThat(fakeCalls.send(ls.fd(), request, DlmUnlockRequest.SIZE)).isEqualTo(-1);
+			assertThat(Native.getLastError()).as("EBADE").isEqualTo(52);
+			assertThat(realCalls.send(ls.fd(), request, DlmUnlockRequest.SIZE)).isEqualTo(-1);
+			assertThat(Native.getLastError()).as("EBADF").isEqualTo(9);
+		}
+	}
+
+	@Test
 	void openingAMissingLockspaceWithoutCreateIsNotFound() {
 		assertThatExceptionOfType(DlmLockspaceNotFoundException.class)
 			.isThrownBy(() -> this.client.openLockspace(this.lockspaceName, new LockspaceOptions(false, 0600, false)))
