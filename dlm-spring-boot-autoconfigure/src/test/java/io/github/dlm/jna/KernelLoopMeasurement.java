@@ -1,5 +1,8 @@
 package io.github.dlm.jna;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -54,14 +57,24 @@ public final class KernelLoopMeasurement {
 			List<Double> ratios = new ArrayList<>();
 			for (int round = 0; round < rounds; round++) {
 				double c = runC(cLoop, pairs) / 1000.0;
+				long dispatcher = dispatcherCpu();
+				long caller = THREADS.getCurrentThreadCpuTime();
+				long process = processCpu();
+				long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
 				long start = System.nanoTime();
 				for (int i = 0; i < pairs; i++) {
 					lock.lock();
 					lock.unlock();
 				}
 				double java = (System.nanoTime() - start) / 1000.0 / pairs;
+				caller = THREADS.getCurrentThreadCpuTime() - caller;
+				dispatcher = dispatcherCpu() - dispatcher;
+				process = processCpu() - process;
+				jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit;
 				ratios.add(c / java);
-				System.out.printf("round %d c_us_per_op=%.1f java_us_per_op=%.1f ratio=%.3f%n", round, c, java, c / java);
+				System.out.printf("round %d c_us_per_op=%.1f java_us_per_op=%.1f ratio=%.3f cpu_us_per_op: process=%.1f "
+						+ "caller=%.1f dispatcher=%.1f; jit_ms=%d%n", round, c, java, c / java, process / 1000.0 / pairs,
+						caller / 1000.0 / pairs, dispatcher / 1000.0 / pairs, jit);
 			}
 			double[] sorted = ratios.stream().mapToDouble(Double::doubleValue).sorted().toArray();
 			System.out.printf("median ratio (C time / Java time)=%.3f of %s%n", sorted[sorted.length / 2],
@@ -71,6 +84,22 @@ public final class KernelLoopMeasurement {
 			registry.close();
 			client.close();
 		}
+	}
+
+	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+	private static long dispatcherCpu() {
+		for (ThreadInfo info : THREADS.dumpAllThreads(false, false)) {
+			if (info.getThreadName().startsWith("dlm-dispatch-")) {
+				return THREADS.getThreadCpuTime(info.getThreadId());
+			}
+		}
+		return 0;
+	}
+
+	private static long processCpu() {
+		return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+			.getProcessCpuTime();
 	}
 
 	/** Runs the C loop once; returns its ns per pair. */
