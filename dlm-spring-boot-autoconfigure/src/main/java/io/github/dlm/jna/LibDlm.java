@@ -260,28 +260,6 @@ public interface LibDlm extends Library {
 			AstCallback ast, @Nullable Pointer astarg, @Nullable AstCallback bast, @Nullable Pointer range);
 
 	/**
-	 * {@link #dlm_ls_lock(Pointer, int, Pointer, int, byte[], int, int, AstCallback, Pointer, AstCallback, Pointer)}
-	 * with the callbacks given as native function pointers, as obtained once from
-	 * {@link com.sun.jna.CallbackReference#getFunctionPointer}: JNA then does not look the
-	 * callback objects up on every call. The callback objects must stay strongly reachable
-	 * for as long as libdlm may call them.
-	 * @param ls the handle
-	 * @param mode {@code LKM_*MODE}
-	 * @param lksb the lock status block, pinned until the completion
-	 * @param flags {@code LKF_*}
-	 * @param name the resource name bytes
-	 * @param namelen the name length, 1..64
-	 * @param parent unused, 0
-	 * @param ast the completion callback's function pointer, required
-	 * @param astarg the argument of both callbacks
-	 * @param bast the blocking callback's function pointer, or {@code null} for none
-	 * @param range unused, {@code null}
-	 * @return 0 when accepted, or -1 with {@code errno}
-	 */
-	int dlm_ls_lock(Pointer ls, int mode, Pointer lksb, int flags, byte[] name, int namelen, int parent,
-			Pointer ast, @Nullable Pointer astarg, @Nullable Pointer bast, @Nullable Pointer range);
-
-	/**
 	 * {@code int dlm_ls_unlock(dlm_lshandle_t ls, uint32_t lkid, uint32_t flags,
 	 * struct dlm_lksb *lksb, void *astarg)}: unlocks, or with {@link #LKF_CANCEL} cancels
 	 * the request in flight. The completion runs the lock's last AST function. libdlm sends

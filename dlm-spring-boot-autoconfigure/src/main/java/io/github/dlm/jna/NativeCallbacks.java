@@ -21,6 +21,10 @@ import org.jspecify.annotations.Nullable;
  * token's handle is looked up here. A token is registered before a lock's first request
  * and removed at its final completion; a callback whose token is unknown (it cannot
  * happen unless the kernel misbehaves) is logged and ignored.
+ * <p>
+ * Both are handed to the direct-mapped {@code dlm_ls_lock} ({@link LibDlm.HotPath}) as
+ * callback objects, so JNA makes direct callbacks of them: libdlm's call reaches the method
+ * through JNI without JNA's reflective callback proxy.
  */
 final class NativeCallbacks {
 
