@@ -11,6 +11,13 @@
  *     kept), of a granted lock -> 0 and no completion (the kernel's EBUSY-as-success);
  *   - unlock from PW/EX of a lock last requested with VALBLK writes GARBAGE (0xEE bytes)
  *     to the resource value block, as libdlm's uninitialised unlock LVB does;
+ *   - write(fd, struct dlm_write_request, n) on a lockspace descriptor is the kernel
+ *     device's write: only DLM_USER_UNLOCK is served (lock requests go through dlm_ls_lock),
+ *     with the kernel's checks (size, version, is64bit) and its value block rule: the
+ *     request's lvb is what an unlock from PW/EX of a VALBLK lock publishes. Any other
+ *     descriptor goes to the real write(2). The backend finds this write because JNA looks
+ *     functions up in the library's own symbol scope, where this definition comes first;
+ *     for the real libdlm that lookup reaches the C library's write;
  *   - closing the lockspace force-releases its locks, invalidating the value block of
  *     PW/EX VALBLK holders, and grants the waiters of other handles.
  * It is deliberately small: one node, FIFO grants, no QUECVT/ALT/deadlock detection.
@@ -18,6 +25,7 @@
  * fake_hold_callbacks(1) queues completions without waking poll()
  * until fake_hold_callbacks(0), to stage races deterministically.
  */
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +35,15 @@
 #include <string.h>
 #include <unistd.h>
 #include <libdlm.h>
+
+/* The device protocol of linux/dlm_device.h, restated: that header redefines libdlm.h's types. */
+#define DEV_MAJOR 6
+#define DEV_MINOR 0
+#define DEV_USER_UNLOCK 2
+struct dev_lock_params { uint8_t mode, namelen; uint16_t unused; uint32_t flags, lkid, parent; uint64_t xid, timeout;
+	void *castparam, *castaddr, *bastparam, *bastaddr; struct dlm_lksb *lksb; char lvb[32]; char name[]; };
+struct dev_write_request { uint32_t version[3]; uint8_t cmd, is64bit, unused[2]; union { struct dev_lock_params lock; } i; };
+_Static_assert(sizeof(struct dev_write_request) == 120, "struct dlm_write_request is 120 bytes on LP64");
 
 #define MAX_LOCKS 4096
 #define MAX_LS 1024 /* lockspaces opened without release stay created, as in the kernel */
@@ -51,6 +68,10 @@ static struct handle *handles[MAX_HANDLES];
 static uint64_t seq;
 static int hold;
 static int fail_next;
+static int calls_lock, calls_unlock, calls_write;
+
+/* Never the exported write below (which takes mu): straight to the system call. */
+static ssize_t raw_write(int fd, const void *buf, size_t n) { return syscall(SYS_write, fd, buf, n); }
 
 static const int compat[6][6] = { { 1, 1, 1, 1, 1, 1 }, { 1, 1, 1, 1, 1, 0 }, { 1, 1, 1, 0, 0, 0 },
 	{ 1, 1, 0, 1, 0, 0 }, { 1, 1, 0, 0, 0, 0 }, { 1, 0, 0, 0, 0, 0 } };
@@ -59,7 +80,7 @@ static void signal_handle(struct handle *h)
 {
 	char b = 1;
 	if (hold) { h->unsignalled++; return; }
-	if (write(h->wfd, &b, 1) != 1) { /* pipe full: test bug */ }
+	if (raw_write(h->wfd, &b, 1) != 1) { /* pipe full: test bug */ }
 }
 
 static void queue(struct lock *l, int bast, int status, int flags, int copy_lvb)
@@ -245,6 +266,7 @@ int dlm_ls_lock(dlm_lshandle_t ls, uint32_t mode, struct dlm_lksb *lksb, uint32_
 {
 	(void) parent;
 	struct handle *h = handle_of(ls);
+	__atomic_add_fetch(&calls_lock, 1, __ATOMIC_SEQ_CST);
 	if (range) { errno = ENOSYS; return -1; }
 	if ((flags & LKF_VALBLK) && !lksb->sb_lvbptr) { errno = EINVAL; return -1; }
 	lksb->sb_status = EINPROG;
@@ -291,11 +313,10 @@ int dlm_ls_lock(dlm_lshandle_t ls, uint32_t mode, struct dlm_lksb *lksb, uint32_
 	return 0;
 }
 
-int dlm_ls_unlock(dlm_lshandle_t ls, uint32_t lkid, uint32_t flags, struct dlm_lksb *lksb, void *astarg)
+/* The unlock (or cancel) of both entry points; lvb is the request's value block. */
+static int unlock_lock(struct handle *h, uint32_t lkid, uint32_t flags, struct dlm_lksb *lksb, void *astarg, const char *lvb)
 {
-	struct handle *h = handle_of(ls);
 	if (lkid == 0) { errno = EINVAL; return -1; }
-	lksb->sb_status = EINPROG;
 	if (fail_next && !(flags & LKF_CANCEL)) { errno = fail_next; fail_next = 0; return -1; }
 	pthread_mutex_lock(&mu);
 	struct lock *l = (lkid < MAX_LOCKS) ? &locks[lkid] : NULL;
@@ -310,13 +331,40 @@ int dlm_ls_unlock(dlm_lshandle_t ls, uint32_t lkid, uint32_t flags, struct dlm_l
 		return 0;
 	}
 	if (l->state != GRANTED) { pthread_mutex_unlock(&mu); errno = EBUSY; return -1; }
-	if (l->grmode >= LKM_PWMODE && (l->flags & LKF_VALBLK)) { memset(res->lvb, 0xEE, 32); res->valid = 1; }
+	memcpy(l->lvb, lvb, 32);
+	if (l->grmode >= LKM_PWMODE && (l->flags & LKF_IVVALBLK)) res->valid = 0;
+	else if (l->grmode >= LKM_PWMODE && (l->flags & LKF_VALBLK)) { memcpy(res->lvb, l->lvb, 32); res->valid = 1; }
 	queue(l, 0, EUNLOCK, 0, 0);
 	end_lock(l);
 	regrant(res);
 	collect(res);
 	pthread_mutex_unlock(&mu);
 	return 0;
+}
+
+int dlm_ls_unlock(dlm_lshandle_t ls, uint32_t lkid, uint32_t flags, struct dlm_lksb *lksb, void *astarg)
+{
+	char garbage[32];
+	memset(garbage, 0xEE, sizeof(garbage));
+	__atomic_add_fetch(&calls_unlock, 1, __ATOMIC_SEQ_CST);
+	if (lkid != 0) lksb->sb_status = EINPROG;
+	return unlock_lock(handle_of(ls), lkid, flags, lksb, astarg, garbage);
+}
+
+/* The kernel device's write(), for the descriptors this library handed out. */
+ssize_t write(int fd, const void *buf, size_t count)
+{
+	struct handle *h = NULL;
+	pthread_mutex_lock(&mu);
+	for (int i = 0; i < MAX_HANDLES; i++) if (handles[i] && handles[i]->rfd == fd) h = handles[i];
+	pthread_mutex_unlock(&mu);
+	if (!h) return raw_write(fd, buf, count);
+	__atomic_add_fetch(&calls_write, 1, __ATOMIC_SEQ_CST);
+	const struct dev_write_request *req = buf;
+	if (count < sizeof(*req) || count > sizeof(*req) + DLM_RESNAME_MAXLEN) { errno = EINVAL; return -1; }
+	if (req->version[0] != DEV_MAJOR || req->version[1] > DEV_MINOR) { errno = EBADE; return -1; }
+	if (req->is64bit != 1 || req->cmd != DEV_USER_UNLOCK) { errno = EINVAL; return -1; }
+	return unlock_lock(h, req->i.lock.lkid, req->i.lock.flags, req->i.lock.lksb, req->i.lock.castparam, req->i.lock.lvb);
 }
 
 int dlm_ls_deadlock_cancel(dlm_lshandle_t ls, uint32_t lkid, uint32_t flags) { (void) ls; (void) lkid; (void) flags; errno = ENOSYS; return -1; }
@@ -349,4 +397,11 @@ int fake_live_locks(void)
 	for (int i = 1; i < used_locks; i++) if (locks[i].state != FREE) n++;
 	pthread_mutex_unlock(&mu);
 	return n;
+}
+
+/* Test inspection: calls of dlm_ls_lock (0), dlm_ls_unlock (1) and device writes (2) so far. */
+int fake_calls(int which)
+{
+	int *counter = (which == 0) ? &calls_lock : (which == 1) ? &calls_unlock : &calls_write;
+	return __atomic_load_n(counter, __ATOMIC_SEQ_CST);
 }

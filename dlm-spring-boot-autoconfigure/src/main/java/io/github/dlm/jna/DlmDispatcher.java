@@ -1,10 +1,8 @@
 package io.github.dlm.jna;
 
 import java.time.Duration;
-import java.util.Collections;
 import java.util.concurrent.locks.Lock;
 
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
@@ -48,7 +46,7 @@ public final class DlmDispatcher implements SmartLifecycle {
 
 	private static final int EINTR = 4;
 
-	private final LibDlm libDlm;
+	private final LibDlm.HotPath libDlm;
 
 	private final int fd;
 
@@ -76,7 +74,7 @@ public final class DlmDispatcher implements SmartLifecycle {
 		Assert.hasText(threadName, "The dispatcher thread name must not be empty");
 		Assert.isTrue(!pollInterval.isNegative() && pollInterval.toMillis() >= 1 && pollInterval.toSeconds() <= 10,
 				() -> "The dispatcher poll interval must be between 1 ms and 10 s but was " + pollInterval);
-		this.libDlm = libDlm;
+		this.libDlm = LibDlm.hotPath(libDlm);
 		this.fd = fd;
 		this.threadName = threadName;
 		this.pollMillis = (int) pollInterval.toMillis();
@@ -158,7 +156,7 @@ public final class DlmDispatcher implements SmartLifecycle {
 				pollFd.setInt(0, this.fd);
 				pollFd.setShort(4, POLLIN);
 				pollFd.setShort(6, (short) 0);
-				int ready = Poll.INSTANCE.poll(pollFd, 1L, this.pollMillis);
+				int ready = Poll.poll(pollFd, 1L, this.pollMillis);
 				if (ready < 0) {
 					int errno = Native.getLastError();
 					if (errno != EINTR) {
@@ -190,7 +188,7 @@ public final class DlmDispatcher implements SmartLifecycle {
 	private void dispatch() {
 		this.dispatchLock.lock();
 		try {
-			if (this.libDlm.dlm_dispatch(this.fd) < 0) {
+			if (this.libDlm.dispatch(this.fd) < 0) {
 				logger.error("dlm_dispatch on descriptor " + this.fd + " failed with errno " + Native.getLastError());
 				pause();
 			}
@@ -216,12 +214,17 @@ public final class DlmDispatcher implements SmartLifecycle {
 	}
 
 	/**
-	 * {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)} of the C library.
+	 * {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)} of the C library, by
+	 * direct mapping (called for every completion).
 	 */
-	interface Poll extends Library {
+	static final class Poll {
 
-		/** The C library's {@code poll}. */
-		Poll INSTANCE = Native.load(Platform.C_LIBRARY_NAME, Poll.class, Collections.emptyMap());
+		static {
+			Native.register(Poll.class, Platform.C_LIBRARY_NAME);
+		}
+
+		private Poll() {
+		}
 
 		/**
 		 * Waits for events on descriptors.
@@ -230,7 +233,7 @@ public final class DlmDispatcher implements SmartLifecycle {
 		 * @param timeout milliseconds
 		 * @return the number of descriptors with events, 0 on timeout, -1 with {@code errno}
 		 */
-		int poll(Pointer fds, long nfds, int timeout);
+		static native int poll(Pointer fds, long nfds, int timeout);
 
 	}
 

@@ -6,12 +6,15 @@ import com.sun.jna.Pointer;
 
 /**
  * {@code struct dlm_lksb}, the lock status block libdlm writes a completion into, together
- * with the 32-byte value block buffer its {@code sb_lvbptr} points at.
+ * with the 32-byte value block buffer its {@code sb_lvbptr} points at and the buffer of the
+ * lock's unlock request ({@link DlmUnlockRequest}).
  * <p>
  * Layout on LP64 Linux: {@code int sb_status} at 0, {@code uint32_t sb_lkid} at 4,
  * {@code char sb_flags} at 8 (7 bytes of padding follow), {@code char *sb_lvbptr} at 16;
  * 24 bytes. The value block is not inline: it is a separate {@value LibDlm#DLM_LVB_LEN}-byte
- * buffer, here placed right behind the status block in the same allocation. The offsets
+ * buffer, here placed right behind the status block in the same allocation, followed by the
+ * {@value DlmUnlockRequest#SIZE}-byte unlock request (read by the kernel during the
+ * {@code write()} only, so it is simply refilled for every unlock). The offsets
  * are constants checked against the C header by {@code LibDlmLayoutTests}; the fields are
  * read and written with plain memory accesses (this is on every lock request and
  * completion, so no JNA {@code Structure} reflection).
@@ -42,6 +45,8 @@ public final class DlmLksb {
 
 	private final Pointer valueBlock;
 
+	private final Pointer unlockRequest;
+
 	private boolean freed;
 
 	/**
@@ -54,9 +59,10 @@ public final class DlmLksb {
 			throw new IllegalStateException("The native DLM backend needs a 64-bit (LP64) JVM: struct dlm_lksb is "
 					+ "laid out for 8-byte pointers but this JVM's are " + Native.POINTER_SIZE + " bytes");
 		}
-		this.block = new Memory(SIZE + LibDlm.DLM_LVB_LEN);
+		this.block = new Memory(SIZE + LibDlm.DLM_LVB_LEN + DlmUnlockRequest.SIZE);
 		this.block.clear();
 		this.valueBlock = this.block.share(SIZE, LibDlm.DLM_LVB_LEN);
+		this.unlockRequest = this.block.share(SIZE + LibDlm.DLM_LVB_LEN, DlmUnlockRequest.SIZE);
 		this.block.setPointer(SB_LVBPTR, this.valueBlock);
 	}
 
@@ -95,6 +101,20 @@ public final class DlmLksb {
 		this.block.setInt(SB_LKID, lkid);
 		this.block.setByte(SB_FLAGS, (byte) 0);
 		this.block.setPointer(SB_LVBPTR, this.valueBlock);
+	}
+
+	/**
+	 * Prepares an unlock of the lock: {@code sb_status} set to {@code EINPROG} (as libdlm
+	 * does before sending a request) and the unlock request filled in.
+	 * @param lkid the lock id
+	 * @param castparam the completion callback's argument
+	 * @param valueBlock the value block the unlock publishes if the lock writes one
+	 * @return the request, {@value DlmUnlockRequest#SIZE} bytes to write to the lockspace descriptor
+	 */
+	Pointer prepareUnlock(int lkid, Pointer castparam, byte[] valueBlock) {
+		this.block.setInt(SB_STATUS, LibDlm.EINPROG);
+		DlmUnlockRequest.fill(this.unlockRequest, lkid, this.block, castparam, valueBlock);
+		return this.unlockRequest;
 	}
 
 	/**

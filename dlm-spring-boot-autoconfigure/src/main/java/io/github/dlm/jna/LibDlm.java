@@ -18,8 +18,10 @@ import io.github.dlm.core.DlmUnavailableException;
  * {@code libdlm.h} beside them.
  * <p>
  * Only the asynchronous API is mapped on purpose: every lock is requested with
- * {@link #dlm_ls_lock} and ended with {@link #dlm_ls_unlock}, whose completions are
- * delivered by {@link #dlm_dispatch} on a Java thread we own ({@link DlmDispatcher}). The
+ * {@link #dlm_ls_lock} and ended with an unlock request written to the lockspace
+ * descriptor ({@link #write}, because {@link #dlm_ls_unlock} sends garbage as the value
+ * block; it is kept for cancels), whose completions are delivered by {@link #dlm_dispatch}
+ * on a Java thread we own ({@link DlmDispatcher}). The
  * {@code *_wait} calls and {@code dlm_ls_pthread_init} are deliberately absent: the first
  * park a thread inside native code, the second runs callbacks on a foreign pthread that
  * libdlm stops with {@code pthread_cancel} (forced unwinding through JVM frames).
@@ -147,6 +149,18 @@ public interface LibDlm extends Library {
 	/** {@code DLM_LOCKSPACE_LEN}. */
 	int DLM_LOCKSPACE_LEN = 64;
 
+	/** {@code DLM_DEVICE_VERSION_MAJOR} ({@code linux/dlm_device.h}): the device protocol libdlm speaks. */
+	int DLM_DEVICE_VERSION_MAJOR = 6;
+
+	/** {@code DLM_DEVICE_VERSION_MINOR}. */
+	int DLM_DEVICE_VERSION_MINOR = 0;
+
+	/** {@code DLM_DEVICE_VERSION_PATCH}. */
+	int DLM_DEVICE_VERSION_PATCH = 2;
+
+	/** {@code DLM_USER_UNLOCK}: the command of an unlock (or cancel) request to a lockspace device. */
+	int DLM_USER_UNLOCK = 2;
+
 	/**
 	 * A completion (AST) or blocking (BAST) callback: {@code void (*)(void *astarg)}. The
 	 * userspace API gives both only the argument, not the blocking mode.
@@ -246,32 +260,12 @@ public interface LibDlm extends Library {
 			AstCallback ast, @Nullable Pointer astarg, @Nullable AstCallback bast, @Nullable Pointer range);
 
 	/**
-	 * {@link #dlm_ls_lock(Pointer, int, Pointer, int, byte[], int, int, AstCallback, Pointer, AstCallback, Pointer)}
-	 * with the callbacks given as native function pointers, as obtained once from
-	 * {@link com.sun.jna.CallbackReference#getFunctionPointer}: JNA then does not look the
-	 * callback objects up on every call. The callback objects must stay strongly reachable
-	 * for as long as libdlm may call them.
-	 * @param ls the handle
-	 * @param mode {@code LKM_*MODE}
-	 * @param lksb the lock status block, pinned until the completion
-	 * @param flags {@code LKF_*}
-	 * @param name the resource name bytes
-	 * @param namelen the name length, 1..64
-	 * @param parent unused, 0
-	 * @param ast the completion callback's function pointer, required
-	 * @param astarg the argument of both callbacks
-	 * @param bast the blocking callback's function pointer, or {@code null} for none
-	 * @param range unused, {@code null}
-	 * @return 0 when accepted, or -1 with {@code errno}
-	 */
-	int dlm_ls_lock(Pointer ls, int mode, Pointer lksb, int flags, byte[] name, int namelen, int parent,
-			Pointer ast, @Nullable Pointer astarg, @Nullable Pointer bast, @Nullable Pointer range);
-
-	/**
 	 * {@code int dlm_ls_unlock(dlm_lshandle_t ls, uint32_t lkid, uint32_t flags,
 	 * struct dlm_lksb *lksb, void *astarg)}: unlocks, or with {@link #LKF_CANCEL} cancels
 	 * the request in flight. The completion runs the lock's last AST function. libdlm sends
-	 * an uninitialised value block with it (see {@link NativeLockHandle}).
+	 * an uninitialised value block with it, which the kernel publishes when a PW or EX lock
+	 * last requested with {@link #LKF_VALBLK} is unlocked, so the backend uses this only to
+	 * cancel and unlocks with its own request through {@link #write} ({@link DlmUnlockRequest}).
 	 * @param ls the handle
 	 * @param lkid the lock id
 	 * @param flags 0, {@link #LKF_CANCEL} or {@link #LKF_FORCEUNLOCK}
@@ -281,6 +275,21 @@ public interface LibDlm extends Library {
 	 * case no completion follows), or -1 with {@code errno}
 	 */
 	int dlm_ls_unlock(Pointer ls, int lkid, int flags, Pointer lksb, @Nullable Pointer astarg);
+
+	/**
+	 * {@code ssize_t write(int fd, const void *buf, size_t count)} of the C library, looked up
+	 * like the other functions through this library's symbol scope (libdlm's own
+	 * dependencies), so it is the C library's {@code write} for libdlm and a stand-in
+	 * library may serve its own descriptors. Sends a {@link DlmUnlockRequest} to the
+	 * lockspace descriptor ({@link #dlm_ls_get_fd}); the kernel answers an accepted unlock
+	 * with 0 and its completion later arrives through {@link #dlm_dispatch}, as for
+	 * {@link #dlm_ls_unlock}.
+	 * @param fd the lockspace descriptor
+	 * @param buffer the request
+	 * @param count its size, {@value DlmUnlockRequest#SIZE}
+	 * @return 0 when the unlock was accepted, or -1 with {@code errno}
+	 */
+	long write(int fd, Pointer buffer, long count);
 
 	/**
 	 * {@code int dlm_ls_deadlock_cancel(dlm_lshandle_t ls, uint32_t lkid, uint32_t flags)}:
@@ -322,6 +331,127 @@ public interface LibDlm extends Library {
 	 * @param patch receives the patch level
 	 */
 	void dlm_library_version(IntByReference major, IntByReference minor, IntByReference patch);
+
+	/**
+	 * The calls made for every lock operation, {@link #dlm_ls_lock}, {@link #write} and
+	 * {@link #dlm_dispatch}, bound to the same library by JNA direct mapping
+	 * ({@link Native#register(Class, com.sun.jna.NativeLibrary)}): no proxy, no reflective
+	 * argument conversion, and the completion callbacks passed to it are called back
+	 * directly rather than through JNA's reflective callback proxy. Obtained with
+	 * {@link #hotPath(LibDlm)}; the signatures are those of the methods of the same name
+	 * above.
+	 */
+	interface HotPath {
+
+		/**
+		 * {@link #dlm_ls_lock(Pointer, int, Pointer, int, byte[], int, int, AstCallback, Pointer, AstCallback, Pointer)}.
+		 * @param ls the handle
+		 * @param mode {@code LKM_*MODE}
+		 * @param lksb the lock status block
+		 * @param flags {@code LKF_*}
+		 * @param name the resource name bytes
+		 * @param namelen the name length
+		 * @param parent 0
+		 * @param ast the completion callback
+		 * @param astarg the argument of both callbacks
+		 * @param bast the blocking callback, or {@code null}
+		 * @param range {@code null}
+		 * @return 0, or -1 with {@code errno}
+		 */
+		int lock(Pointer ls, int mode, Pointer lksb, int flags, byte[] name, int namelen, int parent, AstCallback ast,
+				@Nullable Pointer astarg, @Nullable AstCallback bast, @Nullable Pointer range);
+
+		/**
+		 * {@link LibDlm#write}.
+		 * @param fd the lockspace descriptor
+		 * @param buffer the request
+		 * @param count its size
+		 * @return 0, or -1 with {@code errno}
+		 */
+		long send(int fd, Pointer buffer, long count);
+
+		/**
+		 * {@link LibDlm#dlm_dispatch}.
+		 * @param fd the lockspace descriptor
+		 * @return 0, or -1 with {@code errno}
+		 */
+		int dispatch(int fd);
+
+	}
+
+	/**
+	 * The direct-mapped natives behind {@link HotPath}. JNI binds a class's natives to one
+	 * library, and one JVM may load several libdlm files (tests load the real library and a
+	 * stand-in side by side), so {@link LibDlmDirectBinding} defines a copy of this class per
+	 * library in a class loader of its own and registers that copy; this class itself is
+	 * never registered. Not for use outside the binding.
+	 */
+	final class Direct implements HotPath {
+
+		/** Created reflectively by {@link LibDlmDirectBinding} for the registered copy. */
+		public Direct() {
+		}
+
+		@Override
+		public int lock(Pointer ls, int mode, Pointer lksb, int flags, byte[] name, int namelen, int parent,
+				AstCallback ast, @Nullable Pointer astarg, @Nullable AstCallback bast, @Nullable Pointer range) {
+			return dlm_ls_lock(ls, mode, lksb, flags, name, namelen, parent, ast, astarg, bast, range);
+		}
+
+		@Override
+		public long send(int fd, Pointer buffer, long count) {
+			return write(fd, buffer, count);
+		}
+
+		@Override
+		public int dispatch(int fd) {
+			return dlm_dispatch(fd);
+		}
+
+		/**
+		 * Direct-mapped {@link LibDlm#dlm_ls_lock}.
+		 * @param ls the handle
+		 * @param mode the mode
+		 * @param lksb the lock status block
+		 * @param flags the flags
+		 * @param name the name
+		 * @param namelen the name length
+		 * @param parent 0
+		 * @param ast the completion callback
+		 * @param astarg the argument
+		 * @param bast the blocking callback
+		 * @param range {@code null}
+		 * @return 0, or -1 with {@code errno}
+		 */
+		public static native int dlm_ls_lock(Pointer ls, int mode, Pointer lksb, int flags, byte[] name, int namelen,
+				int parent, AstCallback ast, @Nullable Pointer astarg, @Nullable AstCallback bast, @Nullable Pointer range);
+
+		/**
+		 * Direct-mapped {@link LibDlm#write}.
+		 * @param fd the descriptor
+		 * @param buffer the request
+		 * @param count its size
+		 * @return 0, or -1 with {@code errno}
+		 */
+		public static native long write(int fd, Pointer buffer, long count);
+
+		/**
+		 * Direct-mapped {@link LibDlm#dlm_dispatch}.
+		 * @param fd the descriptor
+		 * @return 0, or -1 with {@code errno}
+		 */
+		public static native int dlm_dispatch(int fd);
+
+	}
+
+	/**
+	 * The direct-mapped hot calls of a loaded library.
+	 * @param libDlm a mapping returned by {@link #load(String)}
+	 * @return its calls, bound once per library file and then shared
+	 */
+	static HotPath hotPath(LibDlm libDlm) {
+		return LibDlmDirectBinding.of(libDlm);
+	}
 
 	/**
 	 * Loads libdlm.

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import com.sun.jna.CallbackReference;
 import com.sun.jna.Pointer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,6 +21,10 @@ import org.jspecify.annotations.Nullable;
  * token's handle is looked up here. A token is registered before a lock's first request
  * and removed at its final completion; a callback whose token is unknown (it cannot
  * happen unless the kernel misbehaves) is logged and ignored.
+ * <p>
+ * Both are handed to the direct-mapped {@code dlm_ls_lock} ({@link LibDlm.HotPath}) as
+ * callback objects, so JNA makes direct callbacks of them: libdlm's call reaches the method
+ * through JNI without JNA's reflective callback proxy.
  */
 final class NativeCallbacks {
 
@@ -36,12 +39,6 @@ final class NativeCallbacks {
 
 	/** The blocking callback (BAST) of every lock that has a blocking listener. */
 	static final LibDlm.AstCallback BAST = NativeCallbacks::blocking;
-
-	/** {@link #AST}'s native function pointer, looked up once instead of by JNA on every call. */
-	static final Pointer AST_FUNCTION = CallbackReference.getFunctionPointer(AST);
-
-	/** {@link #BAST}'s native function pointer. */
-	static final Pointer BAST_FUNCTION = CallbackReference.getFunctionPointer(BAST);
 
 	private NativeCallbacks() {
 	}

@@ -28,8 +28,7 @@ import io.github.dlm.core.DlmStatusFlag;
  * One libdlm lock ({@code lkid}) of a {@link NativeLockspace}.
  * <p>
  * <b>State.</b> At most one operation is in flight ({@code pending}): a new request, a
- * conversion, the down-conversion that publishes a value block before an unlock, or an
- * unlock. Its kind decides how the next completion is read, because the kernel calls the
+ * conversion or an unlock. Its kind decides how the next completion is read, because the kernel calls the
  * lock's one AST function for all of them and a cancel's outcome arrives as the completion
  * of the request it cancelled. State is guarded by a per-handle {@link ReentrantLock}
  * (not {@code synchronized}, so virtual threads do not pin); futures are completed after
@@ -45,10 +44,11 @@ import io.github.dlm.core.DlmStatusFlag;
  * <b>Value block on unlock.</b> libdlm's {@code dlm_ls_unlock} sends 32 bytes of
  * uninitialised stack memory as the value block, and the kernel writes them to the
  * resource when a lock last requested with {@code LKF_VALBLK} is unlocked from PW or EX. So
- * such an unlock is done in two steps: a down-conversion to NL with {@code LKF_VALBLK},
- * which publishes this lock's buffer (the {@code valueBlock} given to {@link #unlock}, or
- * what it last read or wrote), then the unlock from NL, which writes nothing. Both steps
- * complete the one future returned by {@link #unlock}.
+ * unlocks do not go through libdlm: the handle writes its own {@link DlmUnlockRequest} to
+ * the lockspace descriptor, carrying this lock's value block (the {@code valueBlock} given
+ * to {@link #unlock}, or what it last read or wrote). One request both publishes the value
+ * and ends the lock, and its completion comes back through {@code dlm_dispatch} like any
+ * other. Cancels still use {@code dlm_ls_unlock}: a cancel never writes a value block.
  * <p>
  * <b>Cancel.</b> {@link #cancel()} sends {@code dlm_ls_unlock(lkid, LKF_CANCEL)}. The
  * request then completes with {@code ECANCEL}, or with its grant when the grant won the
@@ -127,8 +127,8 @@ final class NativeLockHandle implements DlmLockHandle {
 			int bits = DlmFlag.toBits(flags) | (conversion ? LibDlm.LKF_CONVERT : 0);
 			Operation operation = new Operation(conversion ? Kind.CONVERT : Kind.REQUEST, mode, bits, this.granted);
 			DlmMode before = this.granted;
-			send(operation, () -> (conversion ? "convert " + before + " to " : "lock ") + mode, (libDlm) -> libDlm.dlm_ls_lock(this.lockspace.handle(), mode.nativeValue(),
-					lksb.address(), bits, this.resourceName, this.resourceName.length, 0, NativeCallbacks.AST_FUNCTION,
+			send(operation, () -> (conversion ? "convert " + before + " to " : "lock ") + mode, (calls) -> calls.lock(this.lockspace.handle(), mode.nativeValue(),
+					lksb.address(), bits, this.resourceName, this.resourceName.length, 0, NativeCallbacks.AST,
 					NativeCallbacks.argument(this.token), bast(), null), conversion ? this.lkid : 0);
 			if (!conversion) {
 				this.lkid = lksb.readLkid();
@@ -163,15 +163,6 @@ final class NativeLockHandle implements DlmLockHandle {
 			if (valueBlock != null) {
 				this.valueBlock = valueBlock.clone();
 				lksb.writeValueBlock(valueBlock);
-			}
-			if (this.lastRequestHadValueBlock && mode.writesValueBlock()) {
-				int bits = LibDlm.LKF_CONVERT | LibDlm.LKF_VALBLK;
-				Operation operation = new Operation(Kind.PUBLISH_THEN_UNLOCK, DlmMode.NL, bits, mode);
-				send(operation, () -> "convert " + mode + " to NL (publishing the value block before unlock)",
-						(libDlm) -> libDlm.dlm_ls_lock(this.lockspace.handle(), DlmMode.NL.nativeValue(), lksb.address(),
-								bits, this.resourceName, this.resourceName.length, 0, NativeCallbacks.AST_FUNCTION,
-								NativeCallbacks.argument(this.token), bast(), null), this.lkid);
-				return operation.future;
 			}
 			Operation operation = new Operation(Kind.UNLOCK, mode, 0, mode);
 			sendUnlock(operation);
@@ -313,7 +304,6 @@ final class NativeLockHandle implements DlmLockHandle {
 			Set<DlmStatusFlag> flags = DlmStatusFlag.fromBits(lksb.readFlags());
 			completion = switch (operation.kind) {
 				case REQUEST, CONVERT -> requestCompleted(operation, status, flags, lksb);
-				case PUBLISH_THEN_UNLOCK -> publishCompleted(operation, status);
 				case UNLOCK -> unlockCompleted(operation, status, flags);
 			};
 		}
@@ -396,25 +386,6 @@ final class NativeLockHandle implements DlmLockHandle {
 		return () -> operation.future.complete(completion);
 	}
 
-	private Runnable publishCompleted(Operation operation, int status) {
-		if (status != 0) {
-			this.pending = null;
-			DlmException error = DlmErrors.toException(status,
-					"convert to NL (publishing the value block before unlock)", this.lockspace.name(), this.resourceName);
-			return () -> operation.future.completeExceptionally(error);
-		}
-		this.granted = DlmMode.NL;
-		Operation unlock = new Operation(Kind.UNLOCK, DlmMode.NL, 0, DlmMode.NL, operation.future);
-		try {
-			sendUnlock(unlock);
-			return () -> {
-			};
-		}
-		catch (DlmException ex) {
-			return () -> operation.future.completeExceptionally(ex);
-		}
-	}
-
 	private Runnable unlockCompleted(Operation operation, int status, Set<DlmStatusFlag> flags) {
 		if (status == LibDlm.EUNLOCK) {
 			end();
@@ -428,8 +399,10 @@ final class NativeLockHandle implements DlmLockHandle {
 
 	private void sendUnlock(Operation operation) {
 		DlmLksb lksb = Objects.requireNonNull(this.lksb);
-		send(operation, () -> "unlock", (libDlm) -> libDlm.dlm_ls_unlock(this.lockspace.handle(), this.lkid, 0,
-				lksb.address(), NativeCallbacks.argument(this.token)), -1);
+		Pointer request = lksb.prepareUnlock(this.lkid, NativeCallbacks.argument(this.token), this.valueBlock);
+		int fd = this.lockspace.fd();
+		send(operation, () -> "unlock",
+				(calls) -> (calls.send(fd, request, DlmUnlockRequest.SIZE) < 0) ? -1 : 0, -1);
 	}
 
 	/**
@@ -443,7 +416,7 @@ final class NativeLockHandle implements DlmLockHandle {
 			lksb.prepare(prepareLkid);
 		}
 		this.pending = operation;
-		int result = call.invoke(this.lockspace.libDlm());
+		int result = call.invoke(this.lockspace.hotPath());
 		if (result != 0) {
 			int errno = Native.getLastError();
 			this.pending = null;
@@ -451,8 +424,8 @@ final class NativeLockHandle implements DlmLockHandle {
 		}
 	}
 
-	private @Nullable Pointer bast() {
-		return (this.blockingListener != null) ? NativeCallbacks.BAST_FUNCTION : null;
+	private LibDlm.@Nullable AstCallback bast() {
+		return (this.blockingListener != null) ? NativeCallbacks.BAST : null;
 	}
 
 	private void checkUsable(String what) {
@@ -508,13 +481,13 @@ final class NativeLockHandle implements DlmLockHandle {
 	@FunctionalInterface
 	private interface NativeCall {
 
-		int invoke(LibDlm libDlm);
+		int invoke(LibDlm.HotPath calls);
 
 	}
 
 	private enum Kind {
 
-		REQUEST, CONVERT, PUBLISH_THEN_UNLOCK, UNLOCK
+		REQUEST, CONVERT, UNLOCK
 
 	}
 
@@ -533,23 +506,18 @@ final class NativeLockHandle implements DlmLockHandle {
 		boolean cancelSent;
 
 		Operation(Kind kind, DlmMode mode, int bits, @Nullable DlmMode grantedBefore) {
-			this(kind, mode, bits, grantedBefore, new CompletableFuture<>());
-		}
-
-		Operation(Kind kind, DlmMode mode, int bits, @Nullable DlmMode grantedBefore,
-				CompletableFuture<DlmCompletion> future) {
 			this.kind = kind;
 			this.mode = mode;
 			this.bits = bits;
 			this.grantedBefore = grantedBefore;
-			this.future = future;
+			this.future = new CompletableFuture<>();
 		}
 
 		String describe() {
 			return switch (this.kind) {
 				case REQUEST -> "request for " + this.mode;
 				case CONVERT -> "conversion to " + this.mode;
-				case PUBLISH_THEN_UNLOCK, UNLOCK -> "unlock";
+				case UNLOCK -> "unlock";
 			};
 		}
 

@@ -45,9 +45,13 @@ final class NativeLockspace implements DlmLockspace {
 
 	private final LibDlm libDlm;
 
+	private final LibDlm.HotPath hotPath;
+
 	private final String name;
 
 	private final Pointer handle;
+
+	private final int fd;
 
 	private final boolean created;
 
@@ -74,13 +78,14 @@ final class NativeLockspace implements DlmLockspace {
 			LockspaceOptions options, NativeDlmSettings settings) {
 		this.client = client;
 		this.libDlm = libDlm;
+		this.hotPath = LibDlm.hotPath(libDlm);
 		this.name = name;
 		this.handle = handle;
 		this.created = created;
 		this.options = options;
 		this.settings = settings;
-		int fd = libDlm.dlm_ls_get_fd(handle);
-		this.dispatcher = new DlmDispatcher(libDlm, fd, settings.dispatcherThreadNamePrefix() + name,
+		this.fd = libDlm.dlm_ls_get_fd(handle);
+		this.dispatcher = new DlmDispatcher(libDlm, this.fd, settings.dispatcherThreadNamePrefix() + name,
 				settings.pollInterval(), this.dispatchLock);
 		this.dispatcher.start();
 	}
@@ -252,8 +257,16 @@ final class NativeLockspace implements DlmLockspace {
 		return this.handle;
 	}
 
+	int fd() {
+		return this.fd;
+	}
+
 	LibDlm libDlm() {
 		return this.libDlm;
+	}
+
+	LibDlm.HotPath hotPath() {
+		return this.hotPath;
 	}
 
 	ReentrantLock dispatchLock() {

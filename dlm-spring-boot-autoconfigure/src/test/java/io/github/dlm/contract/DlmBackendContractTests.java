@@ -586,6 +586,36 @@ public abstract class DlmBackendContractTests {
 	}
 
 	@Test
+	void unlockFromExPublishesExactlyTheGivenValueBlock() throws Exception {
+		DlmLockspace ls = openHandle();
+		DlmLockHandle keeper = hold(ls, R, DlmMode.NL);
+		for (int round = 0; round < 3; round++) {
+			byte[] value = pattern(round);
+			DlmLockHandle writer = hold(ls, R, DlmMode.EX, EnumSet.of(DlmFlag.VALBLK));
+			DlmCompletion unlocked = await(writer.unlock(value));
+			assertThat(unlocked.status()).isEqualTo(DlmStatus.UNLOCKED);
+			DlmCompletion read = await(keeper.request(DlmMode.PR, EnumSet.of(DlmFlag.VALBLK), null));
+			assertThat(read.valueBlock()).as("round %d", round).isEqualTo(value);
+			assertThat(read.isValueBlockInvalid()).isFalse();
+			await(keeper.request(DlmMode.NL, Set.of(), null));
+		}
+	}
+
+	@Test
+	void unlockFromPwWithoutAValueRepublishesTheValueTheLockRead() throws Exception {
+		DlmLockspace ls = openHandle();
+		DlmLockHandle keeper = hold(ls, R, DlmMode.NL);
+		DlmLockHandle first = hold(ls, R, DlmMode.EX, EnumSet.of(DlmFlag.VALBLK));
+		await(first.unlock(pattern(7)));
+		DlmLockHandle second = ls.newLock(R, null);
+		DlmCompletion granted = await(second.request(DlmMode.PW, EnumSet.of(DlmFlag.VALBLK), null));
+		assertThat(granted.valueBlock()).isEqualTo(pattern(7));
+		await(second.unlock(null));
+		DlmCompletion read = await(keeper.request(DlmMode.PR, EnumSet.of(DlmFlag.VALBLK), null));
+		assertThat(read.valueBlock()).as("not garbage: the value the PW holder read").isEqualTo(pattern(7));
+	}
+
+	@Test
 	void unlockFromExDoesNotWriteWhenTheLastRequestHadNoValblk() throws Exception {
 		DlmLockspace ls = openHandle();
 		DlmLockHandle keeper = hold(ls, R, DlmMode.NL);
@@ -886,6 +916,15 @@ public abstract class DlmBackendContractTests {
 	}
 
 	/** A value block whose 32 bytes are {@code fill, fill+1, ...}. */
+	/** 32 bytes that all differ, seeded: garbage or a fill pattern cannot pass for it. */
+	protected static byte[] pattern(int seed) {
+		byte[] bytes = new byte[32];
+		for (int i = 0; i < bytes.length; i++) {
+			bytes[i] = (byte) (seed * 37 + i * 11 + 1);
+		}
+		return bytes;
+	}
+
 	protected static byte[] lvb(int fill) {
 		byte[] bytes = new byte[32];
 		for (int i = 0; i < bytes.length; i++) {

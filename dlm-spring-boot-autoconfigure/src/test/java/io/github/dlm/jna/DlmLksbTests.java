@@ -73,6 +73,29 @@ class DlmLksbTests {
 	}
 
 	@Test
+	void unlockRequestCarriesTheLockTheStatusBlockTheArgumentAndTheValueBlock() {
+		DlmLksb lksb = new DlmLksb();
+		try {
+			byte[] bytes = new byte[32];
+			Arrays.fill(bytes, (byte) 0x3c);
+			Pointer request = lksb.prepareUnlock(0x1234, new Pointer(77), bytes);
+			assertThat(lksb.readStatus()).isEqualTo(LibDlm.EINPROG);
+			assertThat(request.getIntArray(0, 3)).containsExactly(6, 0, 2);
+			assertThat(request.getByte(12)).as("cmd").isEqualTo((byte) LibDlm.DLM_USER_UNLOCK);
+			assertThat(request.getByte(13)).as("is64bit").isEqualTo((byte) 1);
+			assertThat(request.getInt(20)).as("flags").isZero();
+			assertThat(request.getInt(24)).as("lkid").isEqualTo(0x1234);
+			assertThat(Pointer.nativeValue(request.getPointer(48))).as("castparam").isEqualTo(77);
+			assertThat(request.getPointer(56)).as("castaddr: the lock keeps its completion function").isNull();
+			assertThat(request.getPointer(80)).as("lksb").isEqualTo(lksb.address());
+			assertThat(request.getByteArray(88, 32)).isEqualTo(bytes);
+		}
+		finally {
+			lksb.free();
+		}
+	}
+
+	@Test
 	void freeIsIdempotent() {
 		DlmLksb lksb = new DlmLksb();
 		lksb.free();

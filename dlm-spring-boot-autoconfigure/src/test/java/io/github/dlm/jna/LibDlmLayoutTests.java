@@ -2,6 +2,7 @@ package io.github.dlm.jna;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -17,8 +18,10 @@ import io.github.dlm.core.DlmStatusFlag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Compares the JNA mapping with what gcc makes of the installed {@code libdlm.h}: the layout
- * of {@code struct dlm_lksb} and every constant the binding and the core enums use.
+ * Compares the JNA mapping with what gcc makes of the installed {@code libdlm.h} and
+ * {@code linux/dlm_device.h}: the layout of {@code struct dlm_lksb} and of the unlock
+ * request ({@code struct dlm_write_request}), and every constant the binding and the core
+ * enums use.
  */
 class LibDlmLayoutTests {
 
@@ -26,7 +29,31 @@ class LibDlmLayoutTests {
 
 	@BeforeAll
 	static void compileProbe() throws Exception {
-		c = NativeTestSupport.runForValues(NativeTestSupport.compile("dlm_layout.c", "dlm_layout"));
+		c = new LinkedHashMap<>(NativeTestSupport.runForValues(NativeTestSupport.compile("dlm_layout.c", "dlm_layout")));
+		c.putAll(NativeTestSupport.runForValues(NativeTestSupport.compile("dlm_device_layout.c", "dlm_device_layout")));
+	}
+
+	@Test
+	void unlockRequestLayoutMatchesTheKernelHeader() {
+		assertThat((long) DlmUnlockRequest.SIZE).isEqualTo(c.get("sizeof.dlm_write_request"));
+		String[] fields = { "version", "cmd", "is64bit", "i.lock.mode", "i.lock.namelen", "i.lock.flags", "i.lock.lkid",
+				"i.lock.parent", "i.lock.xid", "i.lock.timeout", "i.lock.castparam", "i.lock.castaddr",
+				"i.lock.bastparam", "i.lock.bastaddr", "i.lock.lksb", "i.lock.lvb" };
+		for (String field : fields) {
+			assertThat((long) DlmUnlockRequest.offsetOf(field)).as("offset of %s", field)
+				.isEqualTo(c.get("offsetof." + field));
+		}
+		assertThat(c.get("sizeof.version")).isEqualTo(3L * Integer.BYTES);
+		assertThat(c.get("sizeof.cmd")).isEqualTo(Byte.BYTES);
+		assertThat(c.get("sizeof.is64bit")).isEqualTo(Byte.BYTES);
+		assertThat(c.get("sizeof.i.lock.flags")).isEqualTo(Integer.BYTES);
+		assertThat(c.get("sizeof.i.lock.lkid")).isEqualTo(Integer.BYTES);
+		for (String pointer : new String[] { "castparam", "castaddr", "bastparam", "bastaddr", "lksb" }) {
+			assertThat(c.get("sizeof.i.lock." + pointer)).as(pointer).isEqualTo((long) com.sun.jna.Native.POINTER_SIZE);
+		}
+		assertThat(c.get("sizeof.i.lock.lvb")).isEqualTo(c.get("DLM_USER_LVB_LEN")).isEqualTo(LibDlm.DLM_LVB_LEN);
+		assertThat(c.get("offsetof.i.lock.name")).as("an unlock carries no name: the request is the whole struct")
+			.isEqualTo(DlmUnlockRequest.SIZE);
 	}
 
 	@Test

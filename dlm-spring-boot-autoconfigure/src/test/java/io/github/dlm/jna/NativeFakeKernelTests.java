@@ -117,6 +117,25 @@ class NativeFakeKernelTests {
 	}
 
 	@Test
+	void directMappedCallsAreBoundToTheLibraryTheyWereAskedFor() {
+		NativeLockspace ls = (NativeLockspace) open();
+		LibDlm.HotPath fakeCalls = LibDlm.hotPath(libDlm);
+		LibDlm.HotPath realCalls = LibDlm.hotPath(NativeTestSupport.requireLibDlm());
+		assertThat(LibDlm.hotPath(libDlm)).as("bound once per library").isSameAs(fakeCalls);
+		assertThat(realCalls.getClass()).isNotSameAs(fakeCalls.getClass());
+		try (com.sun.jna.Memory request = new com.sun.jna.Memory(DlmUnlockRequest.SIZE)) {
+			request.clear();
+			request.setInt(0, 5);
+			// The stand-in's device write checks the protocol version like the kernel; the C
+			// library's write, which the real libdlm resolves to, refuses the pipe's read end.
+			assertThat(fakeCalls.send(ls.fd(), request, DlmUnlockRequest.SIZE)).isEqualTo(-1);
+			assertThat(Native.getLastError()).as("EBADE").isEqualTo(52);
+			assertThat(realCalls.send(ls.fd(), request, DlmUnlockRequest.SIZE)).isEqualTo(-1);
+			assertThat(Native.getLastError()).as("EBADF").isEqualTo(9);
+		}
+	}
+
+	@Test
 	void openingAMissingLockspaceWithoutCreateIsNotFound() {
 		assertThatExceptionOfType(DlmLockspaceNotFoundException.class)
 			.isThrownBy(() -> this.client.openLockspace(this.lockspaceName, new LockspaceOptions(false, 0600, false)))
@@ -218,6 +237,39 @@ class NativeFakeKernelTests {
 		DlmCompletion read = await(keeper.request(DlmMode.PR, EnumSet.of(DlmFlag.VALBLK), null));
 		assertThat(read.valueBlock()).isEqualTo(lvb(7));
 		assertThat(keeper.valueBlock()).isEqualTo(lvb(7));
+		await(keeper.unlock(null));
+	}
+
+	@Test
+	void acquireAndReleaseWithValblkAreTwoRequestsAndTheUnlockNeverGoesThroughLibdlm() throws Exception {
+		DlmLockspace ls = open();
+		DlmLockHandle keeper = ls.newLock(bytes("r"), null);
+		await(keeper.request(DlmMode.NL, EnumSet.of(DlmFlag.VALBLK), null));
+		int locks = fake.fake_calls(0);
+		int unlocks = fake.fake_calls(1);
+		int writes = fake.fake_calls(2);
+		DlmLockHandle writer = ls.newLock(bytes("r"), null);
+		await(writer.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null));
+		await(writer.unlock(lvb(9)));
+		assertThat(fake.fake_calls(0) - locks).as("dlm_ls_lock calls: the request only").isOne();
+		assertThat(fake.fake_calls(2) - writes).as("unlock requests written to the descriptor").isOne();
+		assertThat(fake.fake_calls(1) - unlocks).as("dlm_ls_unlock calls (they publish garbage)").isZero();
+		assertThat(await(keeper.request(DlmMode.PR, EnumSet.of(DlmFlag.VALBLK), null)).valueBlock()).isEqualTo(lvb(9));
+		await(keeper.unlock(null));
+	}
+
+	@Test
+	void unlockWithoutANewValueRepublishesWhatTheLockLastRead() throws Exception {
+		DlmLockspace ls = open();
+		DlmLockHandle keeper = ls.newLock(bytes("r"), null);
+		await(keeper.request(DlmMode.NL, EnumSet.of(DlmFlag.VALBLK), null));
+		DlmLockHandle first = ls.newLock(bytes("r"), null);
+		await(first.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null));
+		await(first.unlock(pattern()));
+		DlmLockHandle second = ls.newLock(bytes("r"), null);
+		assertThat(await(second.request(DlmMode.PW, EnumSet.of(DlmFlag.VALBLK), null)).valueBlock()).isEqualTo(pattern());
+		await(second.unlock(null));
+		assertThat(await(keeper.request(DlmMode.PR, EnumSet.of(DlmFlag.VALBLK), null)).valueBlock()).isEqualTo(pattern());
 		await(keeper.unlock(null));
 	}
 
@@ -453,6 +505,14 @@ class NativeFakeKernelTests {
 		return bytes;
 	}
 
+	private static byte[] pattern() {
+		byte[] bytes = new byte[32];
+		for (int i = 0; i < bytes.length; i++) {
+			bytes[i] = (byte) (31 * i + 1);
+		}
+		return bytes;
+	}
+
 	private static List<String> threadNames() {
 		return Thread.getAllStackTraces().keySet().stream().map(Thread::getName).toList();
 	}
@@ -464,6 +524,8 @@ class NativeFakeKernelTests {
 		int fake_live_locks();
 
 		void fake_fail_next(int errno);
+
+		int fake_calls(int which);
 
 	}
 
