@@ -5,17 +5,22 @@
 # starts redis-server and PostgreSQL on loopback (temporary data directories, stopped by PID
 # at the end), runs the JMH benchmarks on this host (local DLM engine, DefaultLockRegistry,
 # RedisLockRegistry, JdbcLockRegistry, Hazelcast), then - unless --no-cluster - boots a
-# two-node kernel-DLM cluster (cluster/up.sh) and runs, inside it, the C loop on libdlm, the
-# native-backend JMH benchmarks and the cross-node handoff driver. Writes
-# benchmarks/results/RESULTS.md and results.json (every figure with its ratio to each anchor).
+# two-node kernel-DLM cluster (cluster/up.sh) and runs, inside it, the C loop on libdlm; on
+# node 1 redis-server and PostgreSQL (the image's Debian packages, node loopback) and the
+# JMH benchmarks of the native backend beside the same peers as on the host, so VM rows have
+# same-node anchors; then the cross-node handoff, Java and C, on nodes 1 and 2. Writes
+# benchmarks/results/RESULTS.md and results.json (every figure with its ratio to each anchor
+# measured where the row ran).
 #
 #   --smoke       a few scenarios, 1 fork, 1 x 1 s warm-up, 1 x 1 s measurement, no cluster, no
 #                 package installs; Redis/JDBC rows only if their servers start. ~2 minutes.
 #                 Results go to benchmarks/results/smoke/ (never over a real run's results).
 #   --no-cluster  skip the VM cluster: native, C-loop and handoff rows say "not measured".
-#   --cluster     with --smoke: also run a tiny VM part (2 nodes; C loop, native oneLock, 3 s
-#                 handoff) to check that path; boots two qemu VMs, so it takes minutes.
-#   --no-servers  do not start Redis/PostgreSQL: their rows say "not measured".
+#   --cluster     with --smoke: also run a small VM part (2 nodes; C loop, oneLock of native
+#                 and every peer with Redis/PostgreSQL in node 1, 3 s handoffs, the handoff's
+#                 exclusion self-check); boots two qemu VMs, so it takes minutes.
+#   --no-servers  do not start Redis/PostgreSQL (neither on the host nor in the VM): their
+#                 rows say "not measured".
 # Environment: BENCH_JMH_OPTS overrides the host's JMH iteration options,
 #              BENCH_VM_JMH_OPTS those inside the VM, BENCH_HANDOFF_SECONDS the handoff window.
 set -euo pipefail
@@ -31,7 +36,7 @@ for arg in "$@"; do
 		--no-cluster) CLUSTER=0 ;;
 		--cluster) FORCE_CLUSTER=1 ;;
 		--no-servers) SERVERS=0 ;;
-		-h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+		-h|--help) sed -n '2,25p' "$0"; exit 0 ;;
 		*) echo "run.sh: unknown option $arg (use --smoke, --no-cluster, --cluster, --no-servers)" >&2; exit 2 ;;
 	esac
 done

@@ -13,6 +13,10 @@ set -euo pipefail
 
 SUITE=bookworm
 PACKAGES=linux-image-amd64,udev,kmod,iproute2,corosync,dlm-controld,libdlm3,libdlm-dev,gcc,libc6-dev,procps,openjdk-17-jre-headless
+# The benchmarks' same-node peers (benchmarks/vm.sh): Debian's Redis and PostgreSQL servers.
+# Nothing starts them at boot (the image's PID 1 is the node init, not systemd or sysvinit);
+# the benchmark starts them on loopback with data directories of its own.
+PACKAGES=$PACKAGES,redis-server,postgresql-15
 IMAGE_SIZE=3G
 
 # The mirror for $SUITE from deb822 sources or one-line sources.list (first non-security URI).
@@ -76,6 +80,7 @@ mmdebstrap --variant=minbase --mode=root \
 	--customize-hook="copy-in $CLUSTER_DIR/guest/init-stub.sh /sbin" \
 	--customize-hook='mv "$1/sbin/init-stub.sh" "$1/sbin/dlm-node-init"; chmod 0755 "$1/sbin/dlm-node-init"' \
 	--customize-hook='rm -f "$1/etc/machine-id"; : >"$1/etc/machine-id"' \
+	--customize-hook='rm -rf "$1/var/lib/postgresql/"*/main "$1/etc/postgresql/"*/main' \
 	--customize-hook='rm -rf "$1/var/cache/apt/archives/"*.deb "$1/var/lib/apt/lists/"*' \
 	"$SUITE" "$TMP/root" "$MIRROR" >"$TMP/mmdebstrap.log" 2>&1 \
 	|| { tail -40 "$TMP/mmdebstrap.log" >&2; die "mmdebstrap failed (log above)"; }

@@ -25,9 +25,13 @@ import io.github.dlm.lock.DlmLockRegistry;
  * Cross-node handoff: one EX lock ping-ponged between two nodes through the starter's
  * {@link DlmLockRegistry}. Each side holds the lock until its blocking callback says the
  * other side waits, then releases it and asks again at once, so every grant is a handoff
- * from the other node. The lock value block carries a counter and the id of the last
- * holder: a grant whose last holder was the other side counts as a handoff, and a counter
- * that ever goes backwards would prove broken exclusion.
+ * from the other node. The lock value block carries (big-endian) a counter of published
+ * turns at 0, the id of the last holder at 8, and the turns published by node 1 and node 2
+ * at 16 and 24: a grant whose last holder was the other side counts as a handoff. Every
+ * grant checks exclusion: this node's slot must equal the turns this node published (a
+ * write lost to another holder that read the block before it landed shows here), the
+ * counter must equal the sum of the slots and never go backwards; otherwise
+ * {@code lvb_ok=false}. The C anchor ({@code benchmarks/c/dlm_handoff.c}) does the same.
  * <p>
  * Run one instance per node (native backend, same lockspace and resource), started together
  * through a go-file on a shared directory; each prints one line
@@ -85,6 +89,9 @@ public final class HandoffDriver {
 			}
 			else {
 				int node = Integer.parseInt(required(options, "node"));
+				if (node < 1 || node > 2) {
+					throw new IllegalArgumentException("--node must be 1 or 2 (the value block has one slot per node), got " + node);
+				}
 				String ready = options.get("ready");
 				if (ready != null) {
 					// Lockspace joined and lock object made: the host may start the clock.
@@ -160,9 +167,11 @@ public final class HandoffDriver {
 		long end = windowStart + (long) (seconds * 1e9);
 		long handoffs = 0;
 		long grants = 0;
-		long lastSeen = 0;
+		long published = 0;
+		long lastCounter = 0;
 		long invalid = 0;
 		boolean lvbOk = true;
+		int me = this.node - 1;
 		while (true) {
 			long now = System.nanoTime();
 			if (now >= end) {
@@ -175,14 +184,23 @@ public final class HandoffDriver {
 			try {
 				long granted = System.nanoTime();
 				ByteBuffer lvb = ByteBuffer.wrap(lock.getValueBlock());
-				boolean valid = lock.isValueBlockValid();
-				long counter = valid ? lvb.getLong(0) : lastSeen;
-				int lastHolder = valid ? lvb.getInt(8) : 0;
-				if (!valid) {
-					// VALNOTVALID (e.g. recovery after a node left): the counter restarts from ours.
+				long counter = lvb.getLong(0);
+				int lastHolder = lvb.getInt(8);
+				long[] slots = { lvb.getLong(16), lvb.getLong(24) };
+				if (!lock.isValueBlockValid()) {
+					// VALNOTVALID (recovery after a node left): nothing to check; restart from our count.
 					invalid++;
+					counter = published;
+					lastHolder = 0;
+					slots[me] = published;
+					slots[1 - me] = 0;
 				}
-				else if (counter < lastSeen) {
+				else if (slots[me] != published || counter != slots[0] + slots[1] || counter < lastCounter) {
+					if (lvbOk) {
+						System.err.printf(Locale.ROOT, "handoff node=%d: exclusion check failed: value block counter=%d"
+								+ " slots=%d,%d last holder %d, but this node published %d turns and last saw counter %d%n",
+								this.node, counter, slots[0], slots[1], lastHolder, published, lastCounter);
+					}
 					lvbOk = false;
 				}
 				if (granted >= windowStart && granted < end) {
@@ -191,9 +209,11 @@ public final class HandoffDriver {
 						handoffs++;
 					}
 				}
-				lastSeen = counter + 1;
+				slots[me]++;
+				published++;
+				lastCounter = counter + 1;
 				ByteBuffer next = ByteBuffer.allocate(32);
-				next.putLong(0, lastSeen).putInt(8, this.node);
+				next.putLong(0, lastCounter).putInt(8, this.node).putLong(16, slots[0]).putLong(24, slots[1]);
 				lock.setValueBlock(next.array());
 				// Hold until the other side waits (or the window ends); then hand over.
 				long remaining = end - System.nanoTime();
