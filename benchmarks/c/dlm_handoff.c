@@ -2,14 +2,17 @@
  * dlm_handoff: the C counterpart of io.github.dlm.bench.HandoffDriver, the anchor of the
  * cross-node handoff row. One EX lock ping-ponged between two nodes: each side holds the
  * lock until its blocking AST says the other side waits, then releases it and asks again at
- * once. Each turn makes the same lock manager calls as the starter's DlmLock: a new EX request
- * with LKF_VALBLK (reads the value block), a down-conversion to NL with LKF_VALBLK (publishes
- * it) and an unlock of the NL lock; throughout, an NL lock of its own keeps the resource, and
- * so its value block, alive (the DLM drops a resource's value block when no lock is left on it).
+ * once. Each side keeps one lock for the whole run and converts it NL -> EX with LKF_VALBLK
+ * (reads the value block) and EX -> NL with LKF_VALBLK (publishes it): two lock manager calls
+ * per turn, the fewest with which a value block survives. The NL lock between turns blocks
+ * nobody and keeps the resource, and so its value block, alive (the DLM drops a resource's
+ * value block when no lock is left on it). The starter's DlmLock also makes two calls per turn
+ * (a new EX request, an unlock that carries the value block) and keeps an NL anchor.
  *
- * Why not unlock from EX with LKF_VALBLK: libdlm's unlock request carries an uninitialised
- * value block, and the kernel writes it to the resource when a PW/EX lock taken with VALBLK is
- * unlocked, so the resource would get stack garbage (libdlm-internals.md, section 2.3).
+ * Why not a new lock per turn released by dlm_ls_unlock: libdlm's unlock request carries an
+ * uninitialised value block, and the kernel writes it to the resource when a PW/EX lock taken
+ * with VALBLK is unlocked, so the resource would get stack garbage (libdlm-internals.md,
+ * section 2.3).
  *
  * The value block (32 bytes, native byte order): [0] u64 counter of published turns,
  * [8] i32 node id of the last holder, [16] u64 turns published by node 1, [24] u64 turns
@@ -107,28 +110,35 @@ static void encode(const struct value *v, char *lvb)
 static dlm_lshandle_t ls;
 static const char *resource = "handoff-c";
 
-/* A new EX lock with LKF_VALBLK: returns when granted; the value block is in lvb. */
-static void lock_ex(struct dlm_lksb *lksb, char *lvb)
+/* The lock kept for the whole run: a new NL lock with LKF_VALBLK (so later conversions may use it). */
+static void lock_nl(struct dlm_lksb *lksb, char *lvb)
 {
 	memset(lksb, 0, sizeof(*lksb));
 	lksb->sb_lvbptr = lvb;
-	if (dlm_ls_lock_wait(ls, LKM_EXMODE, lksb, LKF_VALBLK, resource, strlen(resource), 0, NULL, on_bast,
+	if (dlm_ls_lock_wait(ls, LKM_NLMODE, lksb, LKF_VALBLK, resource, strlen(resource), 0, NULL, NULL,
 			NULL) != 0 || lksb->sb_status != 0) {
-		fprintf(stderr, "dlm_handoff: EX request: %s (sb_status %d)\n", strerror(errno), lksb->sb_status);
+		fprintf(stderr, "dlm_handoff: NL request: %s (sb_status %d)\n", strerror(errno), lksb->sb_status);
 		exit(1);
 	}
 }
 
-/* EX -> NL (publishing lvb when publish is set), then unlock of the NL lock (no LVB write). */
+/* NL -> EX with LKF_VALBLK: returns when granted; the value block is in lvb. */
+static void lock_ex(struct dlm_lksb *lksb, char *lvb)
+{
+	lksb->sb_lvbptr = lvb;
+	if (dlm_ls_lock_wait(ls, LKM_EXMODE, lksb, LKF_CONVERT | LKF_VALBLK, resource, strlen(resource), 0, NULL,
+			on_bast, NULL) != 0 || lksb->sb_status != 0) {
+		fprintf(stderr, "dlm_handoff: NL->EX conversion: %s (sb_status %d)\n", strerror(errno), lksb->sb_status);
+		exit(1);
+	}
+}
+
+/* EX -> NL, publishing lvb when publish is set (without LKF_VALBLK the value block is left as it was). */
 static void release(struct dlm_lksb *lksb, int publish)
 {
 	if (dlm_ls_lock_wait(ls, LKM_NLMODE, lksb, LKF_CONVERT | (publish ? LKF_VALBLK : 0), resource,
 			strlen(resource), 0, NULL, NULL, NULL) != 0 || lksb->sb_status != 0) {
 		fprintf(stderr, "dlm_handoff: EX->NL conversion: %s (sb_status %d)\n", strerror(errno), lksb->sb_status);
-		exit(1);
-	}
-	if (dlm_ls_unlock_wait(ls, lksb->sb_lkid, 0, lksb) != 0 || lksb->sb_status != EUNLOCK) {
-		fprintf(stderr, "dlm_handoff: unlock: %s (sb_status %d)\n", strerror(errno), lksb->sb_status);
 		exit(1);
 	}
 }
@@ -170,14 +180,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "dlm_ls_pthread_init: %s\n", strerror(errno));
 		return 1;
 	}
-	/* The anchor: an NL lock held until the end keeps the resource's value block. */
-	struct dlm_lksb anchor;
-	memset(&anchor, 0, sizeof(anchor));
-	if (dlm_ls_lock_wait(ls, LKM_NLMODE, &anchor, 0, resource, strlen(resource), 0, NULL, NULL, NULL) != 0
-			|| anchor.sb_status != 0) {
-		fprintf(stderr, "dlm_handoff: NL anchor: %s (sb_status %d)\n", strerror(errno), anchor.sb_status);
-		return 1;
-	}
+	char lvb[DLM_LVB_LEN], scratch[DLM_LVB_LEN];
+	struct dlm_lksb lksb;
+	memset(lvb, 0, sizeof(lvb));
+	lock_nl(&lksb, lvb);
 	if (ready) {
 		FILE *f = fopen(ready, "w");
 		if (f) {
@@ -188,15 +194,12 @@ int main(int argc, char **argv)
 	if (go)
 		await_file(go);
 
-	char lvb[DLM_LVB_LEN], scratch[DLM_LVB_LEN];
-	struct dlm_lksb lksb;
 	long long start = now_ns();
 	long long window_start = start + (long long) (warmup * 1e9);
 	long long end = window_start + (long long) (seconds * 1e9);
 	long handoffs = 0, grants = 0, invalid = 0;
 	uint64_t published = 0, last_counter = 0;
 	int lvb_ok = 1, me = node - 1;
-	memset(lvb, 0, sizeof(lvb));
 	while (now_ns() < end) {
 		lock_ex(&lksb, lvb);
 		long long granted = now_ns();
@@ -238,6 +241,8 @@ int main(int argc, char **argv)
 		await_bast(end);
 		release(&lksb, 1);
 	}
+	if (dlm_ls_unlock_wait(ls, lksb.sb_lkid, 0, &lksb) != 0 || lksb.sb_status != EUNLOCK)
+		fprintf(stderr, "dlm_handoff: unlock of the NL lock: %s (sb_status %d)\n", strerror(errno), lksb.sb_status);
 	printf("dlm_handoff node=%d handoffs=%ld grants=%ld seconds=%.3f handoffs_per_s=%.1f lvb_ok=%d lvb_invalid=%ld\n",
 			node, handoffs, grants, seconds, handoffs / seconds, lvb_ok, invalid);
 	dlm_close_lockspace(ls);
