@@ -28,9 +28,9 @@ import io.github.dlm.core.DlmStatusFlag;
  * One libdlm lock ({@code lkid}) of a {@link NativeLockspace}.
  * <p>
  * <b>State.</b> At most one operation is in flight ({@code pending}): a new request, a
- * conversion or an unlock. Its kind decides how the next completion is read, because the kernel calls the
- * lock's one AST function for all of them and a cancel's outcome arrives as the completion
- * of the request it cancelled. State is guarded by a per-handle {@link ReentrantLock}
+ * conversion or an unlock. Its kind decides how the next completion is read, because the
+ * kernel calls the lock's one AST function for all of them and a cancel's outcome arrives
+ * as the completion of the request it cancelled. State is guarded by a per-handle {@link ReentrantLock}
  * (not {@code synchronized}, so virtual threads do not pin); futures are completed after
  * that lock is released, so dependent actions may call this handle again.
  * <p>
