@@ -301,10 +301,12 @@ final class HistoryRun {
 			try {
 				awaitStart();
 				for (int i = 0; i < this.ops.size(); i++) {
+					awaitCloseDone();
 					Thread.interrupted();
 					releaseDead();
 					step(i, this.ops.get(i));
 				}
+				awaitCloseDone();
 				Thread.interrupted();
 				releaseDead();
 				while (!this.stack.isEmpty()) {
@@ -520,11 +522,7 @@ final class HistoryRun {
 			}
 		}
 
-		/**
-		 * Releases the holds whose lockspace handle was closed under them: quietly, says the
-		 * contract. Waits for the close to be done first, so that the model knows which of
-		 * their operations came before it (those in flight when it began) and which after.
-		 */
+		/** Releases the holds whose lockspace handle was closed under them: quietly, says the contract. */
 		private void releaseDead() {
 			for (int i = this.stack.size() - 1; i >= 0; i--) {
 				Entry entry = this.stack.get(i);
@@ -546,6 +544,16 @@ final class HistoryRun {
 				}
 				note(call);
 				count("unlocked after close");
+			}
+		}
+
+		/**
+		 * No step starts while the other process's handle is closing: the model then knows
+		 * that whatever was not in flight when the close began happened after it.
+		 */
+		private void awaitCloseDone() {
+			if (HistoryRun.this.shadow.isClosed(CLOSABLE_HANDLE)) {
+				awaitOtherProcessClosed();
 			}
 		}
 
