@@ -367,6 +367,7 @@ final class HistoryRun {
 				if (!skips("close-other-process")) {
 					HistoryRun.this.shadow.closing(CLOSABLE_HANDLE, "model");
 					HistoryRun.this.handles[CLOSABLE_HANDLE].close();
+					HistoryRun.this.shadow.closed(CLOSABLE_HANDLE);
 					HistoryRun.this.otherProcessClosed.countDown();
 					HistoryRun.this.shadow.mayLose("model");
 					note(at + op);
@@ -412,7 +413,7 @@ final class HistoryRun {
 			}
 			int owner = fresh ? HANDLE_OF_REGISTRY[registry] : hold.owner;
 			String call = at + describe(op, how) + (fresh ? "" : " (re-entering " + before + ")");
-			HistoryRun.this.shadow.begin(this.index, resource, owner);
+			begin(resource, owner);
 			try {
 				boolean acquired;
 				try {
@@ -496,7 +497,7 @@ final class HistoryRun {
 			DlmMode before = Modes.join(effective(entry.resource), entry.mode);
 			DlmMode after = effective(entry.resource);
 			String call = at + "unlock() " + entry.lock + ((after != null) ? " (inner hold; outer " + after + ")" : "");
-			HistoryRun.this.shadow.begin(this.index, entry.resource, hold.owner);
+			begin(entry.resource, hold.owner);
 			try {
 				if (hold.pending != null && before.writesValueBlock() && after != before) {
 					HistoryRun.this.shadow.publish(entry.resource, hold.pending, hold.owner, retains(entry.lock));
@@ -547,6 +548,12 @@ final class HistoryRun {
 			}
 		}
 
+		private void begin(String resource, int owner) {
+			while (!HistoryRun.this.shadow.begin(this.index, resource, owner)) {
+				awaitOtherProcessClosed();
+			}
+		}
+
 		/**
 		 * No step starts while the other process's handle is closing: the model then knows
 		 * that whatever was not in flight when the close began happened after it.
@@ -593,7 +600,7 @@ final class HistoryRun {
 				case TIMED -> "tryConvert(" + to + ", " + op.millis() + "ms)";
 				default -> "convert(" + to + ")";
 			} + " " + entry.lock + " from " + before;
-			HistoryRun.this.shadow.begin(this.index, entry.resource, hold.owner);
+			begin(entry.resource, hold.owner);
 			try {
 				HistoryRun.this.shadow.hold(this.index, entry.resource, Modes.meet(before, to), hold.owner);
 				Integer published = null;

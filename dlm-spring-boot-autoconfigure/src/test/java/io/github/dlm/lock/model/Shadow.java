@@ -73,6 +73,9 @@ final class Shadow {
 
 	private final Set<Integer> closedHandles = new HashSet<>();
 
+	/** Handles being closed right now: no operation on their locks may begin. */
+	private final Set<Integer> closing = new HashSet<>();
+
 	private final List<Failure> failures = new ArrayList<>();
 
 	Shadow(Journal journal) {
@@ -83,8 +86,19 @@ final class Shadow {
 		return this.closedHandles.contains(handle);
 	}
 
-	synchronized void begin(int thread, String resource, int owner) {
+	/**
+	 * An operation on a resource, by a thread whose DLM lock on it belongs (or will belong)
+	 * to {@code owner}, is about to begin.
+	 * @return {@code false} if that handle is closing: wait until it is closed, then try
+	 * again, so that every operation is either in flight when a close begins or starts after
+	 * it is done
+	 */
+	synchronized boolean begin(int thread, String resource, int owner) {
+		if (this.closing.contains(owner)) {
+			return false;
+		}
 		this.inFlight.computeIfAbsent(resource, (r) -> new HashMap<>()).put(thread, owner);
+		return true;
 	}
 
 	synchronized void end(int thread, String resource) {
@@ -178,6 +192,7 @@ final class Shadow {
 	 */
 	synchronized void closing(int handle, String lockspace) {
 		this.closedHandles.add(handle);
+		this.closing.add(handle);
 		for (String resource : List.of(lockspace + "/k0", lockspace + "/k1")) {
 			boolean invalidated = false;
 			Map<Integer, Hold> threads = this.holders.getOrDefault(resource, Map.of());
@@ -209,6 +224,11 @@ final class Shadow {
 			this.values.put(resource, after);
 			this.mayLoseLater.add(resource);
 		}
+	}
+
+	/** The handle is closed: operations on its (gone) locks may begin again. */
+	synchronized void closed(int handle) {
+		this.closing.remove(handle);
 	}
 
 	synchronized void fail(String kind, String message) {
