@@ -366,41 +366,66 @@ class DlmLockTests {
 		readWrite.readLock().lock();
 		assertThat(tryLockElsewhere(readWrite.readLock())).isTrue();
 		assertThat(tryLockElsewhere(readWrite.writeLock())).isFalse();
-		assertThatIllegalStateException().isThrownBy(() -> readWrite.writeLock().lock())
-			.withMessageContaining("would wait for the first one forever")
-			.withMessageContaining("convert");
-		assertThat(readWrite.writeLock().tryLock()).as("NOQUEUE cannot self-deadlock, only fail").isFalse();
+		// the write lock re-enters the thread's hold by converting it up, and back down on unlock
+		readWrite.writeLock().lock();
+		assertThat(readWrite.writeLock().getHoldCount()).isEqualTo(2);
+		assertThat(readWrite.readLock().getHeldMode()).isEqualTo(DlmMode.EX);
+		assertThat(tryLockElsewhere(readWrite.readLock())).isFalse();
+		readWrite.writeLock().unlock();
+		assertThat(readWrite.readLock().getHeldMode()).isEqualTo(DlmMode.PR);
+		assertThat(tryLockElsewhere(readWrite.readLock())).isTrue();
 		readWrite.readLock().unlock();
 		readWrite.writeLock().lock();
+		assertThat(tryLockElsewhere(readWrite.readLock())).isFalse();
+		// a read re-entry is covered by EX and changes nothing
+		readWrite.readLock().lock();
+		assertThat(readWrite.readLock().getHeldMode()).isEqualTo(DlmMode.EX);
+		readWrite.readLock().unlock();
 		assertThat(tryLockElsewhere(readWrite.readLock())).isFalse();
 		readWrite.writeLock().unlock();
 		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
 	}
 
 	@Test
-	void selfDeadlockCheckLooksAtTheCurrentThreadsHoldsOfTheSameRegistryAndResource() throws Exception {
+	void reentryBelongsToTheResourceWhateverLockObjectOrRegistryOfTheLockspaceIsUsed() throws Exception {
 		DlmLock read = this.registry.obtain("self", DlmMode.PR);
 		DlmLock write = this.registry.obtain("self", DlmMode.EX);
 		DlmLock unrelated = this.registry.obtain("unrelated", DlmMode.EX);
 		unrelated.lock();
-		write.lock();
-		write.unlock();
 		read.lock();
-		assertThatIllegalStateException().isThrownBy(() -> write.tryLock(1, TimeUnit.MINUTES))
-			.withMessageContaining("already holds " + read);
+		assertThat(write.tryLock(1, TimeUnit.MINUTES)).as("converts the thread's PR up").isTrue();
+		assertThat(write.getHeldMode()).isEqualTo(DlmMode.EX);
 		DlmLockRegistry otherRegistry = new DlmLockRegistry(this.lockspace);
-		assertThat(otherRegistry.obtain("self", DlmMode.EX).tryLock(10, TimeUnit.MILLISECONDS))
-			.as("another registry's lock is not checked: it waits and times out").isFalse();
+		DlmLock viaOtherRegistry = otherRegistry.obtain("self", DlmMode.EX);
+		assertThat(viaOtherRegistry.tryLock(10, TimeUnit.MILLISECONDS)).as("another registry on the lockspace").isTrue();
+		assertThat(read.getHoldCount()).isEqualTo(3);
+		viaOtherRegistry.unlock();
+		write.unlock();
+		assertThat(read.getHeldMode()).isEqualTo(DlmMode.PR);
 		read.unlock();
-		// a lock object dropped from the cache, then acquired, still counts
-		DlmLock stale = this.registry.obtain("stale", DlmMode.PR);
+		assertThat(read.isHeldByCurrentThread()).isFalse();
+		// a lock object dropped from the cache while held: the fresh one re-enters its hold
+		DlmLock stale = this.registry.obtain("stale", DlmMode.EX);
 		this.registry.expireUnusedOlderThan(0);
 		stale.lock();
 		DlmLock fresh = this.registry.obtain("stale", DlmMode.EX);
-		assertThatIllegalStateException().isThrownBy(fresh::lock).withMessageContaining("already holds " + stale);
+		assertThat(fresh).isNotSameAs(stale);
+		Future<Boolean> elsewhere = this.executor.submit(() -> {
+			fresh.lock();
+			fresh.lock();
+			fresh.unlock();
+			fresh.unlock();
+			return true;
+		});
+		awaitWaiting("stale", 1);
+		fresh.lock();
+		assertThat(fresh.getHoldCount()).isEqualTo(2);
+		assertThat(elsewhere).as("another thread waits while this one holds it").isNotDone();
+		fresh.unlock();
 		stale.unlock();
+		assertThat(elsewhere.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
 		unrelated.unlock();
-		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		awaitEmpty();
 	}
 
 	@Test
@@ -877,6 +902,15 @@ class DlmLockTests {
 	private void isValueBlockAnchor(LocalLockInfo info) {
 		assertThat(info.grantedMode()).isEqualTo(DlmMode.NL);
 		assertThat(info.queue()).isEqualTo(LocalLockInfo.Queue.GRANTED);
+	}
+
+	private void awaitEmpty() {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+		while (!this.client.dump(LOCKSPACE).isEmpty()) {
+			assertThat(System.nanoTime()).as("waiting for every lock to be released: %s", this.client.dump(LOCKSPACE))
+				.isLessThan(deadline);
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+		}
 	}
 
 	private void awaitWaiting(String resource, int count) {
