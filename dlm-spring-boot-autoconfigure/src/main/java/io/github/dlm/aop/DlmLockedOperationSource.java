@@ -83,7 +83,7 @@ final class DlmLockedOperationSource {
 		return new DlmLockedOperation(specificMethod, new AnnotatedElementKey(specificMethod, targetClass),
 				StringUtils.hasText(annotation.key()) ? annotation.key() : null, defaultKey(specificMethod),
 				annotation.mode(), parseWaitTime(waitTimeText, where), waitTimeText, annotation.ifNotAcquired(),
-				StringUtils.hasText(lockspace) ? lockspace : null);
+				StringUtils.hasText(lockspace) ? lockspace : null, DlmLockedReturnType.of(specificMethod, where));
 	}
 
 	private String resolve(String value) {

@@ -2,7 +2,7 @@ package io.github.dlm.lock;
 
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
@@ -64,11 +64,12 @@ final class AsyncAcquisition<T> {
 			}
 		});
 		if (timeoutNanos > 0) {
-			CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS).execute(() -> {
+			Future<?> waitLimit = AsyncHoldExecutors.afterWaitLimit(() -> {
 				if (!request.isDone()) {
 					handle.cancel();
 				}
-			});
+			}, timeoutNanos);
+			request.whenComplete((completion, failure) -> waitLimit.cancel(false));
 		}
 		request.whenComplete((completion, failure) -> completed(handle, completion, failure));
 		return this.result;

@@ -159,7 +159,7 @@ public final class DlmHold implements AutoCloseable {
 			future = new CompletableFuture<>();
 			this.released = future;
 		}
-		HoldReleaser.execute(() -> {
+		AsyncHoldExecutors.release(() -> {
 			try {
 				this.lock.endHold(this);
 				future.complete(null);
