@@ -24,6 +24,17 @@ import io.github.dlm.core.DlmMode;
  * </pre>
  * The lock is taken outside of {@code @Transactional} with default ordering, so it is
  * released only after the transaction ended.
+ * <p>
+ * A method returning a {@code CompletableFuture} or {@code CompletionStage} holds the lock
+ * until the returned stage completes (the lock is taken on the calling thread before the
+ * method runs); one returning a {@code Mono}, {@code Flux} or another type Spring's
+ * {@link org.springframework.core.ReactiveAdapterRegistry} adapts (with Reactor on the
+ * class path) takes the lock at subscription and holds it until the publisher terminates
+ * or the subscription is cancelled. While the method itself runs, the calling thread may
+ * re-enter the lock. {@link IfNotAcquired#SKIP} then gives an empty result of the method's
+ * type, {@link IfNotAcquired#THROW} a failed one. Return types whose completion cannot be
+ * observed (a plain {@code Future}, Kotlin {@code suspend} functions) are refused when the
+ * proxy is created.
  */
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
