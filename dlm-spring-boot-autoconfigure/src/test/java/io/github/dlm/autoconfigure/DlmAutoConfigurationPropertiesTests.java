@@ -177,7 +177,7 @@ class DlmAutoConfigurationPropertiesTests {
 			Object first = registry.obtain("expiring");
 			lockOnce(registry, "expiring");
 			assertThat(registry.obtain("expiring")).isSameAs(first);
-			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 				expiry.expireNow();
 				assertThat(registry.obtain("expiring")).isNotSameAs(first);
 			});

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.integration.util.CheckedRunnable;
 
 import io.github.dlm.core.DlmDeadlockException;
+import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
@@ -632,6 +634,9 @@ class DlmLockTests {
 		assertThat(writer.isRetainingValueBlock()).isTrue();
 		// the anchor blocks nobody: EX is granted at once elsewhere, and no listener is told
 		assertThat(tryLockElsewhere(otherProcess.obtain("lvb-queue"))).isTrue();
+		// a blocking callback sent by that request would be delivered asynchronously: let
+		// everything queued on this registry's handle be delivered before checking
+		settleCallbacks(this.lockspace);
 		assertThat(blockingEvents).isEmpty();
 		this.registry.expireUnusedOlderThan(0);
 		otherProcess.expireUnusedOlderThan(0);
@@ -897,6 +902,17 @@ class DlmLockTests {
 		finally {
 			lock.unlock();
 		}
+	}
+
+	/**
+	 * Runs a probe lock to completion on the handle: a handle delivers its callbacks in
+	 * order, so every callback queued for it before has been delivered when this returns.
+	 */
+	private static void settleCallbacks(DlmLockspace lockspace) throws Exception {
+		DlmLockHandle probe = lockspace.newLock("settle-probe".getBytes(StandardCharsets.UTF_8), null);
+		assertThat(probe.request(DlmMode.NL, Set.of(), null).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).isGranted())
+			.isTrue();
+		probe.unlock(null).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 	}
 
 	private void isValueBlockAnchor(LocalLockInfo info) {
