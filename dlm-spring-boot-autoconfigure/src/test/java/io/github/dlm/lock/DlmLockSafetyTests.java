@@ -2,18 +2,22 @@ package io.github.dlm.lock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.github.dlm.core.DlmDeadlockException;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
@@ -205,6 +209,61 @@ class DlmLockSafetyTests {
 		finally {
 			lock.unlock();
 		}
+	}
+
+	@Test
+	void readersUpgradingToExclusiveAtOnceAreExcludedOrToldOfTheDeadlockAndLeakNothing() throws Exception {
+		DlmLock read = this.registry.obtain("catalog", DlmMode.PR);
+		DlmLock write = this.registry.obtain("catalog", DlmMode.EX);
+		AtomicInteger readers = new AtomicInteger();
+		AtomicInteger writers = new AtomicInteger();
+		AtomicInteger upgrades = new AtomicInteger();
+		AtomicInteger deadlocks = new AtomicInteger();
+		List<Future<?>> threads = new ArrayList<>();
+		for (int t = 0; t < 4; t++) {
+			threads.add(this.executor.submit(() -> {
+				for (int i = 0; i < 200; i++) {
+					read.lock();
+					readers.incrementAndGet();
+					try {
+						assertThat(writers.get()).as("no writer while reading").isZero();
+						boolean upgraded = (i % 2 == 0) ? write.tryLock(5, TimeUnit.MILLISECONDS) : upgrade(write);
+						if (upgraded) {
+							writers.incrementAndGet();
+							try {
+								assertThat(readers.get()).as("the writer is the only reader left").isEqualTo(1);
+								assertThat(writers.get()).isEqualTo(1);
+								upgrades.incrementAndGet();
+							}
+							finally {
+								writers.decrementAndGet();
+								write.unlock();
+							}
+							assertThat(read.getHeldMode()).isEqualTo(DlmMode.PR);
+						}
+					}
+					catch (DlmDeadlockException ex) {
+						deadlocks.incrementAndGet();
+						assertThat(read.getHeldMode()).as("a deadlocked upgrade keeps PR").isEqualTo(DlmMode.PR);
+					}
+					finally {
+						readers.decrementAndGet();
+						read.unlock();
+					}
+				}
+				return null;
+			}));
+		}
+		for (Future<?> thread : threads) {
+			thread.get(TIMEOUT.toSeconds() * 4, TimeUnit.SECONDS);
+		}
+		assertThat(upgrades.get()).isPositive();
+		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+	}
+
+	private static boolean upgrade(DlmLock write) {
+		write.lock();
+		return true;
 	}
 
 	private <T> T onOtherThread(Callable<T> task) throws Exception {
