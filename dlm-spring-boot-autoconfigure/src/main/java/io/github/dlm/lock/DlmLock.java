@@ -696,19 +696,17 @@ public final class DlmLock implements Lock {
 	 */
 	void endHold(DlmHold hold) {
 		try {
-			if (!hold.handle.isEnded()) {
-				releaseHeld(hold);
-			}
-			else if (logger.isDebugEnabled()) {
-				logger.debug("Unlock of " + this + " after its lockspace was closed: the close released it");
-			}
+			releaseHeld(hold);
 		}
 		catch (RuntimeException ex) {
+			// asked only on failure, off the hot path: closing the lockspace ended the lock
 			if (!hold.handle.isEnded()) {
 				logger.error("Failed to unlock " + this, ex);
 				throw ex;
 			}
-			logger.debug("Unlock of " + this + " raced with the close of its lockspace, which released it", ex);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Unlock of " + this + " after its lockspace was closed: the close released it", ex);
+			}
 		}
 		finally {
 			this.holders.decrementAndGet();
