@@ -27,9 +27,11 @@ import io.github.dlm.core.DlmNames;
  * drops objects that nobody holds or waits for. Dropping a cached object never weakens
  * exclusion, since every holding thread has its own DLM lock.
  * <p>
- * Keys become resource names through a {@link DlmKeyStrategy}: by default
- * {@code key.toString()} as UTF-8, 1..64 bytes, anything else refused with an
- * {@link IllegalArgumentException}.
+ * Keys become resource names through a {@link DlmKeyStrategy}: by default the key's text
+ * as UTF-8 (a {@code byte[]} as itself, arrays and collections by their elements), 1..64
+ * bytes, anything else refused with an {@link IllegalArgumentException}; keys whose text
+ * is an identity string ({@code Object.toString()}) are refused too, as equal keys would
+ * be different locks.
  * <p>
  * A lock object through which a value block was published keeps an NL lock on its
  * resource so that the value survives while nobody holds the lock (see {@link DlmLock});
@@ -144,7 +146,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 
 	/**
 	 * The lock for a key in the {@linkplain #getDefaultMode() default mode}.
-	 * @param key the key; its {@code toString()} names the resource
+	 * @param key the key, which names the resource (see {@link DlmKeyStrategy})
 	 * @return the lock
 	 * @throws IllegalArgumentException if the key is null or does not map to a valid
 	 * resource name
@@ -156,7 +158,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 
 	/**
 	 * The lock for a key in a given mode.
-	 * @param key the key; its {@code toString()} names the resource
+	 * @param key the key, which names the resource (see {@link DlmKeyStrategy})
 	 * @param mode the mode the lock is acquired in
 	 * @return the lock
 	 * @throws IllegalArgumentException if the key is null or does not map to a valid
@@ -193,7 +195,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	public byte[] toResourceName(@Nullable Object key) {
 		if (key == null) {
 			throw new IllegalArgumentException("Lock key must not be null; DLM resource names are 1.."
-					+ DlmNames.MAX_RESOURCE_NAME_LENGTH + " bytes of the key's toString() in UTF-8");
+					+ DlmNames.MAX_RESOURCE_NAME_LENGTH + " bytes of the key's text in UTF-8");
 		}
 		byte[] name = this.keyStrategy.toResourceName(key);
 		if (name.length == 0 || name.length > DlmNames.MAX_RESOURCE_NAME_LENGTH) {
