@@ -38,11 +38,21 @@ public @interface DlmLocked {
 	String value() default "";
 
 	/**
-	 * A SpEL expression over the method's arguments giving the lock key, whose
-	 * {@code toString()} names the DLM resource (1..64 bytes of UTF-8): arguments by name
+	 * A SpEL expression over the method's arguments giving the lock key: arguments by name
 	 * ({@code #id}) or position ({@code #p0}, {@code #a0}), {@code #root.methodName},
 	 * {@code #root.targetClass}, {@code #root.args} and bean references ({@code @bean}).
-	 * Empty (the default): one lock for the method, named after its class and signature.
+	 * The key names the DLM resource (1..64 bytes) through the registry's
+	 * {@link io.github.dlm.lock.DlmKeyStrategy}: its text as UTF-8, a {@code byte[]} as
+	 * itself, other arrays and collections by their elements; equal keys are one lock. A
+	 * {@code null} key, or one whose class inherits {@code Object.toString()} (an identity
+	 * string), fails the call with an {@link IllegalArgumentException}.
+	 * <p>
+	 * Empty (the default): one lock for the method, named
+	 * {@code fully.qualified.Class.method(fully.qualified.ParamType,...)} after the class
+	 * that declares it, or, when that is longer than 64 bytes, {@code Class.method} (without
+	 * the package, cut to 39 bytes), {@code '#'} and 24 hex digits of the SHA-256 of the full
+	 * form, such as {@code OrderService.ship#3f9c0e5a1b2d4c6e8f7a9b0c}. Either way it fits
+	 * in a resource name under every key strategy.
 	 * @return the key expression
 	 */
 	@AliasFor("value")
