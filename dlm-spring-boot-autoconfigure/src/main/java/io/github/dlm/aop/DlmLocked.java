@@ -17,7 +17,10 @@ import io.github.dlm.core.DlmMode;
  * exception or error). Calls nest: the same key taken again by the same thread is
  * reentrant, and different keys can be taken inside each other. Like every Spring AOP
  * advice, it applies to calls through the bean's proxy, not to calls a bean makes on
- * itself ({@code this.method()}).
+ * itself ({@code this.method()}), and not to private or static methods, nor to final
+ * methods of class-based proxies or methods missing from the interfaces of an
+ * interface-based proxy; {@link DlmLockedProxyCheck} logs a WARN line naming such methods
+ * when the bean is created.
  * <pre class="code">
  * &#64;DlmLocked(key = "'order-' + #orderId", waitTime = "5s")
  * public void ship(long orderId) { ... }
