@@ -46,16 +46,16 @@ import io.github.dlm.core.DlmNames;
  */
 public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoCloseable {
 
-	private final DlmLockspace lockspace;
-
-	private final DlmMode defaultMode;
-
 	/**
 	 * The default {@linkplain #setCacheCapacity(int) cache capacity}: far more keys than an
 	 * application holds at once, and a few megabytes of lock objects at most, while a lock
 	 * object evicted and created again costs one small allocation (no lock manager call).
 	 */
 	public static final int DEFAULT_CACHE_CAPACITY = 10_000;
+
+	private final DlmLockspace lockspace;
+
+	private final DlmMode defaultMode;
 
 	private final DlmLockCache locks = new DlmLockCache(DEFAULT_CACHE_CAPACITY);
 
@@ -239,10 +239,10 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 
 	/**
 	 * Drops cached lock objects that no thread holds or waits for and that were last
-	 * obtained or used at least {@code age} milliseconds ago, releasing the NL locks they kept to retain
-	 * value blocks. A later {@link #obtain} creates a new one. An object dropped earlier
-	 * that the application kept using and published through again is treated the same:
-	 * its NL lock is released once it has been unused for {@code age}.
+	 * obtained or used at least {@code age} milliseconds ago, releasing the NL locks they
+	 * kept to retain value blocks. A later {@link #obtain} creates a new one. An object
+	 * dropped earlier that the application kept using and published through again is
+	 * treated the same: its NL lock is released once it has been unused for {@code age}.
 	 * @param age the age in milliseconds
 	 */
 	@Override
