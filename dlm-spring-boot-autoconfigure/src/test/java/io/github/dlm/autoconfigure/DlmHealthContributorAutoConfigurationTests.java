@@ -68,6 +68,16 @@ class DlmHealthContributorAutoConfigurationTests {
 	}
 
 	@Test
+	void probeTimeoutLongerThanADayFailsStartUpNamingThePropertyAndTheRule() {
+		this.runner.withPropertyValues("management.health.dlm.probe-timeout=400000000d").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(Failures.messages(context.getStartupFailure()))
+				.contains("Property management.health.dlm.probe-timeout with value")
+				.contains("at most 1d");
+		});
+	}
+
+	@Test
 	void switchedOffByTheManagementProperty() {
 		this.runner.withPropertyValues("management.health.dlm.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(DlmHealthIndicator.class));
