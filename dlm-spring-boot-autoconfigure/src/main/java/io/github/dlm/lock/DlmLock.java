@@ -912,7 +912,10 @@ public final class DlmLock implements Lock {
 
 	@Override
 	public String toString() {
-		return "DlmLock '" + Utf8KeyStrategy.shown(String.valueOf(this.key)) + "' (" + this.mode + ", resource '"
+		// arrays have identity strings: show what they name instead
+		String shownKey = this.key.getClass().isArray() ? DlmErrors.printable(this.resourceName)
+				: String.valueOf(this.key);
+		return "DlmLock '" + KeyNames.shown(shownKey) + "' (" + this.mode + ", resource '"
 				+ DlmErrors.printable(this.resourceName) + "' in lockspace '" + this.registry.getLockspace().name()
 				+ "')";
 	}
