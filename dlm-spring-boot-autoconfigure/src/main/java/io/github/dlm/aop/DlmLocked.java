@@ -17,13 +17,27 @@ import io.github.dlm.core.DlmMode;
  * exception or error). Calls nest: the same key taken again by the same thread is
  * reentrant, and different keys can be taken inside each other. Like every Spring AOP
  * advice, it applies to calls through the bean's proxy, not to calls a bean makes on
- * itself ({@code this.method()}).
+ * itself ({@code this.method()}), and not to private or static methods, nor to final
+ * methods of class-based proxies or methods missing from the interfaces of an
+ * interface-based proxy; {@link DlmLockedProxyCheck} logs a WARN line naming such methods
+ * when the bean is created.
  * <pre class="code">
  * &#64;DlmLocked(key = "'order-' + #orderId", waitTime = "5s")
  * public void ship(long orderId) { ... }
  * </pre>
  * The lock is taken outside of {@code @Transactional} with default ordering, so it is
  * released only after the transaction ended.
+ * <p>
+ * A method returning a {@code CompletableFuture} or {@code CompletionStage} holds the lock
+ * until the returned stage completes (the lock is taken on the calling thread before the
+ * method runs); one returning a {@code Mono}, {@code Flux} or another type Spring's
+ * {@link org.springframework.core.ReactiveAdapterRegistry} adapts (with Reactor on the
+ * class path) takes the lock at subscription and holds it until the publisher terminates
+ * or the subscription is cancelled. While the method itself runs, the calling thread may
+ * re-enter the lock. {@link IfNotAcquired#SKIP} then gives an empty result of the method's
+ * type, {@link IfNotAcquired#THROW} a failed one. Return types whose completion cannot be
+ * observed (a plain {@code Future}, Kotlin {@code suspend} functions) are refused when the
+ * proxy is created.
  */
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -38,11 +52,21 @@ public @interface DlmLocked {
 	String value() default "";
 
 	/**
-	 * A SpEL expression over the method's arguments giving the lock key, whose
-	 * {@code toString()} names the DLM resource (1..64 bytes of UTF-8): arguments by name
+	 * A SpEL expression over the method's arguments giving the lock key: arguments by name
 	 * ({@code #id}) or position ({@code #p0}, {@code #a0}), {@code #root.methodName},
 	 * {@code #root.targetClass}, {@code #root.args} and bean references ({@code @bean}).
-	 * Empty (the default): one lock for the method, named after its class and signature.
+	 * The key names the DLM resource (1..64 bytes) through the registry's
+	 * {@link io.github.dlm.lock.DlmKeyStrategy}: its text as UTF-8, a {@code byte[]} as
+	 * itself, other arrays and collections by their elements; equal keys are one lock. A
+	 * {@code null} key, or one whose class inherits {@code Object.toString()} (an identity
+	 * string), fails the call with an {@link IllegalArgumentException}.
+	 * <p>
+	 * Empty (the default): one lock for the method, named
+	 * {@code fully.qualified.Class.method(fully.qualified.ParamType,...)} after the class
+	 * that declares it, or, when that is longer than 64 bytes, {@code Class.method} (without
+	 * the package, cut to 39 bytes), {@code '#'} and 24 hex digits of the SHA-256 of the full
+	 * form, such as {@code OrderService.ship#3f9c0e5a1b2d4c6e8f7a9b0c}. Either way it fits
+	 * in a resource name under every key strategy.
 	 * @return the key expression
 	 */
 	@AliasFor("value")

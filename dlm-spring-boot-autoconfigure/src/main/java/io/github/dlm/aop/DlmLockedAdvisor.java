@@ -20,6 +20,10 @@ import io.github.dlm.lock.DlmLockRegistries;
  * methods and the {@link DlmLockedInterceptor}. Register it as an infrastructure bean
  * ({@code @Role(BeanDefinition.ROLE_INFRASTRUCTURE)}) next to an auto-proxy creator.
  * <p>
+ * Register a {@link DlmLockedProxyCheck} too, so that annotated methods the proxy cannot
+ * intercept (private, static, final with class-based proxies) are reported rather than run
+ * without their lock; the auto-configuration registers both.
+ * <p>
  * Its default order, {@link #DEFAULT_ORDER}, puts the lock outside
  * {@code @Transactional} and other advice with the default (lowest) precedence, so the
  * lock is released only after the transaction ended.

@@ -82,13 +82,14 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 		DlmLockRegistry registry = (operation.lockspace() != null) ? registries.registry(operation.lockspace())
 				: registries.registry();
 		DlmLock lock = registry.obtain(key, operation.mode());
+		if (operation.returnType() != DlmLockedReturnType.SYNCHRONOUS) {
+			return invokeAsynchronous(invocation, operation, lock, key);
+		}
 		if (!acquire(lock, operation, key)) {
 			if (operation.ifNotAcquired() == IfNotAcquired.SKIP) {
 				return (operation.method().getReturnType() == Optional.class) ? Optional.empty() : null;
 			}
-			throw notAcquired(operation, key, lock, "it was not granted "
-					+ ((operation.waitTime() == null || operation.waitTime().isZero()) ? "at once (waitTime \"0\")"
-							: "within waitTime \"" + operation.waitTimeText() + "\""), null);
+			throw notAcquired(operation, key, lock, notGranted(operation), null);
 		}
 		Throwable failure = null;
 		try {
@@ -109,6 +110,28 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 				failure.addSuppressed(ex);
 			}
 		}
+	}
+
+	private @Nullable Object invokeAsynchronous(MethodInvocation invocation, DlmLockedOperation operation, DlmLock lock,
+			Object key) throws Throwable {
+		boolean waits = operation.waitTime() == null || !operation.waitTime().isZero();
+		if (operation.returnType() == DlmLockedReturnType.COMPLETION_STAGE && waits && lock.isHeldByCurrentThread()) {
+			throw new IllegalStateException("@DlmLocked method " + operation.methodDescription() + " returns an "
+					+ "asynchronous result and was called by thread '" + Thread.currentThread().getName() + "', which "
+					+ "holds " + lock + " already: the method's own hold would wait for the caller's forever. Call "
+					+ "it outside the caller's locked section, or give it another key");
+		}
+		AsyncLockedInvoker.NotAcquired notAcquired = (cause, reason) -> notAcquired(operation, key, lock, reason, cause);
+		if (operation.returnType() == DlmLockedReturnType.REACTIVE) {
+			return ReactiveLockedInvoker.invokeReactive(invocation, lock, operation, notAcquired);
+		}
+		return AsyncLockedInvoker.invokeCompletionStage(invocation, lock, operation, notAcquired);
+	}
+
+	static String notGranted(DlmLockedOperation operation) {
+		return "it was not granted " + ((operation.waitTime() == null || operation.waitTime().isZero())
+				? ((operation.waitTime() == null) ? "before the request was cancelled" : "at once (waitTime \"0\")")
+				: "within waitTime \"" + operation.waitTimeText() + "\"");
 	}
 
 	private Object key(DlmLockedOperation operation, MethodInvocation invocation, @Nullable Object target,

@@ -21,10 +21,11 @@ import io.github.dlm.core.DlmMode;
  * @param waitTimeText the wait time as written, for messages
  * @param ifNotAcquired what to do when not acquired
  * @param lockspace the lockspace, or {@code null} for the default one
+ * @param returnType how long the lock is held, by what the method returns
  */
 record DlmLockedOperation(Method method, AnnotatedElementKey elementKey, @Nullable String keyExpression,
 		String defaultKey, DlmMode mode, @Nullable Duration waitTime, String waitTimeText, IfNotAcquired ifNotAcquired,
-		@Nullable String lockspace) {
+		@Nullable String lockspace, DlmLockedReturnType returnType) {
 
 	String methodDescription() {
 		return this.method.getDeclaringClass().getName() + "." + this.method.getName() + "()";

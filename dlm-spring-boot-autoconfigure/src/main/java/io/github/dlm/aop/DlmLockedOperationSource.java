@@ -2,8 +2,11 @@ package io.github.dlm.aop;
 
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,7 +23,6 @@ import org.springframework.util.StringValueResolver;
 
 import io.github.dlm.aop.DlmLocked.IfNotAcquired;
 import io.github.dlm.core.DlmNames;
-import io.github.dlm.lock.DlmKeyStrategy;
 
 /**
  * Finds and parses {@link DlmLocked @DlmLocked} on methods, caching the result per method
@@ -29,7 +31,9 @@ import io.github.dlm.lock.DlmKeyStrategy;
  */
 final class DlmLockedOperationSource {
 
-	private static final DlmKeyStrategy DEFAULT_KEY_HASHING = DlmKeyStrategy.hashingLongKeys("dlm-method:");
+	private static final int HASHED_KEY_HEX_DIGITS = 24;
+
+	private static final int HASHED_KEY_READABLE_BYTES = DlmNames.MAX_RESOURCE_NAME_LENGTH - 1 - HASHED_KEY_HEX_DIGITS;
 
 	private final Map<MethodClassKey, Optional<DlmLockedOperation>> cache = new ConcurrentHashMap<>();
 
@@ -83,7 +87,7 @@ final class DlmLockedOperationSource {
 		return new DlmLockedOperation(specificMethod, new AnnotatedElementKey(specificMethod, targetClass),
 				StringUtils.hasText(annotation.key()) ? annotation.key() : null, defaultKey(specificMethod),
 				annotation.mode(), parseWaitTime(waitTimeText, where), waitTimeText, annotation.ifNotAcquired(),
-				StringUtils.hasText(lockspace) ? lockspace : null);
+				StringUtils.hasText(lockspace) ? lockspace : null, DlmLockedReturnType.of(specificMethod, where));
 	}
 
 	private String resolve(String value) {
@@ -112,19 +116,50 @@ final class DlmLockedOperationSource {
 	}
 
 	/**
-	 * One lock per method: {@code SimpleClassName.method(ParamTypes)}, or a digest of the
-	 * fully qualified signature when that is longer than a resource name allows.
+	 * One lock per method: {@code fully.qualified.Class.method(fully.qualified.ParamType,...)}
+	 * when that fits in a resource name (64 bytes of UTF-8), else a readable prefix
+	 * ({@code Class.method} after the package, cut to 39 bytes), {@code '#'} and the first
+	 * 24 hex digits (96 bits) of the SHA-256 of the full form: at most 64 bytes, so the same
+	 * under every key strategy.
 	 */
 	static String defaultKey(Method method) {
 		String parameters = Arrays.stream(method.getParameterTypes())
-			.map(Class::getSimpleName)
+			.map(Class::getTypeName)
 			.collect(Collectors.joining(","));
-		String key = method.getDeclaringClass().getSimpleName() + "." + method.getName() + "(" + parameters + ")";
-		if (key.getBytes(StandardCharsets.UTF_8).length <= DlmNames.MAX_RESOURCE_NAME_LENGTH) {
-			return key;
+		String className = method.getDeclaringClass().getName();
+		String signature = className + "." + method.getName() + "(" + parameters + ")";
+		byte[] bytes = signature.getBytes(StandardCharsets.UTF_8);
+		if (bytes.length <= DlmNames.MAX_RESOURCE_NAME_LENGTH) {
+			return signature;
 		}
-		byte[] hashed = DEFAULT_KEY_HASHING.toResourceName(method.toGenericString());
-		return new String(hashed, StandardCharsets.UTF_8);
+		String readable = className.substring(className.lastIndexOf('.') + 1) + "." + method.getName();
+		return cut(readable, HASHED_KEY_READABLE_BYTES) + "#"
+				+ HexFormat.of().formatHex(sha256(bytes)).substring(0, HASHED_KEY_HEX_DIGITS);
+	}
+
+	/** The longest start of {@code text} whose UTF-8 fits in {@code maxBytes}, whole characters only. */
+	private static String cut(String text, int maxBytes) {
+		int bytes = 0;
+		int end = 0;
+		while (end < text.length()) {
+			int codePoint = text.codePointAt(end);
+			int length = (codePoint < 0x80) ? 1 : (codePoint < 0x800) ? 2 : (codePoint < 0x10000) ? 3 : 4;
+			if (bytes + length > maxBytes) {
+				break;
+			}
+			bytes += length;
+			end += Character.charCount(codePoint);
+		}
+		return text.substring(0, end);
+	}
+
+	private static byte[] sha256(byte[] bytes) {
+		try {
+			return MessageDigest.getInstance("SHA-256").digest(bytes);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is required by every Java platform but is missing", ex);
+		}
 	}
 
 }

@@ -61,9 +61,14 @@ public class DlmClientFactory {
 			return this.nativeSupport.create(this.properties);
 		}
 		logger.warn("dlm.backend=auto: using the in-process local DLM backend, so locks are not shared with other "
-				+ "processes or nodes, because the kernel DLM cannot be used. " + availability.reason()
+				+ "processes or nodes, because the kernel DLM cannot be used. " + oneLine(availability.reason())
 				+ ". (Set dlm.backend=local to choose the local backend without this warning.)");
 		return createLocal();
+	}
+
+	/** JNA's load errors span several lines; the fallback is announced in exactly one. */
+	private static String oneLine(String text) {
+		return text.replaceAll("\\s*\\R\\s*", " ");
 	}
 
 	private DlmClient createLocal() {

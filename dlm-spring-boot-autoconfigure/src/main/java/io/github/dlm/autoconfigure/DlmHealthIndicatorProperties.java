@@ -13,10 +13,13 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 @ConfigurationProperties("management.health.dlm")
 public class DlmHealthIndicatorProperties {
 
+	private static final Duration MAX_PROBE_TIMEOUT = Duration.ofDays(1);
+
 	/**
 	 * How long the lock manager may take to answer the health probe (an NL lock and its
-	 * unlock) before the lockspace is reported DOWN. Recovery after a node failure or a lost
-	 * quorum holds every request, so keep it well below the health endpoint's caller's timeout.
+	 * unlock) before the lockspace is reported DOWN: positive, at most 1d. Recovery after a
+	 * node failure or a lost quorum holds every request, so keep it well below the health
+	 * endpoint's caller's timeout.
 	 */
 	private Duration probeTimeout = Duration.ofSeconds(2);
 
@@ -28,6 +31,10 @@ public class DlmHealthIndicatorProperties {
 		if (probeTimeout == null || probeTimeout.isNegative() || probeTimeout.isZero()) {
 			throw new InvalidConfigurationPropertyValueException("management.health.dlm.probe-timeout", probeTimeout,
 					"The probe timeout must be positive, such as 2s");
+		}
+		if (probeTimeout.compareTo(MAX_PROBE_TIMEOUT) > 0) {
+			throw new InvalidConfigurationPropertyValueException("management.health.dlm.probe-timeout", probeTimeout,
+					"The probe timeout must be at most 1d (a probe that waits longer tells nothing), such as 2s");
 		}
 		this.probeTimeout = probeTimeout;
 	}

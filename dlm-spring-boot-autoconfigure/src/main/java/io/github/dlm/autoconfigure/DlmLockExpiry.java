@@ -32,10 +32,12 @@ public class DlmLockExpiry implements SmartLifecycle {
 	/**
 	 * Creates the expiry task.
 	 * @param registries the registries to sweep
-	 * @param age how long a lock object may stay unused; positive
+	 * @param age how long a lock object may stay unused; at least 1ms
+	 * @throws IllegalArgumentException if the age is less than 1ms
 	 */
 	public DlmLockExpiry(DlmLockRegistries registries, Duration age) {
-		Assert.isTrue(!age.isNegative() && !age.isZero(), "The expiry age must be positive");
+		Assert.isTrue(age.compareTo(Duration.ofMillis(1)) >= 0,
+				() -> "The expiry age must be at least 1ms (lock objects expire in whole milliseconds), got " + age);
 		this.registries = registries;
 		this.age = age;
 	}

@@ -50,6 +50,7 @@ public class DlmLockRegistryAutoConfiguration {
 		registries.setKeyStrategy(keyStrategy.getIfUnique(() -> keyStrategy(properties.getRegistry().getKeyStrategy())));
 		blockingListener.ifUnique(registries::setBlockingListener);
 		registries.setRetainValueBlocks(properties.getRegistry().isRetainValueBlocks());
+		registries.setCacheCapacity(properties.getRegistry().getCacheCapacity());
 		return registries;
 	}
 

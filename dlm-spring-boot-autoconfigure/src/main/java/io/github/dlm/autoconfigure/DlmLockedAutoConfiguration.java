@@ -2,6 +2,7 @@ package io.github.dlm.autoconfigure;
 
 import io.github.dlm.aop.DlmLocked;
 import io.github.dlm.aop.DlmLockedAdvisor;
+import io.github.dlm.aop.DlmLockedProxyCheck;
 import io.github.dlm.lock.DlmLockRegistries;
 
 import org.springframework.aop.config.AopConfigUtils;
@@ -23,7 +24,8 @@ import org.springframework.core.type.AnnotationMetadata;
 
 /**
  * Auto-configuration of {@link DlmLocked @DlmLocked}: an infrastructure advisor that runs
- * annotated methods under their lock, and an auto-proxy creator to apply it (registered
+ * annotated methods under their lock, a check that warns about annotated methods proxies
+ * cannot intercept, and an auto-proxy creator to apply it (registered
  * only if none exists, as {@code @EnableCaching} does). Turned off by
  * {@code dlm.annotation.enabled=false}.
  */
@@ -46,6 +48,19 @@ public class DlmLockedAutoConfiguration {
 	@ConditionalOnMissingBean
 	static DlmLockedAdvisor dlmLockedAdvisor(ObjectProvider<DlmLockRegistries> registries) {
 		return new DlmLockedAdvisor(registries::getObject);
+	}
+
+	/**
+	 * Warns about {@code @DlmLocked} methods that their bean's proxy cannot intercept
+	 * (private, static, final with class-based proxies, missing from the interfaces of an
+	 * interface-based proxy), which would run without their lock.
+	 * @return the check
+	 */
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static DlmLockedProxyCheck dlmLockedProxyCheck() {
+		return new DlmLockedProxyCheck();
 	}
 
 	/**

@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
 import io.github.dlm.core.LockspaceOptions;
+import io.github.dlm.lock.DlmLockRegistry;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -229,12 +230,21 @@ public class DlmProperties {
 	public static class Registry {
 
 		/**
-		 * Drop cached lock objects that have not been locked for this long, checked at the
-		 * same interval (e.g. 10m). Unset keeps them until shutdown, which is fine for a
-		 * bounded set of keys; set it when keys are unbounded (per order, per user...).
-		 * Locks that are held are never dropped.
+		 * Drop cached lock objects that have been neither obtained nor locked for this long,
+		 * checked at the same interval (e.g. 10m; at least 1ms). Unset, lock objects stay
+		 * until the cache capacity evicts them (or the application stops, for those that keep
+		 * a published value block alive). Locks that are held are never dropped.
 		 */
 		private @Nullable Duration expireUnusedAfter;
+
+		/**
+		 * Most lock objects each lock registry caches beyond those in use (at least 1). When
+		 * a new key takes the cache above it, the least recently obtained objects that no
+		 * thread holds or waits for are evicted, down to 7/8 of it. An evicted key gets a new
+		 * object on its next use, which costs one small allocation; a cached object takes
+		 * about 300 bytes plus its key.
+		 */
+		private int cacheCapacity = DlmLockRegistry.DEFAULT_CACHE_CAPACITY;
 
 		/**
 		 * How lock keys become DLM resource names (1..64 bytes): 'utf8' uses the key's text
@@ -272,11 +282,39 @@ public class DlmProperties {
 		}
 
 		public void setExpireUnusedAfter(@Nullable Duration expireUnusedAfter) {
-			if (expireUnusedAfter != null && (expireUnusedAfter.isNegative() || expireUnusedAfter.isZero())) {
-				throw new InvalidConfigurationPropertyValueException("dlm.registry.expire-unused-after", expireUnusedAfter,
-						"The age must be positive, such as 10m; leave it unset to keep lock objects");
+			if (expireUnusedAfter != null) {
+				checkExpireUnusedAfter(expireUnusedAfter);
 			}
 			this.expireUnusedAfter = expireUnusedAfter;
+		}
+
+		private static void checkExpireUnusedAfter(Duration age) {
+			String property = "dlm.registry.expire-unused-after";
+			if (age.compareTo(Duration.ofMillis(1)) < 0) {
+				throw new InvalidConfigurationPropertyValueException(property, age, "The age must be at least 1ms "
+						+ "(lock objects expire in whole milliseconds), such as 10m; leave it unset to keep lock "
+						+ "objects until the cache capacity evicts them");
+			}
+			try {
+				age.toMillis();
+			}
+			catch (ArithmeticException ex) {
+				throw new InvalidConfigurationPropertyValueException(property, age, "The age is too long to count in "
+						+ "milliseconds; leave it unset to keep lock objects until the cache capacity evicts them");
+			}
+		}
+
+		public int getCacheCapacity() {
+			return this.cacheCapacity;
+		}
+
+		public void setCacheCapacity(int cacheCapacity) {
+			if (cacheCapacity < 1) {
+				throw new InvalidConfigurationPropertyValueException("dlm.registry.cache-capacity", cacheCapacity,
+						"The capacity must be at least 1, such as " + DlmLockRegistry.DEFAULT_CACHE_CAPACITY
+								+ "; set " + Integer.MAX_VALUE + " for an unbounded cache");
+			}
+			this.cacheCapacity = cacheCapacity;
 		}
 
 	}

@@ -36,6 +36,8 @@ public enum DlmMode {
 			/* PW */ { true, true, false, false, false, false },
 			/* EX */ { true, false, false, false, false, false } };
 
+	private static final DlmMode[] VALUES = values();
+
 	private final int nativeValue;
 
 	DlmMode(int nativeValue) {
@@ -67,6 +69,38 @@ public enum DlmMode {
 	 */
 	public boolean writesValueBlock() {
 		return this == PW || this == EX;
+	}
+
+	/**
+	 * Whether a holder in this mode has at least the access a holder in {@code other} has:
+	 * every mode compatible with this one is compatible with {@code other}. EX covers every
+	 * mode, every mode covers NL and itself; CW and PR do not cover each other.
+	 * @param other the other mode
+	 * @return {@code true} if this mode is at least as strong as {@code other}
+	 */
+	public boolean covers(DlmMode other) {
+		for (DlmMode mode : VALUES) {
+			if (isCompatibleWith(mode) && !other.isCompatibleWith(mode)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * The weakest mode that covers both this mode and {@code other}: the mode a holder of
+	 * both needs, for example PW for CW and PR.
+	 * @param other the other mode
+	 * @return the least mode covering both
+	 * @see #covers(DlmMode)
+	 */
+	public DlmMode leastCovering(DlmMode other) {
+		for (DlmMode mode : VALUES) {
+			if (mode.covers(this) && mode.covers(other)) {
+				return mode;
+			}
+		}
+		return EX;
 	}
 
 	/**

@@ -2,6 +2,8 @@ package io.github.dlm.core;
 
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Rules for lockspace and resource names, shared by every backend so that a name refused
  * by one is refused by all.
@@ -63,9 +65,14 @@ public final class DlmNames {
 	 * Checks a value block.
 	 * @param valueBlock the bytes
 	 * @return the bytes
-	 * @throws IllegalArgumentException if not exactly {@value DlmCompletion#VALUE_BLOCK_LENGTH} bytes
+	 * @throws IllegalArgumentException if null or not exactly {@value DlmCompletion#VALUE_BLOCK_LENGTH} bytes
 	 */
-	public static byte[] checkValueBlock(byte[] valueBlock) {
+	public static byte[] checkValueBlock(byte @Nullable [] valueBlock) {
+		if (valueBlock == null) {
+			throw new IllegalArgumentException("A DLM lock value block must not be null: pass exactly "
+					+ DlmCompletion.VALUE_BLOCK_LENGTH + " bytes (DLM_LVB_LEN), for example new byte["
+					+ DlmCompletion.VALUE_BLOCK_LENGTH + "] to publish zeros");
+		}
 		if (valueBlock.length != DlmCompletion.VALUE_BLOCK_LENGTH) {
 			throw new IllegalArgumentException("A DLM lock value block is exactly " + DlmCompletion.VALUE_BLOCK_LENGTH
 					+ " bytes (DLM_LVB_LEN), not " + valueBlock.length);

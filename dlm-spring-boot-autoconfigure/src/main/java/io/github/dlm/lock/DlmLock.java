@@ -1,7 +1,10 @@
 package io.github.dlm.lock;
 
+import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +16,7 @@ import java.util.concurrent.locks.Lock;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.Assert;
 
 import io.github.dlm.core.DlmCompletion;
 import io.github.dlm.core.DlmErrors;
@@ -26,22 +30,41 @@ import io.github.dlm.core.DlmStatus;
 /**
  * A {@link Lock} on one DLM resource in one mode, obtained from a {@link DlmLockRegistry}.
  * <p>
- * Every thread that acquires it gets its own DLM lock, so the lock manager arbitrates
+ * Every owner that acquires it gets its own DLM lock, so the lock manager arbitrates
  * between all holders: threads of this JVM as well as other processes and nodes. Shared
  * modes such as {@link DlmMode#PR} are therefore really shared between threads, and
- * exclusive modes exclude other threads of this JVM too. The lock is reentrant per thread
- * like {@link java.util.concurrent.locks.ReentrantLock}: only the outermost
- * {@link #unlock()} releases the DLM lock, and only the thread that acquired it may release
- * it.
+ * exclusive modes exclude other threads of this JVM too.
+ * <p>
+ * <b>Reentrancy belongs to the resource, not to this object.</b> A thread's hold is found
+ * by lockspace and resource name, so a thread that holds a resource re-enters it through
+ * any lock object of the same lockspace: this one, one obtained again after
+ * {@linkplain DlmLockRegistry#expireUnusedOlderThan(long) expiry}, one of another mode, or
+ * one of another registry on the same lockspace handle. A re-entry whose mode the held mode
+ * {@linkplain DlmMode#covers(DlmMode) covers} only counts; one that needs more (the thread
+ * holds PR, or {@linkplain #convert(DlmMode) converted down}, and now asks for EX) converts
+ * the thread's DLM lock up to the {@linkplain DlmMode#leastCovering(DlmMode) least mode
+ * covering both}, waiting like any acquisition (a conversion deadlock with another thread
+ * doing the same throws {@link io.github.dlm.core.DlmDeadlockException}), and the matching
+ * {@link #unlock()} converts it back down. Only the outermost {@link #unlock()} releases the
+ * DLM lock, and only the owning thread may release it.
  * <p>
  * Waiting threads park in Java on the completion of their request, so waiting costs no
  * native resources and works on virtual threads. A wait that ends by timeout or interrupt
  * cancels the request; if the grant wins that race the lock is released again before the
  * method returns, so nothing leaks.
  * <p>
+ * <b>Asynchronous holds.</b> {@link #lockAsync()} and {@link #tryLockAsync(Duration)} give
+ * a {@link DlmHold} owned by whoever asked, not by a thread: any thread may release it.
+ * Cancelling the returned future cancels the request, and a grant that wins that race is
+ * released, so nothing leaks either. {@code @DlmLocked} uses them to hold a lock until the
+ * {@code CompletionStage}, {@code Mono} or {@code Flux} a method returns completes.
+ * <p>
  * Beyond {@link Lock}: {@linkplain #convert(DlmMode) conversion} of the mode a thread holds,
  * the 32-byte {@linkplain #getValueBlock() lock value block} (read when granted, written on
- * release from PW or EX) and {@linkplain #setBlockingListener blocking callbacks}.
+ * release or down-conversion from PW or EX only when the holder
+ * {@linkplain #setValueBlock(byte[]) set} a value: a holder that did not set one publishes
+ * nothing, and a block marked invalid stays invalid until someone writes a value) and
+ * {@linkplain #setBlockingListener blocking callbacks}.
  * <p>
  * The lock manager keeps a resource's value block only while some lock exists on the
  * resource anywhere in the cluster; once the last one is released the value is gone and the
@@ -54,22 +77,29 @@ import io.github.dlm.core.DlmStatus;
  * process that published it keeps its lock object (or anyone holds a lock on the resource).
  * Registries can turn this off ({@link DlmLockRegistry#setRetainValueBlocks(boolean)}).
  * <p>
- * A thread must not hold two locks of the same registry on the same resource in different
- * modes: the second DLM lock would wait for the first forever. Waiting acquisitions detect
- * this and throw {@link IllegalStateException}; use {@link #convert(DlmMode)} instead.
+ * Once the lockspace is closed (the application context stops), every lock in it has been
+ * released by the close: {@link #unlock()} of a hold from before then succeeds quietly.
  */
 public final class DlmLock implements Lock {
 
 	private static final Log logger = LogFactory.getLog(DlmLock.class);
 
-	private static final Set<DlmFlag> QUEUE = EnumSet.of(DlmFlag.VALBLK);
+	private static final Set<DlmFlag> VALBLK = EnumSet.of(DlmFlag.VALBLK);
 
-	private static final Set<DlmFlag> NO_QUEUE = EnumSet.of(DlmFlag.VALBLK, DlmFlag.NOQUEUE);
+	private static final Set<DlmFlag> VALBLK_NOQUEUE = EnumSet.of(DlmFlag.VALBLK, DlmFlag.NOQUEUE);
+
+	private static final Set<DlmFlag> INVALIDATE = EnumSet.of(DlmFlag.IVVALBLK);
+
+	private static final Set<DlmFlag> INVALIDATE_NOQUEUE = EnumSet.of(DlmFlag.IVVALBLK, DlmFlag.NOQUEUE);
+
+	private static final Set<DlmFlag> NONE = EnumSet.noneOf(DlmFlag.class);
+
+	private static final Set<DlmFlag> NONE_NOQUEUE = EnumSet.of(DlmFlag.NOQUEUE);
 
 	// granted at once even past waiting requests, so taking it never waits behind others
 	private static final Set<DlmFlag> ANCHOR = EnumSet.of(DlmFlag.EXPEDITE);
 
-	private static final long FOREVER = -1;
+	static final long FOREVER = -1;
 
 	private final DlmLockRegistry registry;
 
@@ -81,9 +111,10 @@ public final class DlmLock implements Lock {
 
 	private final DlmMode mode;
 
-	/** Threads holding this object; each thread finds its own hold in {@link ThreadHolds}. */
+	/** Holds acquired through this object and not yet released, threads' and asynchronous. */
 	private final AtomicInteger holders = new AtomicInteger();
 
+	/** Acquisitions through this object in progress or held: an object in use is not expired. */
 	private final AtomicInteger users = new AtomicInteger();
 
 	private volatile long lastUsedNanos = System.nanoTime();
@@ -136,45 +167,48 @@ public final class DlmLock implements Lock {
 	}
 
 	/**
-	 * The mode the current thread holds right now: {@link #mode()} unless it
-	 * {@linkplain #convert(DlmMode) converted} since.
-	 * @return the held mode, or {@code null} if the current thread does not hold this lock
+	 * The mode in which the current thread holds this lock's resource right now, through
+	 * this object or any other of the same lockspace: {@link #mode()} unless it
+	 * {@linkplain #convert(DlmMode) converted} since or acquired the resource in another mode.
+	 * @return the held mode, or {@code null} if the current thread does not hold the resource
 	 */
 	public @Nullable DlmMode getHeldMode() {
-		Hold hold = ThreadHolds.current().find(this);
-		return (hold != null) ? hold.heldMode : null;
+		DlmHold hold = currentHold();
+		return (hold != null) ? hold.getMode() : null;
 	}
 
 	/**
-	 * Whether the current thread holds this lock.
+	 * Whether the current thread holds this lock's resource, through this object or any
+	 * other of the same lockspace.
 	 * @return {@code true} if it does
 	 */
 	public boolean isHeldByCurrentThread() {
-		return ThreadHolds.current().find(this) != null;
+		return currentHold() != null;
 	}
 
 	/**
-	 * How many times the current thread acquired this lock without releasing it.
-	 * @return the hold count, 0 if not held by the current thread
+	 * How many times the current thread acquired this lock's resource without releasing it,
+	 * through this object or any other of the same lockspace.
+	 * @return the hold count, 0 if the current thread does not hold the resource
 	 */
 	public int getHoldCount() {
-		Hold hold = ThreadHolds.current().find(this);
+		DlmHold hold = currentHold();
 		return (hold != null) ? hold.count : 0;
 	}
 
 	/**
-	 * Whether any thread of this JVM holds this lock object. Holders in other processes,
-	 * or through other registries, are not seen: use {@link #tryLock()} to ask the lock
-	 * manager.
-	 * @return {@code true} if a thread holds it through this object
+	 * Whether a thread or asynchronous hold of this JVM acquired through this lock object is
+	 * held. Holders in other processes, or that acquired the resource through other lock
+	 * objects, are not seen: use {@link #tryLock()} to ask the lock manager.
+	 * @return {@code true} if a hold acquired through this object is held
 	 */
 	public boolean isLocked() {
 		return this.holders.get() > 0;
 	}
 
 	/**
-	 * Sets a listener told when a thread's hold of this lock blocks another request, in
-	 * addition to the registry's listener.
+	 * Sets a listener told when a hold of this lock blocks another request, in addition to
+	 * the registry's listener.
 	 * @param blockingListener the listener, {@code null} for none
 	 */
 	public void setBlockingListener(@Nullable DlmLockBlockingListener blockingListener) {
@@ -185,7 +219,8 @@ public final class DlmLock implements Lock {
 	 * Acquires the lock, waiting as long as it takes. An interrupt does not end the wait;
 	 * the thread's interrupt status is set again when the method returns.
 	 * @throws DlmException if the lock manager refuses the request
-	 * @throws IllegalStateException if the current thread holds this resource in another mode
+	 * @throws io.github.dlm.core.DlmDeadlockException if a re-entry that had to convert up
+	 * met a conversion deadlock; the thread keeps what it held
 	 */
 	@Override
 	public void lock() {
@@ -202,7 +237,6 @@ public final class DlmLock implements Lock {
 	 * cancels the request.
 	 * @throws InterruptedException if interrupted before or while waiting
 	 * @throws DlmException if the lock manager refuses the request
-	 * @throws IllegalStateException if the current thread holds this resource in another mode
 	 */
 	@Override
 	public void lockInterruptibly() throws InterruptedException {
@@ -214,7 +248,8 @@ public final class DlmLock implements Lock {
 
 	/**
 	 * Acquires the lock only if the lock manager can grant it at once (a
-	 * {@link DlmFlag#NOQUEUE} request).
+	 * {@link DlmFlag#NOQUEUE} request; a re-entry that needs a stronger mode converts with
+	 * NOQUEUE).
 	 * @return {@code true} if acquired
 	 * @throws DlmException if the lock manager refuses the request for another reason
 	 */
@@ -238,7 +273,6 @@ public final class DlmLock implements Lock {
 	 * @return {@code true} if acquired, {@code false} if the time ran out
 	 * @throws InterruptedException if interrupted before or while waiting
 	 * @throws DlmException if the lock manager refuses the request
-	 * @throws IllegalStateException if the current thread holds this resource in another mode
 	 */
 	@Override
 	public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
@@ -249,33 +283,29 @@ public final class DlmLock implements Lock {
 	}
 
 	/**
-	 * Releases one hold of the current thread; the outermost release unlocks the DLM lock,
-	 * publishing the value block if it was {@linkplain #setValueBlock(byte[]) set} while
-	 * held in PW or EX. The thread no longer holds the lock afterwards even if the lock
-	 * manager reports a failure.
-	 * @throws IllegalMonitorStateException if the current thread does not hold this lock
+	 * Releases one hold of the current thread: a re-entry that converted up converts back
+	 * down, and the outermost release unlocks the DLM lock, publishing the value block if it
+	 * was {@linkplain #setValueBlock(byte[]) set} while held in PW or EX. The thread no
+	 * longer holds the lock afterwards even if the lock manager reports a failure. After
+	 * the lockspace was closed (which released every lock in it) this succeeds quietly.
+	 * @throws IllegalMonitorStateException if the current thread does not hold this lock's
+	 * resource
 	 * @throws DlmException if the lock manager reports a failure to unlock
 	 */
 	@Override
 	public void unlock() {
 		ThreadHolds threadHolds = ThreadHolds.current();
-		Hold hold = requireHold(threadHolds, "unlock");
-		if (--hold.count > 0) {
+		DlmHold hold = requireHold(threadHolds, "unlock");
+		DlmMode restore = hold.exit();
+		if (hold.count > 0) {
+			DlmMode held = hold.heldMode;
+			if (restore != null && held != restore && held.covers(restore) && !hold.handle.isEnded()) {
+				convertHold(hold, restore);
+			}
 			return;
 		}
 		threadHolds.remove(hold);
-		this.holders.decrementAndGet();
-		try {
-			byte[] published = hold.valueBlockToPublish();
-			if (published != null) {
-				retainValueBlock();
-			}
-			release(hold.handle, published);
-		}
-		finally {
-			this.users.decrementAndGet();
-			touch();
-		}
+		endHold(hold);
 	}
 
 	/**
@@ -291,9 +321,44 @@ public final class DlmLock implements Lock {
 	}
 
 	/**
+	 * Acquires the lock for an owner that is not a thread, waiting as long as it takes.
+	 * The returned future completes with the hold once granted, on the thread that asked
+	 * (granted at once) or on the backend's dispatcher thread: do not block in actions
+	 * attached to it. Cancelling the future cancels the request; should the grant win that
+	 * race, the lock is released again. The hold is not reentrant with the holds of threads:
+	 * a thread that holds the resource and waits for this future waits for itself.
+	 * @return a future of the hold, to {@linkplain DlmHold#release() release} from any thread
+	 * @throws DlmException if the lock manager refuses the request outright
+	 */
+	public CompletableFuture<DlmHold> lockAsync() {
+		return new AsyncAcquisition<>(this, (hold) -> {
+			if (hold == null) {
+				throw new CancellationException("The request for " + this + " was cancelled: its lockspace was closed");
+			}
+			return hold;
+		}).start(VALBLK, FOREVER);
+	}
+
+	/**
+	 * Acquires the lock for an owner that is not a thread if it is granted within the given
+	 * time ({@link Duration#ZERO}: at once, a {@link DlmFlag#NOQUEUE} request). As
+	 * {@link #lockAsync()}, but the future completes empty when the time ran out (the
+	 * request is then cancelled, and a grant that won the race released).
+	 * @param waitTime how long to wait; zero or negative asks without waiting
+	 * @return a future of the hold, empty if not granted in time
+	 * @throws DlmException if the lock manager refuses the request outright
+	 */
+	public CompletableFuture<Optional<DlmHold>> tryLockAsync(Duration waitTime) {
+		Assert.notNull(waitTime, "Wait time must not be null; use Duration.ZERO to ask without waiting");
+		long nanos = toNanos(waitTime);
+		return new AsyncAcquisition<>(this, Optional::ofNullable).start((nanos == 0) ? VALBLK_NOQUEUE : VALBLK,
+				nanos);
+	}
+
+	/**
 	 * Converts the mode the current thread holds, waiting as long as it takes (up- or
 	 * down-conversion; an interrupt does not end the wait). Converting down from PW or EX
-	 * publishes the value block.
+	 * publishes the value block if one was set.
 	 * @param newMode the mode wanted
 	 * @throws IllegalMonitorStateException if the current thread does not hold this lock
 	 * @throws io.github.dlm.core.DlmDeadlockException if the lock manager detected a
@@ -351,7 +416,7 @@ public final class DlmLock implements Lock {
 	 * @throws IllegalMonitorStateException if the current thread does not hold this lock
 	 */
 	public byte[] getValueBlock() {
-		return requireHold("read the value block of").valueBlock.clone();
+		return requireHold("read the value block of").getValueBlock();
 	}
 
 	/**
@@ -362,7 +427,7 @@ public final class DlmLock implements Lock {
 	 * @throws IllegalMonitorStateException if the current thread does not hold this lock
 	 */
 	public boolean isValueBlockValid() {
-		return requireHold("read the value block of").valueBlockValid;
+		return requireHold("read the value block of").isValueBlockValid();
 	}
 
 	/**
@@ -372,21 +437,14 @@ public final class DlmLock implements Lock {
 	 * resource until it is expired or its registry is closed, so that the value survives
 	 * while nobody holds the lock (see the class documentation).
 	 * @param valueBlock exactly 32 bytes; copied
-	 * @throws IllegalArgumentException if not 32 bytes
+	 * @throws IllegalArgumentException if null or not 32 bytes
 	 * @throws IllegalMonitorStateException if the current thread does not hold this lock
 	 * @throws IllegalStateException if the thread holds a mode that does not write the value
 	 * block (only PW and EX do)
 	 */
 	public void setValueBlock(byte[] valueBlock) {
 		DlmNames.checkValueBlock(valueBlock);
-		Hold hold = requireHold("write the value block of");
-		if (!hold.heldMode.writesValueBlock()) {
-			throw new IllegalStateException("Cannot set the value block of " + this + ": the current thread holds it in "
-					+ hold.heldMode + ", and the DLM publishes value blocks only from PW or EX. Acquire or convert "
-					+ "to PW or EX first");
-		}
-		hold.valueBlock = valueBlock.clone();
-		hold.valueBlockDirty = true;
+		requireHold("write the value block of").setValueBlock(valueBlock);
 	}
 
 	/**
@@ -411,72 +469,151 @@ public final class DlmLock implements Lock {
 		this.lastUsedNanos = System.nanoTime();
 	}
 
+	private @Nullable DlmHold currentHold() {
+		return ThreadHolds.current().find(this.registry.getLockspace(), this.nameKey);
+	}
+
 	/**
-	 * Acquires for the current thread.
+	 * Acquires for the current thread: re-enters its hold of the resource, or requests a new
+	 * DLM lock.
 	 * @param timeoutNanos {@link #FOREVER}, 0 for no queueing, else the longest wait
 	 * @param interruptible whether an interrupt ends the wait
 	 */
 	private boolean acquire(long timeoutNanos, boolean interruptible) throws InterruptedException {
-		Thread thread = Thread.currentThread();
 		ThreadHolds threadHolds = ThreadHolds.current();
-		Hold hold = threadHolds.find(this);
+		DlmHold hold = threadHolds.find(this.registry.getLockspace(), this.nameKey);
 		if (hold != null) {
-			hold.count++;
-			return true;
+			return reenter(hold, timeoutNanos, interruptible);
 		}
-		if (timeoutNanos != 0 && !threadHolds.isEmpty()) {
-			checkNotHeldInOtherMode(threadHolds);
-		}
-		this.users.incrementAndGet();
-		touch();
+		Thread thread = Thread.currentThread();
+		DlmLockHandle handle = startAcquisition(thread);
 		boolean acquired = false;
 		try {
-			DlmLockHandle handle = this.registry.getLockspace()
-				.newLock(this.resourceName, (blocking) -> blocking(thread));
-			CompletableFuture<DlmCompletion> request = handle.request(this.mode, (timeoutNanos == 0) ? NO_QUEUE : QUEUE,
-					null);
+			CompletableFuture<DlmCompletion> request = handle.request(this.mode,
+					(timeoutNanos == 0) ? VALBLK_NOQUEUE : VALBLK, null);
 			DlmCompletion granted = await(handle, request, timeoutNanos, interruptible, null, this.mode);
 			if (granted == null) {
 				return false;
 			}
-			threadHolds.add(new Hold(this, handle, granted, this.mode));
+			hold = new DlmHold(this, handle, granted, this.mode, false);
+			threadHolds.add(hold);
 			this.holders.incrementAndGet();
 			acquired = true;
 			return true;
 		}
 		finally {
 			if (!acquired) {
-				this.users.decrementAndGet();
-				touch();
+				acquisitionEnded();
 			}
 		}
 	}
 
+	/**
+	 * A re-entry: counts when the held mode covers this object's mode, else converts the
+	 * hold up first (and back down when this acquisition is released).
+	 */
+	private boolean reenter(DlmHold hold, long timeoutNanos, boolean interruptible) throws InterruptedException {
+		if (hold.handle.isEnded()) {
+			throw new IllegalStateException("Cannot re-enter " + this + ": the lock held by thread '"
+					+ Thread.currentThread().getName() + "' ended when its lockspace was closed");
+		}
+		DlmMode held = hold.heldMode;
+		DlmMode needed = held.leastCovering(this.mode);
+		if (needed == held) {
+			hold.enter(null);
+			return true;
+		}
+		if (!convertHold(hold, needed, timeoutNanos, interruptible)) {
+			return false;
+		}
+		hold.enter(held);
+		return true;
+	}
+
+	DlmLockHandle startAcquisition(Thread requester) {
+		this.users.incrementAndGet();
+		touch();
+		try {
+			return this.registry.getLockspace().newLock(this.resourceName, (blocking) -> blocking(requester));
+		}
+		catch (RuntimeException ex) {
+			acquisitionEnded();
+			throw ex;
+		}
+	}
+
+	/** An acquisition through this object that did not lead to a hold ended. */
+	void acquisitionEnded() {
+		this.users.decrementAndGet();
+		touch();
+	}
+
+	/** A hold acquired through this object began (asynchronous holds; threads count themselves). */
+	void holdStarted() {
+		this.holders.incrementAndGet();
+	}
+
 	private boolean doConvert(DlmMode newMode, long timeoutNanos, boolean interruptible) throws InterruptedException {
-		Hold hold = requireHold("convert");
+		Assert.notNull(newMode, "Mode must not be null");
+		DlmHold hold = requireHold("convert");
 		if (newMode == hold.heldMode) {
 			return true;
 		}
-		byte[] published = hold.valueBlockToPublish();
-		if (published != null) {
-			retainValueBlock();
+		return convertHold(hold, newMode, timeoutNanos, interruptible);
+	}
+
+	/** Converts a hold without waiting limits; down-conversions are granted at once. */
+	private void convertHold(DlmHold hold, DlmMode newMode) {
+		try {
+			convertHold(hold, newMode, FOREVER, false);
 		}
-		CompletableFuture<DlmCompletion> request = hold.handle.request(newMode, (timeoutNanos == 0) ? NO_QUEUE : QUEUE,
-				published);
-		DlmCompletion granted = await(hold.handle, request, timeoutNanos, interruptible, hold.heldMode, newMode);
+		catch (InterruptedException ex) {
+			throw new IllegalStateException("Uninterruptible conversion was interrupted", ex);
+		}
+	}
+
+	/**
+	 * Converts a hold, moving the value block by the kernel's rules: up-conversions read it;
+	 * conversions from PW or EX publish the holder's value only if it set one, keep a block
+	 * marked invalid invalid (IVVALBLK), and otherwise write nothing new.
+	 */
+	private boolean convertHold(DlmHold hold, DlmMode newMode, long timeoutNanos, boolean interruptible)
+			throws InterruptedException {
+		boolean noQueue = timeoutNanos == 0;
+		DlmMode from = hold.heldMode;
+		byte[] published = null;
+		Set<DlmFlag> flags;
+		boolean armed;
+		if (ValueBlockTransfer.of(from, newMode) == ValueBlockTransfer.WRITE) {
+			published = hold.dirtyValueBlock();
+			if (published != null) {
+				retainValueBlock();
+				flags = noQueue ? VALBLK_NOQUEUE : VALBLK;
+				armed = true;
+			}
+			else if (!hold.isValueBlockValid()) {
+				flags = noQueue ? INVALIDATE_NOQUEUE : INVALIDATE;
+				armed = false;
+			}
+			else {
+				// VALBLK republishes the buffer, which is the resource's value: nothing new
+				flags = newMode.writesValueBlock() ? (noQueue ? VALBLK_NOQUEUE : VALBLK)
+						: (noQueue ? NONE_NOQUEUE : NONE);
+				armed = newMode.writesValueBlock();
+			}
+		}
+		else {
+			flags = noQueue ? VALBLK_NOQUEUE : VALBLK;
+			armed = true;
+		}
+		CompletableFuture<DlmCompletion> request = hold.handle.request(newMode, flags, published);
+		// the lock manager keeps the flags of the last request, granted or not
+		hold.armed = armed;
+		DlmCompletion granted = await(hold.handle, request, timeoutNanos, interruptible, from, newMode);
 		if (granted == null) {
 			return false;
 		}
-		hold.heldMode = (granted.grantedMode() != null) ? granted.grantedMode() : newMode;
-		if (published != null) {
-			hold.valueBlockDirty = false;
-		}
-		byte[] read = granted.valueBlock();
-		if (read != null) {
-			hold.valueBlock = read;
-			hold.valueBlockValid = !granted.isValueBlockInvalid();
-			hold.valueBlockDirty = false;
-		}
+		hold.converted(granted, newMode, published != null);
 		return true;
 	}
 
@@ -538,7 +675,7 @@ public final class DlmLock implements Lock {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Grant of " + this + " won the race with its cancellation; unlocking it");
 		}
-		release(handle, null);
+		unlockHandle(handle, null);
 		return null;
 	}
 
@@ -552,17 +689,70 @@ public final class DlmLock implements Lock {
 		};
 	}
 
-	private void release(DlmLockHandle handle, byte @Nullable [] valueBlock) {
+	/**
+	 * Releases a hold acquired through this object: publishes the value block if the holder
+	 * set one, keeps an invalid block invalid, and unlocks. Quiet when the lockspace was
+	 * closed meanwhile, since closing released the lock.
+	 */
+	void endHold(DlmHold hold) {
 		try {
-			DlmCompletion completion = awaitUninterruptibly(handle.unlock(valueBlock));
-			if (completion.status() != DlmStatus.UNLOCKED) {
-				throw DlmErrors.toException(completion.status().nativeValue(), "unlock",
-						this.registry.getLockspace().name(), this.resourceName);
-			}
+			releaseHeld(hold);
 		}
 		catch (RuntimeException ex) {
-			logger.error("Failed to unlock " + this, ex);
-			throw ex;
+			// asked only on failure, off the hot path: closing the lockspace ended the lock
+			if (!hold.handle.isEnded()) {
+				logger.error("Failed to unlock " + this, ex);
+				throw ex;
+			}
+			if (logger.isDebugEnabled()) {
+				logger.debug("Unlock of " + this + " after its lockspace was closed: the close released it", ex);
+			}
+		}
+		finally {
+			this.holders.decrementAndGet();
+			acquisitionEnded();
+		}
+	}
+
+	private void releaseHeld(DlmHold hold) {
+		DlmMode held = hold.heldMode;
+		if (!held.writesValueBlock()) {
+			unlockHandle(hold.handle, null);
+			return;
+		}
+		byte[] published = hold.dirtyValueBlock();
+		if (published != null) {
+			retainValueBlock();
+			if (!hold.armed) {
+				// the last request did not carry VALBLK: a same-mode conversion with it publishes
+				requireGranted(hold.handle.request(held, VALBLK, published), "convert " + held + " to " + held);
+			}
+			unlockHandle(hold.handle, published);
+		}
+		else if (!hold.isValueBlockValid() && hold.armed) {
+			// an unlock would write the invalid block back as valid: invalidate it again first
+			requireGranted(hold.handle.request(DlmMode.NL, INVALIDATE, null), "convert " + held + " to NL");
+			unlockHandle(hold.handle, null);
+		}
+		else {
+			// republishes the buffer, which is the resource's own value (nobody else wrote since)
+			unlockHandle(hold.handle, null);
+		}
+	}
+
+	private void requireGranted(CompletableFuture<DlmCompletion> request, String operation) {
+		DlmCompletion completion = awaitUninterruptibly(request);
+		if (!completion.isGranted()) {
+			throw DlmErrors.toException(completion.status().nativeValue(), operation,
+					this.registry.getLockspace().name(), this.resourceName);
+		}
+	}
+
+	private void unlockHandle(DlmLockHandle handle, byte @Nullable [] valueBlock) {
+		DlmCompletion completion = awaitUninterruptibly(handle.unlock(valueBlock));
+		if (completion.status() != DlmStatus.UNLOCKED && !handle.isEnded()) {
+			throw DlmErrors.toException(completion.status().nativeValue(), "unlock",
+					this.registry.getLockspace().name(), this.resourceName);
 		}
 	}
 
@@ -589,11 +779,11 @@ public final class DlmLock implements Lock {
 	}
 
 	/** Names an operation in error messages; built only on failure, off the hot path. */
-	private static String operation(@Nullable DlmMode convertedFrom, DlmMode mode) {
+	static String operation(@Nullable DlmMode convertedFrom, DlmMode mode) {
 		return (convertedFrom != null) ? "convert " + convertedFrom + " to " + mode : "lock " + mode;
 	}
 
-	private RuntimeException failure(@Nullable Throwable cause, String operation) {
+	RuntimeException failure(@Nullable Throwable cause, String operation) {
 		if (cause instanceof RuntimeException runtimeException) {
 			return runtimeException;
 		}
@@ -603,33 +793,30 @@ public final class DlmLock implements Lock {
 		return new DlmException("DLM " + operation + " of " + this + " failed: " + cause, 0, cause);
 	}
 
-	/**
-	 * Refuses a waiting acquisition by a thread that already holds the same resource in
-	 * another mode through the same registry: its second DLM lock would wait for its first
-	 * one forever.
-	 */
-	private void checkNotHeldInOtherMode(ThreadHolds threadHolds) {
-		Hold other = threadHolds.findOtherMode(this);
-		if (other != null) {
-			throw new IllegalStateException("Thread '" + Thread.currentThread().getName() + "' already holds "
-					+ other.lock + " and now waits for " + this + ": a second DLM lock of one thread on one resource "
-					+ "would wait for the first one forever. Convert the held lock (DlmLock.convert) or "
-					+ "release it first");
-		}
-	}
-
-	private Hold requireHold(String action) {
+	private DlmHold requireHold(String action) {
 		return requireHold(ThreadHolds.current(), action);
 	}
 
-	private Hold requireHold(ThreadHolds threadHolds, String action) {
-		Hold hold = threadHolds.find(this);
+	private DlmHold requireHold(ThreadHolds threadHolds, String action) {
+		DlmHold hold = threadHolds.find(this.registry.getLockspace(), this.nameKey);
 		if (hold == null) {
 			throw new IllegalMonitorStateException("Cannot " + action + " " + this + ": thread '"
 					+ Thread.currentThread().getName() + "' does not hold it; only the thread that acquired a DlmLock "
 					+ "can use or release it");
 		}
 		return hold;
+	}
+
+	static long toNanos(Duration duration) {
+		if (duration.isNegative() || duration.isZero()) {
+			return 0;
+		}
+		try {
+			return duration.toNanos();
+		}
+		catch (ArithmeticException ex) {
+			return Long.MAX_VALUE;
+		}
 	}
 
 	/**
@@ -725,44 +912,12 @@ public final class DlmLock implements Lock {
 
 	@Override
 	public String toString() {
-		return "DlmLock '" + Utf8KeyStrategy.shown(String.valueOf(this.key)) + "' (" + this.mode + ", resource '"
+		// arrays have identity strings: show what they name instead
+		String shownKey = this.key.getClass().isArray() ? DlmErrors.printable(this.resourceName)
+				: String.valueOf(this.key);
+		return "DlmLock '" + KeyNames.shown(shownKey) + "' (" + this.mode + ", resource '"
 				+ DlmErrors.printable(this.resourceName) + "' in lockspace '" + this.registry.getLockspace().name()
 				+ "')";
-	}
-
-	/**
-	 * One thread's hold of one lock object: its own DLM lock, hold count and value block.
-	 * Touched only by the holding thread.
-	 */
-	static final class Hold {
-
-		final DlmLock lock;
-
-		final DlmLockHandle handle;
-
-		int count = 1;
-
-		DlmMode heldMode;
-
-		byte[] valueBlock;
-
-		boolean valueBlockValid;
-
-		boolean valueBlockDirty;
-
-		Hold(DlmLock lock, DlmLockHandle handle, DlmCompletion granted, DlmMode requested) {
-			this.lock = lock;
-			this.handle = handle;
-			this.heldMode = (granted.grantedMode() != null) ? granted.grantedMode() : requested;
-			byte[] read = granted.valueBlock();
-			this.valueBlock = (read != null) ? read : handle.valueBlock();
-			this.valueBlockValid = !granted.isValueBlockInvalid();
-		}
-
-		byte @Nullable [] valueBlockToPublish() {
-			return (this.valueBlockDirty && this.heldMode.writesValueBlock()) ? this.valueBlock : null;
-		}
-
 	}
 
 }

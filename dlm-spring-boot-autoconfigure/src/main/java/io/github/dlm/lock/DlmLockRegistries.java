@@ -49,6 +49,8 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 
 	private volatile boolean retainValueBlocks = true;
 
+	private volatile int cacheCapacity = DlmLockRegistry.DEFAULT_CACHE_CAPACITY;
+
 	/**
 	 * Creates the registries; no lockspace is opened until first asked for.
 	 * @param client the DLM backend
@@ -101,6 +103,21 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 		synchronized (this.monitor) {
 			this.retainValueBlocks = retainValueBlocks;
 			this.registries.values().forEach((registry) -> registry.setRetainValueBlocks(retainValueBlocks));
+		}
+	}
+
+	/**
+	 * Sets how many lock objects each registry (existing and future) caches beyond those in
+	 * use.
+	 * @param cacheCapacity at least 1
+	 * @throws IllegalArgumentException if less than 1
+	 * @see DlmLockRegistry#setCacheCapacity(int)
+	 */
+	public void setCacheCapacity(int cacheCapacity) {
+		Assert.isTrue(cacheCapacity > 0, () -> "Lock object cache capacity must be at least 1, got " + cacheCapacity);
+		synchronized (this.monitor) {
+			this.cacheCapacity = cacheCapacity;
+			this.registries.values().forEach((registry) -> registry.setCacheCapacity(cacheCapacity));
 		}
 	}
 
@@ -179,6 +196,7 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 				registry.setKeyStrategy(this.keyStrategy);
 				registry.setBlockingListener(this.blockingListener);
 				registry.setRetainValueBlocks(this.retainValueBlocks);
+				registry.setCacheCapacity(this.cacheCapacity);
 				this.registries.put(lockspace, registry);
 			}
 			return registry;

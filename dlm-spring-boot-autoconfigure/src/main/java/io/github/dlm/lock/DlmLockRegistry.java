@@ -4,9 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -23,13 +21,20 @@ import io.github.dlm.core.DlmNames;
  * {@link #obtain(Object)} returns a {@link DlmLock} in the registry's default mode
  * ({@link DlmMode#EX} unless configured otherwise); {@link #obtain(Object, DlmMode)} one in
  * any mode, and {@link #readWriteLock(Object)} a PR/EX pair. The same key and mode return
- * the same lock object for as long as it is cached; {@link #expireUnusedOlderThan(long)}
- * drops objects that nobody holds or waits for. Dropping a cached object never weakens
- * exclusion, since every holding thread has its own DLM lock.
+ * the same lock object for as long as it is cached. The cache holds at most
+ * {@linkplain #setCacheCapacity(int) a capacity} of objects ({@value #DEFAULT_CACHE_CAPACITY}
+ * by default) beyond those in use: above it, the least recently obtained objects that
+ * nobody holds or waits for are evicted. {@link #expireUnusedOlderThan(long)} drops unused
+ * objects by age. Dropping a cached object never weakens exclusion, since every holding
+ * thread has its own DLM lock; what was set on the object itself (its
+ * {@linkplain DlmLock#setBlockingListener blocking listener}) stays with that object, so
+ * keep a reference to an object you configure.
  * <p>
- * Keys become resource names through a {@link DlmKeyStrategy}: by default
- * {@code key.toString()} as UTF-8, 1..64 bytes, anything else refused with an
- * {@link IllegalArgumentException}.
+ * Keys become resource names through a {@link DlmKeyStrategy}: by default the key's text
+ * as UTF-8 (a {@code byte[]} as itself, arrays and collections by their elements), 1..64
+ * bytes, anything else refused with an {@link IllegalArgumentException}; keys whose text
+ * is an identity string ({@code Object.toString()}) are refused too, as equal keys would
+ * be different locks.
  * <p>
  * A lock object through which a value block was published keeps an NL lock on its
  * resource so that the value survives while nobody holds the lock (see {@link DlmLock});
@@ -41,11 +46,18 @@ import io.github.dlm.core.DlmNames;
  */
 public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoCloseable {
 
+	/**
+	 * The default {@linkplain #setCacheCapacity(int) cache capacity}: far more keys than an
+	 * application holds at once, and a few megabytes of lock objects at most, while a lock
+	 * object evicted and created again costs one small allocation (no lock manager call).
+	 */
+	public static final int DEFAULT_CACHE_CAPACITY = 10_000;
+
 	private final DlmLockspace lockspace;
 
 	private final DlmMode defaultMode;
 
-	private final Map<LockKey, DlmLock> locks = new ConcurrentHashMap<>();
+	private final DlmLockCache locks = new DlmLockCache(DEFAULT_CACHE_CAPACITY);
 
 	private volatile DlmKeyStrategy keyStrategy = DlmKeyStrategy.utf8();
 
@@ -85,6 +97,29 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	public void setKeyStrategy(DlmKeyStrategy keyStrategy) {
 		Assert.notNull(keyStrategy, "Key strategy must not be null");
 		this.keyStrategy = keyStrategy;
+	}
+
+	/**
+	 * Sets how many lock objects the registry caches beyond those in use. When a new key
+	 * takes the cache above it, the least recently obtained objects that no thread holds or
+	 * waits for (and that keep no value block alive) are evicted, down to 7/8 of the
+	 * capacity. A later {@link #obtain} of an evicted key creates a new object. Lowering
+	 * the capacity evicts at once.
+	 * @param cacheCapacity at least 1, {@value #DEFAULT_CACHE_CAPACITY} by default;
+	 * {@link Integer#MAX_VALUE} for no bound
+	 * @throws IllegalArgumentException if less than 1
+	 */
+	public void setCacheCapacity(int cacheCapacity) {
+		this.locks.setCapacity(cacheCapacity);
+	}
+
+	/**
+	 * How many lock objects the registry caches beyond those in use.
+	 * @return the capacity
+	 * @see #setCacheCapacity(int)
+	 */
+	public int getCacheCapacity() {
+		return this.locks.capacity();
 	}
 
 	/**
@@ -144,7 +179,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 
 	/**
 	 * The lock for a key in the {@linkplain #getDefaultMode() default mode}.
-	 * @param key the key; its {@code toString()} names the resource
+	 * @param key the key, which names the resource (see {@link DlmKeyStrategy})
 	 * @return the lock
 	 * @throws IllegalArgumentException if the key is null or does not map to a valid
 	 * resource name
@@ -156,7 +191,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 
 	/**
 	 * The lock for a key in a given mode.
-	 * @param key the key; its {@code toString()} names the resource
+	 * @param key the key, which names the resource (see {@link DlmKeyStrategy})
 	 * @param mode the mode the lock is acquired in
 	 * @return the lock
 	 * @throws IllegalArgumentException if the key is null or does not map to a valid
@@ -166,10 +201,8 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 		Assert.notNull(mode, "Mode must not be null");
 		byte[] name = toResourceName(key);
 		String nameKey = new String(name, StandardCharsets.ISO_8859_1);
-		DlmLock lock = this.locks.computeIfAbsent(new LockKey(nameKey, mode),
-				(lockKey) -> new DlmLock(this, key, name, nameKey, mode));
-		lock.touch();
-		return lock;
+		DlmLock lock = this.locks.get(nameKey, mode);
+		return (lock != null) ? lock : this.locks.add(new DlmLock(this, key, name, nameKey, mode));
 	}
 
 	/**
@@ -193,7 +226,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	public byte[] toResourceName(@Nullable Object key) {
 		if (key == null) {
 			throw new IllegalArgumentException("Lock key must not be null; DLM resource names are 1.."
-					+ DlmNames.MAX_RESOURCE_NAME_LENGTH + " bytes of the key's toString() in UTF-8");
+					+ DlmNames.MAX_RESOURCE_NAME_LENGTH + " bytes of the key's text in UTF-8");
 		}
 		byte[] name = this.keyStrategy.toResourceName(key);
 		if (name.length == 0 || name.length > DlmNames.MAX_RESOURCE_NAME_LENGTH) {
@@ -205,22 +238,20 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	}
 
 	/**
-	 * Drops cached lock objects that no thread holds or waits for and that were last used
-	 * at least {@code age} milliseconds ago, releasing the NL locks they kept to retain
-	 * value blocks. A later {@link #obtain} creates a new one. An object dropped earlier
-	 * that the application kept using and published through again is treated the same:
-	 * its NL lock is released once it has been unused for {@code age}.
+	 * Drops cached lock objects that no thread holds or waits for and that were last
+	 * obtained or used at least {@code age} milliseconds ago, releasing the NL locks they
+	 * kept to retain value blocks. A later {@link #obtain} creates a new one. An object
+	 * dropped earlier that the application kept using and published through again is
+	 * treated the same: its NL lock is released once it has been unused for {@code age}.
 	 * @param age the age in milliseconds
 	 */
 	@Override
 	public void expireUnusedOlderThan(long age) {
 		long now = System.nanoTime();
 		long ageNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, age));
-		for (LockKey lockKey : this.locks.keySet()) {
-			this.locks.computeIfPresent(lockKey, (k, lock) -> lock.isExpirable(now, ageNanos) ? null : lock);
-		}
+		this.locks.expireUnusedOlderThan(now, ageNanos);
 		for (DlmLock lock : anchoredLocks()) {
-			if (this.locks.get(new LockKey(lock.nameKey(), lock.mode())) != lock) {
+			if (!this.locks.contains(lock)) {
 				lock.releaseAnchorIfUnused(now, ageNanos);
 			}
 		}
@@ -270,12 +301,16 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 		}
 	}
 
+	/**
+	 * How many lock objects are cached now.
+	 */
+	int cacheSize() {
+		return this.locks.size();
+	}
+
 	@Override
 	public String toString() {
 		return "DlmLockRegistry for lockspace '" + this.lockspace.name() + "' (default mode " + this.defaultMode + ")";
-	}
-
-	private record LockKey(String name, DlmMode mode) {
 	}
 
 }

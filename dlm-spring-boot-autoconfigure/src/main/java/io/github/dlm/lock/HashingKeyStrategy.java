@@ -9,8 +9,9 @@ import java.util.HexFormat;
 import io.github.dlm.core.DlmNames;
 
 /**
- * {@link DlmKeyStrategy#hashingLongKeys(String)}: short keys as UTF-8, long ones (and ones
- * that start with the prefix) as the prefix plus a hex SHA-256 digest.
+ * {@link DlmKeyStrategy#hashingLongKeys(String)}: a key's {@linkplain KeyNames name bytes}
+ * when they fit, else (and when they start with the prefix) the prefix plus a hex SHA-256
+ * digest of them.
  */
 final class HashingKeyStrategy implements DlmKeyStrategy {
 
@@ -35,12 +36,11 @@ final class HashingKeyStrategy implements DlmKeyStrategy {
 
 	@Override
 	public byte[] toResourceName(Object key) {
-		String text = key.toString();
-		if (text.isEmpty()) {
+		byte[] name = KeyNames.bytes(key);
+		if (name.length == 0) {
 			// refused with the same message as the plain strategy
 			return Utf8KeyStrategy.INSTANCE.toResourceName(key);
 		}
-		byte[] name = text.getBytes(StandardCharsets.UTF_8);
 		if (name.length <= DlmNames.MAX_RESOURCE_NAME_LENGTH && !startsWithPrefix(name)) {
 			return name;
 		}

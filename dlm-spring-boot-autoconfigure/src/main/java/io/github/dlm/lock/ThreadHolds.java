@@ -4,17 +4,22 @@ import java.util.Arrays;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.dlm.core.DlmLockspace;
+
 /**
- * The {@link DlmLock} holds of one thread, across all lock objects and registries. A
- * thread holds few locks at a time, so a small array searched from the most recent hold
- * beats a map: finding the hold of a lock, adding and removing one touch no shared state.
- * Used only by its own thread.
+ * The {@link DlmHold holds} of one thread, across all lock objects and registries, found by
+ * lockspace and resource: reentrancy belongs to the resource, not to a lock object, so a
+ * thread re-entering through another object of the same key (after expiry, or from another
+ * registry on the same lockspace) counts on the hold it has instead of waiting for itself.
+ * A thread holds few locks at a time, so a small array searched from the most recent hold
+ * beats a map: finding, adding and removing a hold touch no shared state. Used only by its
+ * own thread.
  */
 final class ThreadHolds {
 
 	private static final ThreadLocal<ThreadHolds> CURRENT = ThreadLocal.withInitial(ThreadHolds::new);
 
-	private DlmLock.@Nullable Hold[] holds = new DlmLock.Hold[4];
+	private @Nullable DlmHold[] holds = new DlmHold[4];
 
 	private int size;
 
@@ -30,47 +35,29 @@ final class ThreadHolds {
 	}
 
 	/**
-	 * The hold of a lock object.
-	 * @param lock the lock object
-	 * @return its hold, or {@code null} if the thread does not hold it
+	 * The hold of a resource.
+	 * @param lockspace the lockspace handle
+	 * @param nameKey the resource name as {@link DlmLock} keys it
+	 * @return its hold, or {@code null} if the thread does not hold the resource
 	 */
-	DlmLock.@Nullable Hold find(DlmLock lock) {
+	@Nullable DlmHold find(DlmLockspace lockspace, String nameKey) {
 		for (int i = this.size - 1; i >= 0; i--) {
-			if (this.holds[i].lock == lock) {
-				return this.holds[i];
+			DlmHold hold = this.holds[i];
+			if (hold.lockspace == lockspace && hold.nameKey.equals(nameKey)) {
+				return hold;
 			}
 		}
 		return null;
 	}
 
-	/**
-	 * A hold of the same registry and resource as the given lock object, in another mode.
-	 * @param lock the lock object about to be acquired
-	 * @return such a hold, or {@code null} if there is none
-	 */
-	DlmLock.@Nullable Hold findOtherMode(DlmLock lock) {
-		for (int i = this.size - 1; i >= 0; i--) {
-			DlmLock other = this.holds[i].lock;
-			if (other != lock && other.getRegistry() == lock.getRegistry() && other.mode() != lock.mode()
-					&& other.nameKey().equals(lock.nameKey())) {
-				return this.holds[i];
-			}
-		}
-		return null;
-	}
-
-	boolean isEmpty() {
-		return this.size == 0;
-	}
-
-	void add(DlmLock.Hold hold) {
+	void add(DlmHold hold) {
 		if (this.size == this.holds.length) {
 			this.holds = Arrays.copyOf(this.holds, this.size * 2);
 		}
 		this.holds[this.size++] = hold;
 	}
 
-	void remove(DlmLock.Hold hold) {
+	void remove(DlmHold hold) {
 		for (int i = this.size - 1; i >= 0; i--) {
 			if (this.holds[i] == hold) {
 				System.arraycopy(this.holds, i + 1, this.holds, i, this.size - i - 1);

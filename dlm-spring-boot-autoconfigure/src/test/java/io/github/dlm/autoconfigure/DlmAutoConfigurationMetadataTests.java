@@ -9,6 +9,8 @@ import java.util.Map;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 
+import io.github.dlm.lock.DlmLockRegistry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -23,13 +25,14 @@ class DlmAutoConfigurationMetadataTests {
 	void everyDlmPropertyHasADescription() throws IOException {
 		List<Map<String, Object>> properties = JsonPath.read(Files.readString(METADATA), "$.properties[*]");
 		List<Map<String, Object>> dlm = properties.stream()
-			.filter((property) -> property.get("name").toString().startsWith("dlm."))
+			.filter((property) -> property.get("name").toString().startsWith("dlm.")
+					|| property.get("name").toString().startsWith("management.health.dlm."))
 			.toList();
 		assertThat(dlm).extracting((property) -> property.get("name"))
 			.contains("dlm.backend", "dlm.default-mode", "dlm.lockspace.name", "dlm.lockspace.create",
 					"dlm.lockspace.permissions", "dlm.lockspace.release-on-shutdown", "dlm.native.library-path",
 					"dlm.dispatcher.thread-name", "dlm.registry.expire-unused-after", "dlm.registry.key-strategy",
-					"dlm.registry.retain-value-blocks", "dlm.annotation.enabled");
+					"dlm.registry.retain-value-blocks", "dlm.registry.cache-capacity", "dlm.annotation.enabled");
 		assertThat(dlm).allSatisfy((property) -> assertThat(property.get("description"))
 			.as("description of %s", property.get("name"))
 			.asString()
@@ -45,6 +48,8 @@ class DlmAutoConfigurationMetadataTests {
 		assertThat(defaultOf(json, "dlm.lockspace.create")).isEqualTo(true);
 		assertThat(defaultOf(json, "dlm.dispatcher.thread-name")).isEqualTo("dlm-dispatch-");
 		assertThat(defaultOf(json, "dlm.registry.retain-value-blocks")).isEqualTo(true);
+		assertThat(defaultOf(json, "dlm.registry.cache-capacity")).isEqualTo(DlmLockRegistry.DEFAULT_CACHE_CAPACITY);
+		assertThat(defaultOf(json, "management.health.dlm.probe-timeout")).isEqualTo("2s");
 	}
 
 	private static Object defaultOf(String json, String name) {

@@ -43,6 +43,9 @@ class DlmAutoConfigurationPropertiesTests {
 			assertThat(properties.getRegistry().getExpireUnusedAfter()).isNull();
 			assertThat(properties.getRegistry().getKeyStrategy()).isEqualTo(DlmProperties.KeyStrategy.UTF8);
 			assertThat(properties.getRegistry().isRetainValueBlocks()).isTrue();
+			assertThat(properties.getRegistry().getCacheCapacity()).isEqualTo(DlmLockRegistry.DEFAULT_CACHE_CAPACITY);
+			assertThat(context.getBean(DlmLockRegistry.class).getCacheCapacity())
+				.isEqualTo(DlmLockRegistry.DEFAULT_CACHE_CAPACITY);
 			assertThat(context.getBean(DlmLockRegistry.class).isRetainValueBlocks()).isTrue();
 			assertThat(properties.getAnnotation().isEnabled()).isTrue();
 			lockOnce(context.getBean(DlmLockRegistry.class), "k");
@@ -155,6 +158,45 @@ class DlmAutoConfigurationPropertiesTests {
 	}
 
 	@Test
+	void cacheCapacityIsAppliedToEveryRegistry() {
+		this.runner.withPropertyValues("dlm.registry.cache-capacity=123").run((context) -> {
+			assertThat(context.getBean(DlmLockRegistry.class).getCacheCapacity()).isEqualTo(123);
+			assertThat(context.getBean(io.github.dlm.lock.DlmLockRegistries.class).registry("other").getCacheCapacity())
+				.isEqualTo(123);
+		});
+	}
+
+	@Test
+	void expireUnusedAfterBelowAMillisecondFailsStartUpNamingThePropertyTheValueAndTheRule() {
+		this.runner.withPropertyValues("dlm.registry.expire-unused-after=500us").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(Failures.messages(context.getStartupFailure()))
+				.contains("Property dlm.registry.expire-unused-after with value 'PT0.0005S' is invalid")
+				.contains("at least 1ms");
+		});
+	}
+
+	@Test
+	void expireUnusedAfterTooLongToCountInMillisecondsFailsStartUpNamingTheRule() {
+		this.runner.withPropertyValues("dlm.registry.expire-unused-after=200000000000d").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(Failures.messages(context.getStartupFailure()))
+				.contains("Property dlm.registry.expire-unused-after with value")
+				.contains("too long");
+		});
+	}
+
+	@Test
+	void cacheCapacityBelowOneFailsStartUpNamingThePropertyTheValueAndTheRule() {
+		this.runner.withPropertyValues("dlm.registry.cache-capacity=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(Failures.messages(context.getStartupFailure()))
+				.contains("Property dlm.registry.cache-capacity with value '0' is invalid")
+				.contains("at least 1");
+		});
+	}
+
+	@Test
 	void expireUnusedAfterStartsTheExpiry() {
 		this.runner.withPropertyValues("dlm.registry.expire-unused-after=10m").run((context) -> {
 			assertThat(context).hasSingleBean(DlmLockExpiry.class);
@@ -177,7 +219,7 @@ class DlmAutoConfigurationPropertiesTests {
 			Object first = registry.obtain("expiring");
 			lockOnce(registry, "expiring");
 			assertThat(registry.obtain("expiring")).isSameAs(first);
-			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 				expiry.expireNow();
 				assertThat(registry.obtain("expiring")).isNotSameAs(first);
 			});
@@ -199,6 +241,12 @@ class DlmAutoConfigurationPropertiesTests {
 			"dlm.backend=kernel | dlm.backend", "dlm.default-mode=XX | dlm.default-mode",
 			"dlm.registry.expire-unused-after=-5s | dlm.registry.expire-unused-after",
 			"dlm.registry.expire-unused-after=0s | dlm.registry.expire-unused-after",
+			"dlm.registry.expire-unused-after=500us | dlm.registry.expire-unused-after",
+			"dlm.registry.expire-unused-after=200000000000d | dlm.registry.expire-unused-after",
+			"dlm.registry.cache-capacity=0 | dlm.registry.cache-capacity",
+			"dlm.registry.cache-capacity=-1 | dlm.registry.cache-capacity",
+			"dlm.registry.cache-capacity=lots | dlm.registry.cache-capacity",
+			"dlm.registry.cache-capacity=99999999999 | dlm.registry.cache-capacity",
 			"dlm.registry.key-strategy=md5 | dlm.registry.key-strategy",
 			"dlm.native.library-path= | dlm.native.library-path", "dlm.dispatcher.thread-name= | dlm.dispatcher.thread-name",
 			"dlm.lockspace.create=maybe | dlm.lockspace.create" })

@@ -25,7 +25,9 @@ class DlmHealthContributorAutoConfigurationTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DlmAutoConfiguration.class, DlmLockRegistryAutoConfiguration.class,
 				DlmHealthContributorAutoConfiguration.class))
-		.withPropertyValues("dlm.backend=local", "dlm.lockspace.name=orders");
+		// a probe that must answer may take as long as a loaded machine needs; the default
+		// (2 s) is a production setting, not something these tests are about
+		.withPropertyValues("dlm.backend=local", "dlm.lockspace.name=orders", "management.health.dlm.probe-timeout=30s");
 
 	@Test
 	void reportsUpWithTheBackendAndARoundTripPerOpenLockspace() {
@@ -62,6 +64,16 @@ class DlmHealthContributorAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(Failures.messages(context.getStartupFailure())).contains("management.health.dlm.probe-timeout")
 				.contains("must be positive");
+		});
+	}
+
+	@Test
+	void probeTimeoutLongerThanADayFailsStartUpNamingThePropertyAndTheRule() {
+		this.runner.withPropertyValues("management.health.dlm.probe-timeout=400000000d").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(Failures.messages(context.getStartupFailure()))
+				.contains("Property management.health.dlm.probe-timeout with value")
+				.contains("at most 1d");
 		});
 	}
 

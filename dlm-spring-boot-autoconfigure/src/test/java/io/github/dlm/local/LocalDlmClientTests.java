@@ -1,6 +1,7 @@
 package io.github.dlm.local;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -19,6 +20,7 @@ import io.github.dlm.core.DlmLockspaceNotFoundException;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmStatus;
 import io.github.dlm.core.LockspaceOptions;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +36,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class LocalDlmClientTests {
 
 	private static final byte[] R = "resource".getBytes(StandardCharsets.UTF_8);
+
+	/** How long anything that must happen may take; generous, never a speed assertion. */
+	private static final long TIMEOUT_SECONDS = 30;
 
 	private final LocalDlmClient client = new LocalDlmClient("test-dlm-");
 
@@ -161,8 +166,8 @@ class LocalDlmClientTests {
 			return Thread.currentThread();
 		});
 		await(holder.unlock(null));
-		assertThat(closedOn.get(10, TimeUnit.SECONDS)).isSameAs(ls.dispatcher().thread());
-		ls.dispatcher().thread().join(10_000);
+		assertThat(closedOn.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isSameAs(ls.dispatcher().thread());
+		ls.dispatcher().thread().join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
 		assertThat(ls.dispatcher().thread().isAlive()).isFalse();
 		assertThat(this.client.dump("selfclose")).isEmpty();
 	}
@@ -181,7 +186,7 @@ class LocalDlmClientTests {
 				return second.request(DlmMode.PR, Set.of(), null);
 			});
 		await(holder.unlock(null));
-		assertThat(chained.get(10, TimeUnit.SECONDS).status()).isEqualTo(DlmStatus.GRANTED);
+		assertThat(chained.get(TIMEOUT_SECONDS, TimeUnit.SECONDS).status()).isEqualTo(DlmStatus.GRANTED);
 		assertThat(chainedOn.get()).isSameAs(ls.dispatcher().thread());
 	}
 
@@ -229,15 +234,19 @@ class LocalDlmClientTests {
 		await(holder.request(DlmMode.EX, Set.of(), null));
 		// a blocking callback now runs on ls's dispatcher and does not return until released
 		other.newLock(busy, null).request(DlmMode.EX, Set.of(), null);
-		assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(running.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
 		// and one for the holder is queued behind it
 		CompletableFuture<DlmCompletion> writer = other.newLock(R, null).request(DlmMode.EX, Set.of(), null);
 		// known at once, but must not overtake either callback
 		CompletableFuture<DlmCompletion> demoted = holder.request(DlmMode.NL, Set.of(), null);
 		CompletableFuture<DlmCompletion> unrelated = ls.newLock("unrelated".getBytes(StandardCharsets.UTF_8), null)
 			.request(DlmMode.EX, Set.of(), null);
-		demoted.thenRun(() -> events.add("holder demoted"));
+		// runs on the dispatcher once the completion is delivered, after get() may have returned
+		CompletableFuture<Void> demotedSeen = demoted.thenRun(() -> events.add("holder demoted"));
 		try {
+			// certain, not a timing guess: ls's dispatcher is still inside the blocker's
+			// callback, which returns only when this test releases it
+			assertThat(ls.dispatcher().isIdle()).isFalse();
 			assertThat(demoted).isNotDone();
 			assertThat(unrelated).isNotDone();
 		}
@@ -247,10 +256,16 @@ class LocalDlmClientTests {
 		assertThat(await(demoted).grantedMode()).isEqualTo(DlmMode.NL);
 		assertThat(await(unrelated).status()).isEqualTo(DlmStatus.GRANTED);
 		assertThat(await(writer).status()).isEqualTo(DlmStatus.GRANTED);
+		demotedSeen.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 		assertThat(events).containsExactly("blocker bast", "holder bast", "holder demoted");
-		// once the dispatcher is idle again, completions known at once take the short way again
-		assertThat(ls.newLock("later".getBytes(StandardCharsets.UTF_8), null).request(DlmMode.EX, Set.of(), null))
-			.isDone();
+		// A completed future does not mean the dispatcher is idle: it still has to return from
+		// the callback that completed it. Wait for idle (nothing queues anything on ls any
+		// more, so it stays idle), then a completion known at once takes the short way again.
+		Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).until(ls.dispatcher()::isIdle);
+		CompletableFuture<DlmCompletion> later = ls.newLock("later".getBytes(StandardCharsets.UTF_8), null)
+			.request(DlmMode.EX, Set.of(), null);
+		assertThat(later).isDone();
+		assertThat(later.join().status()).isEqualTo(DlmStatus.GRANTED);
 	}
 
 	@Test
@@ -269,7 +284,7 @@ class LocalDlmClientTests {
 		ls.newLock(R, null).request(DlmMode.EX, Set.of(), null);
 		ls.newLock(R, null).request(DlmMode.EX, Set.of(), null);
 		ls.newLock(R, null).request(DlmMode.PR, Set.of(), null);
-		assertThat(basts.poll(10, TimeUnit.SECONDS)).isNotNull();
+		assertThat(basts.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isNotNull();
 		DlmLockHandle probe = ls.newLock("probe".getBytes(StandardCharsets.UTF_8), null);
 		await(probe.request(DlmMode.NL, Set.of(), null));
 		assertThat(basts).isEmpty();
@@ -287,7 +302,7 @@ class LocalDlmClientTests {
 
 	private static void awaitLatch(CountDownLatch latch) {
 		try {
-			latch.await(30, TimeUnit.SECONDS);
+			latch.await(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -295,7 +310,7 @@ class LocalDlmClientTests {
 	}
 
 	private static DlmCompletion await(CompletableFuture<DlmCompletion> future) throws Exception {
-		return future.get(10, TimeUnit.SECONDS);
+		return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 	}
 
 }

@@ -43,7 +43,15 @@ class LocalEngineStressTests {
 
 	private static final int KEYS = 4;
 
+	/** How long the workers run at least. */
 	private static final long RUN_MILLIS = 3000;
+
+	/**
+	 * How much longer they may run if some outcome has not been seen yet (a very slow or
+	 * loaded machine): the test asserts that every kind of outcome was exercised, so it runs
+	 * until they were rather than for a fixed time only.
+	 */
+	private static final long EXTRA_MILLIS = 60_000;
 
 	private static final int CLOSE_ROUNDS = Integer.getInteger("dlm.stress.closeRounds", 30);
 
@@ -74,9 +82,10 @@ class LocalEngineStressTests {
 			}
 			AtomicBoolean running = new AtomicBoolean(true);
 			long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RUN_MILLIS);
+			long giveUp = deadline + TimeUnit.MILLISECONDS.toNanos(EXTRA_MILLIS);
 			List<Thread> workers = new ArrayList<>();
 			for (int i = 0; i < WORKERS; i++) {
-				workers.add(new Thread(() -> work(handles, deadline), "stress-worker-" + i));
+				workers.add(new Thread(() -> work(handles, deadline, giveUp), "stress-worker-" + i));
 			}
 			Thread checker = new Thread(() -> checkInvariant(client, running), "stress-checker");
 			Thread interrupter = new Thread(() -> interrupt(workers, running), "stress-interrupter");
@@ -84,7 +93,7 @@ class LocalEngineStressTests {
 			workers.forEach(Thread::start);
 			interrupter.start();
 			for (Thread worker : workers) {
-				worker.join(TimeUnit.SECONDS.toMillis(RUN_MILLIS / 1000 + 2 * LOST_AFTER_SECONDS));
+				worker.join(RUN_MILLIS + EXTRA_MILLIS + TimeUnit.SECONDS.toMillis(2 * LOST_AFTER_SECONDS));
 				assertThat(worker.isAlive()).as("%s is stuck", worker.getName()).isFalse();
 			}
 			running.set(false);
@@ -183,10 +192,11 @@ class LocalEngineStressTests {
 		}
 	}
 
-	private void work(List<LocalLockspace> handles, long deadline) {
+	private void work(List<LocalLockspace> handles, long deadline, long giveUp) {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		try {
-			while (System.nanoTime() < deadline && this.failures.isEmpty()) {
+			while ((System.nanoTime() < deadline || !everyOutcomeSeen()) && System.nanoTime() < giveUp
+					&& this.failures.isEmpty()) {
 				LocalLockspace ls = handles.get(random.nextInt(handles.size()));
 				byte[] key = ("key-" + random.nextInt(KEYS)).getBytes(StandardCharsets.UTF_8);
 				DlmLockHandle lock = ls.newLock(key, (blocking) -> {
@@ -213,6 +223,13 @@ class LocalEngineStressTests {
 		catch (Throwable ex) {
 			this.failures.add(Thread.currentThread().getName() + ": " + ex);
 		}
+	}
+
+	/** Whether the run has exercised everything the test asserts it exercised. */
+	private boolean everyOutcomeSeen() {
+		return this.snapshots.get() > 0 && this.timedOut.sum() > 0
+				&& this.outcomes.get(DlmStatus.GRANTED).sum() > 0 && this.outcomes.get(DlmStatus.NOT_GRANTED).sum() > 0
+				&& this.outcomes.get(DlmStatus.CANCELLED).sum() > 0 && this.outcomes.get(DlmStatus.UNLOCKED).sum() > 0;
 	}
 
 	/**

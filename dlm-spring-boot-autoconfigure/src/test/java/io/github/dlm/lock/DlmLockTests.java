@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.integration.util.CheckedRunnable;
 
 import io.github.dlm.core.DlmDeadlockException;
+import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
@@ -366,41 +368,66 @@ class DlmLockTests {
 		readWrite.readLock().lock();
 		assertThat(tryLockElsewhere(readWrite.readLock())).isTrue();
 		assertThat(tryLockElsewhere(readWrite.writeLock())).isFalse();
-		assertThatIllegalStateException().isThrownBy(() -> readWrite.writeLock().lock())
-			.withMessageContaining("would wait for the first one forever")
-			.withMessageContaining("convert");
-		assertThat(readWrite.writeLock().tryLock()).as("NOQUEUE cannot self-deadlock, only fail").isFalse();
+		// the write lock re-enters the thread's hold by converting it up, and back down on unlock
+		readWrite.writeLock().lock();
+		assertThat(readWrite.writeLock().getHoldCount()).isEqualTo(2);
+		assertThat(readWrite.readLock().getHeldMode()).isEqualTo(DlmMode.EX);
+		assertThat(tryLockElsewhere(readWrite.readLock())).isFalse();
+		readWrite.writeLock().unlock();
+		assertThat(readWrite.readLock().getHeldMode()).isEqualTo(DlmMode.PR);
+		assertThat(tryLockElsewhere(readWrite.readLock())).isTrue();
 		readWrite.readLock().unlock();
 		readWrite.writeLock().lock();
+		assertThat(tryLockElsewhere(readWrite.readLock())).isFalse();
+		// a read re-entry is covered by EX and changes nothing
+		readWrite.readLock().lock();
+		assertThat(readWrite.readLock().getHeldMode()).isEqualTo(DlmMode.EX);
+		readWrite.readLock().unlock();
 		assertThat(tryLockElsewhere(readWrite.readLock())).isFalse();
 		readWrite.writeLock().unlock();
 		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
 	}
 
 	@Test
-	void selfDeadlockCheckLooksAtTheCurrentThreadsHoldsOfTheSameRegistryAndResource() throws Exception {
+	void reentryBelongsToTheResourceWhateverLockObjectOrRegistryOfTheLockspaceIsUsed() throws Exception {
 		DlmLock read = this.registry.obtain("self", DlmMode.PR);
 		DlmLock write = this.registry.obtain("self", DlmMode.EX);
 		DlmLock unrelated = this.registry.obtain("unrelated", DlmMode.EX);
 		unrelated.lock();
-		write.lock();
-		write.unlock();
 		read.lock();
-		assertThatIllegalStateException().isThrownBy(() -> write.tryLock(1, TimeUnit.MINUTES))
-			.withMessageContaining("already holds " + read);
+		assertThat(write.tryLock(1, TimeUnit.MINUTES)).as("converts the thread's PR up").isTrue();
+		assertThat(write.getHeldMode()).isEqualTo(DlmMode.EX);
 		DlmLockRegistry otherRegistry = new DlmLockRegistry(this.lockspace);
-		assertThat(otherRegistry.obtain("self", DlmMode.EX).tryLock(10, TimeUnit.MILLISECONDS))
-			.as("another registry's lock is not checked: it waits and times out").isFalse();
+		DlmLock viaOtherRegistry = otherRegistry.obtain("self", DlmMode.EX);
+		assertThat(viaOtherRegistry.tryLock(10, TimeUnit.MILLISECONDS)).as("another registry on the lockspace").isTrue();
+		assertThat(read.getHoldCount()).isEqualTo(3);
+		viaOtherRegistry.unlock();
+		write.unlock();
+		assertThat(read.getHeldMode()).isEqualTo(DlmMode.PR);
 		read.unlock();
-		// a lock object dropped from the cache, then acquired, still counts
-		DlmLock stale = this.registry.obtain("stale", DlmMode.PR);
+		assertThat(read.isHeldByCurrentThread()).isFalse();
+		// a lock object dropped from the cache while held: the fresh one re-enters its hold
+		DlmLock stale = this.registry.obtain("stale", DlmMode.EX);
 		this.registry.expireUnusedOlderThan(0);
 		stale.lock();
 		DlmLock fresh = this.registry.obtain("stale", DlmMode.EX);
-		assertThatIllegalStateException().isThrownBy(fresh::lock).withMessageContaining("already holds " + stale);
+		assertThat(fresh).isNotSameAs(stale);
+		Future<Boolean> elsewhere = this.executor.submit(() -> {
+			fresh.lock();
+			fresh.lock();
+			fresh.unlock();
+			fresh.unlock();
+			return true;
+		});
+		awaitWaiting("stale", 1);
+		fresh.lock();
+		assertThat(fresh.getHoldCount()).isEqualTo(2);
+		assertThat(elsewhere).as("another thread waits while this one holds it").isNotDone();
+		fresh.unlock();
 		stale.unlock();
+		assertThat(elsewhere.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
 		unrelated.unlock();
-		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		awaitEmpty();
 	}
 
 	@Test
@@ -607,6 +634,9 @@ class DlmLockTests {
 		assertThat(writer.isRetainingValueBlock()).isTrue();
 		// the anchor blocks nobody: EX is granted at once elsewhere, and no listener is told
 		assertThat(tryLockElsewhere(otherProcess.obtain("lvb-queue"))).isTrue();
+		// a blocking callback sent by that request would be delivered asynchronously: let
+		// everything queued on this registry's handle be delivered before checking
+		settleCallbacks(this.lockspace);
 		assertThat(blockingEvents).isEmpty();
 		this.registry.expireUnusedOlderThan(0);
 		otherProcess.expireUnusedOlderThan(0);
@@ -874,9 +904,29 @@ class DlmLockTests {
 		}
 	}
 
+	/**
+	 * Runs a probe lock to completion on the handle: a handle delivers its callbacks in
+	 * order, so every callback queued for it before has been delivered when this returns.
+	 */
+	private static void settleCallbacks(DlmLockspace lockspace) throws Exception {
+		DlmLockHandle probe = lockspace.newLock("settle-probe".getBytes(StandardCharsets.UTF_8), null);
+		assertThat(probe.request(DlmMode.NL, Set.of(), null).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).isGranted())
+			.isTrue();
+		probe.unlock(null).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+	}
+
 	private void isValueBlockAnchor(LocalLockInfo info) {
 		assertThat(info.grantedMode()).isEqualTo(DlmMode.NL);
 		assertThat(info.queue()).isEqualTo(LocalLockInfo.Queue.GRANTED);
+	}
+
+	private void awaitEmpty() {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+		while (!this.client.dump(LOCKSPACE).isEmpty()) {
+			assertThat(System.nanoTime()).as("waiting for every lock to be released: %s", this.client.dump(LOCKSPACE))
+				.isLessThan(deadline);
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+		}
 	}
 
 	private void awaitWaiting(String resource, int count) {

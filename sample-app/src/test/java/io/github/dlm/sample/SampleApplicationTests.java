@@ -8,8 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
 import com.jayway.jsonpath.JsonPath;
@@ -26,15 +29,21 @@ import org.springframework.integration.leader.DefaultCandidate;
 import org.springframework.integration.leader.event.LeaderEventPublisher;
 import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doAnswer;
 
 /**
  * The sample over HTTP on a random port, on the local backend: concurrent reservations
  * never double-book a seat, and one node leads.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+// the health probe must answer in time on a loaded machine too; its 2 s default is a
+// production setting, not what these tests are about
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = "management.health.dlm.probe-timeout=30s")
 class SampleApplicationTests {
 
 	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -42,7 +51,8 @@ class SampleApplicationTests {
 	@LocalServerPort
 	private int port;
 
-	@Autowired
+	// a spy (calls the real store) so that one test can stage an interleaving
+	@MockitoSpyBean
 	private EventStore store;
 
 	@Autowired
@@ -104,11 +114,30 @@ class SampleApplicationTests {
 
 	@Test
 	void withoutTheLockTheSameRaceDoubleBooks() throws Exception {
-		// the contrast that shows the lock is what prevents it: 24 threads in lockstep read
-		// seats free during the work delay, so some are booked more than once
-		HttpResponse<String> response = this.http.send(post("/demo/contention?threads=24&locked=false"),
+		// The contrast that shows the lock is what prevents it: without it, threads read seats
+		// free during the work delay, so some are booked more than once. Left to the scheduler
+		// that is likely, not certain (a loaded machine may run the threads one after another),
+		// so the interleaving is staged: each customer thread's first read of the event returns
+		// only once all of them have read it. Every thread then goes for its first seat while
+		// all seats are free, and each seat is wanted by 4 of the 24. Were the reservations
+		// serialized after all, the first reader would keep the others from reading and the
+		// barrier would break: the demo fails instead of passing.
+		int threads = 24;
+		CyclicBarrier allHaveRead = new CyclicBarrier(threads);
+		Set<Thread> haveRead = ConcurrentHashMap.newKeySet();
+		doAnswer((invocation) -> {
+			Object event = invocation.callRealMethod();
+			String eventId = invocation.getArgument(0);
+			Thread thread = Thread.currentThread();
+			if (eventId.startsWith("demo-unlocked-") && thread.getName().startsWith("customer-") && haveRead.add(thread)) {
+				allHaveRead.await(30, TimeUnit.SECONDS);
+			}
+			return event;
+		}).when(this.store).read(anyString());
+		HttpResponse<String> response = this.http.send(post("/demo/contention?threads=" + threads + "&locked=false"),
 				HttpResponse.BodyHandlers.ofString());
-		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(haveRead).hasSize(threads);
 		assertThat((Boolean) JsonPath.read(response.body(), "$.noDoubleBooking")).isFalse();
 		assertThat((Integer) JsonPath.read(response.body(), "$.reserved")).isGreaterThan(6);
 	}

@@ -1,0 +1,119 @@
+package io.github.dlm.lock;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.github.dlm.core.DlmCompletion;
+import io.github.dlm.core.DlmErrors;
+import io.github.dlm.core.DlmFlag;
+import io.github.dlm.core.DlmLockHandle;
+
+/**
+ * One asynchronous acquisition of a {@link DlmLock}: the DLM request, the future handed to
+ * the caller, and the rules that keep the two consistent without blocking any thread.
+ * <ul>
+ * <li>The caller cancelling the future cancels the request.</li>
+ * <li>A wait limit cancels the request when it runs out (the lock manager's own timeouts
+ * are ignored by current kernels).</li>
+ * <li>A grant that arrives after the future was cancelled is unlocked at once, so a
+ * cancelled or timed-out acquisition never leaks a lock.</li>
+ * </ul>
+ *
+ * @param <T> what the future completes with: the hold, or an optional of it
+ */
+final class AsyncAcquisition<T> {
+
+	private static final Log logger = LogFactory.getLog(AsyncAcquisition.class);
+
+	private final DlmLock lock;
+
+	private final Function<@Nullable DlmHold, T> outcome;
+
+	private final CompletableFuture<T> result = new CompletableFuture<>();
+
+	AsyncAcquisition(DlmLock lock, Function<@Nullable DlmHold, T> outcome) {
+		this.lock = lock;
+		this.outcome = outcome;
+	}
+
+	/**
+	 * Sends the request.
+	 * @param flags the request flags
+	 * @param timeoutNanos {@link DlmLock#FOREVER}, 0 for NOQUEUE, else the longest wait
+	 * @return the future handed to the caller
+	 */
+	CompletableFuture<T> start(Set<DlmFlag> flags, long timeoutNanos) {
+		DlmLockHandle handle = this.lock.startAcquisition(Thread.currentThread());
+		CompletableFuture<DlmCompletion> request;
+		try {
+			request = handle.request(this.lock.mode(), flags, null);
+		}
+		catch (RuntimeException ex) {
+			this.lock.acquisitionEnded();
+			throw ex;
+		}
+		this.result.whenComplete((value, failure) -> {
+			if (this.result.isCancelled()) {
+				handle.cancel();
+			}
+		});
+		if (timeoutNanos > 0) {
+			Future<?> waitLimit = AsyncHoldExecutors.afterWaitLimit(() -> {
+				if (!request.isDone()) {
+					handle.cancel();
+				}
+			}, timeoutNanos);
+			request.whenComplete((completion, failure) -> waitLimit.cancel(false));
+		}
+		request.whenComplete((completion, failure) -> completed(handle, completion, failure));
+		return this.result;
+	}
+
+	/** Runs where the completion arrives (the caller's or the dispatcher thread): never blocks. */
+	private void completed(DlmLockHandle handle, @Nullable DlmCompletion completion, @Nullable Throwable failure) {
+		if (failure != null || completion == null) {
+			this.lock.acquisitionEnded();
+			this.result.completeExceptionally(this.lock.failure(failure, "lock " + this.lock.mode()));
+			return;
+		}
+		switch (completion.status()) {
+			case GRANTED -> granted(new DlmHold(this.lock, handle, completion, this.lock.mode(), true));
+			case NOT_GRANTED, CANCELLED -> {
+				this.lock.acquisitionEnded();
+				if (!this.result.isDone()) {
+					try {
+						this.result.complete(this.outcome.apply(null));
+					}
+					catch (RuntimeException ex) {
+						this.result.completeExceptionally(ex);
+					}
+				}
+			}
+			default -> {
+				this.lock.acquisitionEnded();
+				this.result.completeExceptionally(DlmErrors.toException(completion.status().nativeValue(),
+						DlmLock.operation(null, this.lock.mode()), this.lock.getRegistry().getLockspace().name(),
+						this.lock.getResourceName()));
+			}
+		}
+	}
+
+	private void granted(DlmHold hold) {
+		this.lock.holdStarted();
+		if (this.result.complete(this.outcome.apply(hold))) {
+			return;
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Grant of " + this.lock + " arrived after its asynchronous request was cancelled; "
+					+ "unlocking it");
+		}
+		hold.release();
+	}
+
+}
