@@ -6,9 +6,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.jspecify.annotations.Nullable;
@@ -19,6 +24,7 @@ import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.local.LocalDlmClient;
 import io.github.dlm.local.LocalLockInfo;
+import io.github.dlm.lock.DlmHold;
 import io.github.dlm.lock.DlmLock;
 import io.github.dlm.lock.DlmLockRegistry;
 
@@ -72,6 +78,9 @@ final class HistoryRun {
 	private static final String[] LOCKSPACE_OF_REGISTRY = { "model", "model", "model", "model2" };
 
 	private static final int[] HANDLE_OF_REGISTRY = { 0, 0, 1, 2 };
+
+	/** How long released locks may take to leave the lock manager's dump. */
+	private static final long SETTLE_MILLIS = 5_000;
 
 	/** The handle a step may close: the other process. */
 	private static final int CLOSABLE_HANDLE = 1;
@@ -199,30 +208,48 @@ final class HistoryRun {
 
 	/**
 	 * With every thread done, only value block anchors (granted NL) may be left, and
-	 * nothing once the registries are closed.
+	 * nothing once the registries are closed. A grant that won the race with the
+	 * cancellation of an asynchronous request is released on the starter's own threads, a
+	 * moment later: so the lock manager is given up to {@link #SETTLE_MILLIS} to get there.
 	 */
 	private @Nullable Failure checkNothingLeft() {
 		for (String lockspace : List.of("model", "model2")) {
-			List<LocalLockInfo> left = this.client.dump(lockspace);
-			for (LocalLockInfo lock : left) {
-				if (lock.queue() != LocalLockInfo.Queue.GRANTED || lock.grantedMode() != DlmMode.NL
-						|| lock.requestedMode() != null) {
-					return leak("with every thread done, the lock manager still has more than value block anchors in "
-							+ lockspace + ": " + left);
-				}
+			List<LocalLockInfo> left = settle(lockspace, (lock) -> lock.queue() == LocalLockInfo.Queue.GRANTED
+					&& lock.grantedMode() == DlmMode.NL && lock.requestedMode() == null);
+			if (!left.isEmpty()) {
+				return leak("with every thread done, the lock manager still has more than value block anchors in "
+						+ lockspace + " after " + SETTLE_MILLIS + " ms: " + left);
 			}
 		}
 		for (DlmLockRegistry registry : this.registries) {
 			registry.close();
 		}
 		for (String lockspace : List.of("model", "model2")) {
-			List<LocalLockInfo> left = this.client.dump(lockspace);
+			List<LocalLockInfo> left = settle(lockspace, (lock) -> false);
 			if (!left.isEmpty()) {
 				return leak("with every thread done and the registries closed, the lock manager still has locks in "
-						+ lockspace + ": " + left);
+						+ lockspace + " after " + SETTLE_MILLIS + " ms: " + left);
 			}
 		}
 		return null;
+	}
+
+	/** The locks of a lockspace that are not {@code allowed}, once there are none or time is up. */
+	private List<LocalLockInfo> settle(String lockspace, java.util.function.Predicate<LocalLockInfo> allowed) {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS);
+		while (true) {
+			List<LocalLockInfo> left = this.client.dump(lockspace).stream().filter(allowed.negate()).toList();
+			if (left.isEmpty() || System.nanoTime() > deadline) {
+				return left;
+			}
+			try {
+				Thread.sleep(2);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return left;
+			}
+		}
 	}
 
 	private Failure leak(String message) {
@@ -261,6 +288,29 @@ final class HistoryRun {
 
 	}
 
+	/** An asynchronous hold a thread's script asked for and has not released yet. */
+	private static final class AsyncEntry {
+
+		final int id;
+
+		final DlmHold hold;
+
+		final String resource;
+
+		final int owner;
+
+		/** The value set and not yet published. */
+		@Nullable Integer pending;
+
+		AsyncEntry(int id, DlmHold hold, String resource, int owner) {
+			this.id = id;
+			this.hold = hold;
+			this.resource = resource;
+			this.owner = owner;
+		}
+
+	}
+
 	/** What a thread holds on one resource, over all its holds of it. */
 	private static final class ResourceHold {
 
@@ -290,6 +340,10 @@ final class HistoryRun {
 
 		private final Map<String, DlmLock> kept = new HashMap<>();
 
+		private final List<AsyncEntry> asyncHolds = new ArrayList<>();
+
+		private int asyncCount;
+
 		Worker(int index, List<Op> ops, CountDownLatch start) {
 			this.index = index;
 			this.ops = ops;
@@ -311,6 +365,9 @@ final class HistoryRun {
 				releaseDead();
 				while (!this.stack.isEmpty()) {
 					release("end of script: ");
+				}
+				while (!this.asyncHolds.isEmpty()) {
+					releaseAsync("end of script: ", false);
 				}
 			}
 			catch (Throwable ex) {
@@ -381,6 +438,17 @@ final class HistoryRun {
 			}
 			else if (op instanceof Op.Misused misused) {
 				misuse(at, misused);
+			}
+			else if (op instanceof Op.AcquireAsync acquire) {
+				acquireAsync(at, acquire);
+			}
+			else if (op instanceof Op.ReleaseAsync release) {
+				if (!this.asyncHolds.isEmpty()) {
+					releaseAsync(at, release.viaClose());
+				}
+			}
+			else if (op instanceof Op.SetValueAsync set) {
+				setValueAsync(at, set);
 			}
 			else if (op instanceof Op.Pause pause) {
 				try {
@@ -546,10 +614,187 @@ final class HistoryRun {
 				note(call);
 				count("unlocked after close");
 			}
+			for (int i = this.asyncHolds.size() - 1; i >= 0; i--) {
+				AsyncEntry entry = this.asyncHolds.get(i);
+				if (!HistoryRun.this.shadow.isClosed(entry.owner)) {
+					continue;
+				}
+				awaitOtherProcessClosed();
+				this.asyncHolds.remove(i);
+				String call = "T" + this.index + " release() " + entry.hold + " after its lockspace handle closed";
+				try {
+					entry.hold.release().join();
+				}
+				catch (Throwable ex) {
+					outcome(call, (ex instanceof java.util.concurrent.CompletionException) ? ex.getCause() : ex, false,
+							"release");
+					continue;
+				}
+				note(call);
+				count("async released after close");
+			}
+		}
+
+		private void acquireAsync(String at, Op.AcquireAsync op) {
+			int registry = op.registry();
+			String resource = LOCKSPACE_OF_REGISTRY[registry] + "/k" + op.key();
+			int owner = HANDLE_OF_REGISTRY[registry];
+			int id = 1000 * (this.index + 1) + (++this.asyncCount);
+			DlmLock lock = HistoryRun.this.registries[registry].obtain("k" + op.key(), op.mode());
+			boolean bounded = !this.stack.isEmpty() || !this.asyncHolds.isEmpty();
+			String call = at + op + ((bounded && op.how() == Op.AsyncHow.WAIT) ? " waited for 10ms" : "") + " as "
+					+ Shadow.owner(id);
+			begin(id, resource, owner);
+			try {
+				DlmHold hold;
+				try {
+					hold = switch (op.how()) {
+						case WAIT -> awaitOrCancel(lock.lockAsync(), bounded);
+						case TRY -> awaitOrCancelTry(lock.tryLockAsync(Duration.ofMillis(op.millis())));
+						case CANCEL -> {
+							CompletableFuture<DlmHold> future = lock.lockAsync();
+							yield future.cancel(false) ? null : future.join();
+						}
+					};
+				}
+				catch (Throwable ex) {
+					Throwable cause = (ex instanceof ExecutionException) ? ex.getCause() : ex;
+					boolean expected = (cause instanceof InterruptedException)
+							|| ((cause instanceof IllegalStateException || cause instanceof DlmException
+									|| cause instanceof CancellationException)
+									&& HistoryRun.this.shadow.isClosed(owner));
+					outcome(call, cause, expected, "async acquire");
+					return;
+				}
+				if (hold == null) {
+					note(call + " -> none");
+					count("async not acquired");
+					return;
+				}
+				DlmMode mode = hold.getMode();
+				HistoryRun.this.shadow.hold(id, resource, mode, owner);
+				this.asyncHolds.add(new AsyncEntry(id, hold, resource, owner));
+				note(call + " -> " + hold + " in " + mode);
+				count("async acquired");
+				if (HistoryRun.this.shadow.isClosed(owner)) {
+					return;
+				}
+				if (mode != op.mode()) {
+					HistoryRun.this.shadow.fail("async", call + " gave a hold in " + mode + ", not " + op.mode());
+				}
+				else if (Modes.readsStableValue(mode)) {
+					HistoryRun.this.shadow.read(id, resource, hold.getValueBlock(), hold.isValueBlockValid(), call);
+				}
+			}
+			finally {
+				HistoryRun.this.shadow.end(id, resource);
+			}
+		}
+
+		/**
+		 * Waits for an asynchronous acquisition: as long as it takes if the thread holds
+		 * nothing (so it cannot wait for itself), else 10 ms and then cancels it.
+		 * @return the hold, or {@code null} if cancelled in time
+		 */
+		private @Nullable DlmHold awaitOrCancel(CompletableFuture<DlmHold> future, boolean bounded) throws Exception {
+			try {
+				return bounded ? future.get(10, TimeUnit.MILLISECONDS) : future.get();
+			}
+			catch (TimeoutException | InterruptedException ex) {
+				if (future.cancel(false)) {
+					return null;
+				}
+				return future.join();
+			}
+		}
+
+		/** Waits for an asynchronous try, which ends by itself; cancels it if interrupted. */
+		private @Nullable DlmHold awaitOrCancelTry(CompletableFuture<java.util.Optional<DlmHold>> future)
+				throws Exception {
+			try {
+				return future.get().orElse(null);
+			}
+			catch (InterruptedException ex) {
+				if (future.cancel(false)) {
+					return null;
+				}
+				return future.join().orElse(null);
+			}
+		}
+
+		private void releaseAsync(String at, boolean viaClose) {
+			AsyncEntry entry = this.asyncHolds.remove(this.asyncHolds.size() - 1);
+			String call = at + (viaClose ? "close() " : "release() ") + entry.hold + " of " + Shadow.owner(entry.id);
+			begin(entry.id, entry.resource, entry.owner);
+			try {
+				DlmMode mode = entry.hold.getMode();
+				if (entry.pending != null && mode.writesValueBlock()) {
+					HistoryRun.this.shadow.publish(entry.resource, entry.pending, entry.owner,
+							retains(entry.hold.getLock()));
+					call += " publishing " + entry.pending;
+				}
+				HistoryRun.this.shadow.hold(entry.id, entry.resource, null, entry.owner);
+				try {
+					if (viaClose) {
+						entry.hold.close();
+						entry.hold.close();
+					}
+					else {
+						CompletableFuture<Void> released = entry.hold.release();
+						if (entry.hold.release() != released) {
+							HistoryRun.this.shadow.fail("async", "a second release() of " + entry.hold
+									+ " returned another future");
+						}
+						// join, not get: an interrupt meant for a lock operation must not end the wait
+						released.join();
+					}
+				}
+				catch (Throwable ex) {
+					outcome(call, (ex instanceof java.util.concurrent.CompletionException) ? ex.getCause() : ex, false,
+							"release");
+					return;
+				}
+				note(call);
+				count("async released");
+				if (!entry.hold.isReleased()) {
+					HistoryRun.this.shadow.fail("async", entry.hold + " is not released after " + call);
+				}
+			}
+			finally {
+				HistoryRun.this.shadow.end(entry.id, entry.resource);
+			}
+		}
+
+		private void setValueAsync(String at, Op.SetValueAsync op) {
+			if (this.asyncHolds.isEmpty()) {
+				return;
+			}
+			AsyncEntry entry = this.asyncHolds.get(this.asyncHolds.size() - 1);
+			if (!entry.hold.getMode().writesValueBlock() || HistoryRun.this.shadow.isClosed(entry.owner)) {
+				return;
+			}
+			String call = at + "setValueBlock(" + op.value() + ") " + entry.hold + " of " + Shadow.owner(entry.id);
+			try {
+				entry.hold.setValueBlock(valueBlock(op.value()));
+			}
+			catch (Throwable ex) {
+				outcome(call, ex, false, "setValueBlock");
+				return;
+			}
+			entry.pending = op.value();
+			note(call);
+			count("async value set");
+			if (!Arrays.equals(entry.hold.getValueBlock(), valueBlock(op.value()))) {
+				HistoryRun.this.shadow.fail("value", "after " + call + " the hold reads " + entry.hold.getValueBlock()[0]);
+			}
 		}
 
 		private void begin(String resource, int owner) {
-			while (!HistoryRun.this.shadow.begin(this.index, resource, owner)) {
+			begin(this.index, resource, owner);
+		}
+
+		private void begin(int id, String resource, int owner) {
+			while (!HistoryRun.this.shadow.begin(id, resource, owner)) {
 				awaitOtherProcessClosed();
 			}
 		}
@@ -779,8 +1024,12 @@ final class HistoryRun {
 			return !HistoryRun.this.closedRegistries.contains(lock.getRegistry());
 		}
 
+		/**
+		 * Whether a wait without bound could wait for this thread itself: it holds another
+		 * resource, or has asynchronous holds (which its thread holds do not re-enter).
+		 */
 		private boolean holdsOtherThan(String resource) {
-			return this.stack.stream().anyMatch((e) -> !e.resource.equals(resource));
+			return !this.asyncHolds.isEmpty() || this.stack.stream().anyMatch((e) -> !e.resource.equals(resource));
 		}
 
 		private boolean skips(String kind) {

@@ -82,6 +82,58 @@ sealed interface Op {
 
 	}
 
+	/** How an asynchronous hold is asked for. */
+	enum AsyncHow {
+
+		/** {@code lockAsync()}, then wait for the future. */
+		WAIT,
+
+		/** {@code tryLockAsync(millis)}, then wait for the future. */
+		TRY,
+
+		/** {@code lockAsync()}, then cancel the future at once. */
+		CANCEL
+
+	}
+
+	/**
+	 * Ask for an asynchronous hold, owned by no thread: the thread that asked keeps it in
+	 * its script until it releases it, but any thread may release it.
+	 */
+	record AcquireAsync(int registry, int key, DlmMode mode, AsyncHow how, int millis) implements Op {
+
+		@Override
+		public String toString() {
+			String object = "R" + this.registry + ".obtain(k" + this.key + ", " + this.mode + ").";
+			return object + switch (this.how) {
+				case WAIT -> "lockAsync()";
+				case TRY -> "tryLockAsync(" + this.millis + "ms)";
+				case CANCEL -> "lockAsync() cancelled at once";
+			};
+		}
+
+	}
+
+	/** Release the newest asynchronous hold of the thread's script, twice (idempotent). */
+	record ReleaseAsync(boolean viaClose) implements Op {
+
+		@Override
+		public String toString() {
+			return this.viaClose ? "close() newest async hold" : "release() newest async hold";
+		}
+
+	}
+
+	/** Set the value block of the newest asynchronous hold, if held in PW or EX. */
+	record SetValueAsync(int value) implements Op {
+
+		@Override
+		public String toString() {
+			return "setValueBlock(" + this.value + ") newest async hold";
+		}
+
+	}
+
 	/** Release the innermost hold. */
 	record Release() implements Op {
 

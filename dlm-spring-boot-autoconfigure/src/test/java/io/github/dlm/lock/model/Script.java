@@ -69,23 +69,36 @@ record Script(List<List<Op>> threads) {
 
 	private static Op step(Random random, int thread, int threadCount, boolean otherProcess, boolean mayClose) {
 		int roll = random.nextInt(100);
-		if (roll < 34) {
+		if (roll < 28) {
 			return acquire(random, otherProcess);
 		}
-		if (roll < 56) {
+		if (roll < 46) {
 			return new Op.Release();
 		}
-		if (roll < 68) {
+		if (roll < 57) {
 			Op.How how = pick(random, new Op.How[] { Op.How.WAIT, Op.How.WAIT, Op.How.TRY, Op.How.TIMED });
 			return new Op.Convert(mode(random), how, MILLIS[random.nextInt(MILLIS.length)]);
 		}
-		if (roll < 79) {
+		if (roll < 65) {
 			return new Op.SetValue(1 + random.nextInt(9));
 		}
-		if (roll < 83) {
+		if (roll < 71) {
+			int asyncRoll = random.nextInt(10);
+			Op.AsyncHow how = (asyncRoll < 5) ? Op.AsyncHow.WAIT : (asyncRoll < 9) ? Op.AsyncHow.TRY
+					: Op.AsyncHow.CANCEL;
+			return new Op.AcquireAsync(registry(random, otherProcess), key(random), mode(random), how,
+					MILLIS[random.nextInt(MILLIS.length)]);
+		}
+		if (roll < 75) {
+			return new Op.ReleaseAsync(random.nextInt(4) == 0);
+		}
+		if (roll < 78) {
+			return new Op.SetValueAsync(1 + random.nextInt(9));
+		}
+		if (roll < 82) {
 			return new Op.GetValue();
 		}
-		if (roll < 88) {
+		if (roll < 87) {
 			return new Op.Expire(registry(random, otherProcess));
 		}
 		if (roll < 90) {

@@ -17,7 +17,7 @@ import io.github.dlm.core.DlmMode;
  * The sequential model of the DLM that every run is checked against, kept by the worker
  * threads themselves as they go.
  * <p>
- * <b>Holders.</b> A thread enters the mode it holds on a resource right after its
+ * <b>Holders.</b> Owners are threads and asynchronous holds. A thread enters the mode it holds on a resource right after its
  * acquisition or up-conversion returns, and lowers or removes it right before it calls
  * {@code unlock()} or converts down. So a thread is in the table only while the contract
  * says it holds at least that mode, and two incompatible modes of two threads in the table
@@ -78,6 +78,15 @@ final class Shadow {
 
 	private final List<Failure> failures = new ArrayList<>();
 
+	/**
+	 * Counts the events that may change a value block behind the holders' backs (closes,
+	 * expiries); a read narrows the model only if none happened since its operation began,
+	 * since the read itself may come from before such an event.
+	 */
+	private long epoch;
+
+	private final Map<Integer, Long> beganAt = new HashMap<>();
+
 	Shadow(Journal journal) {
 		this.journal = journal;
 	}
@@ -98,6 +107,7 @@ final class Shadow {
 			return false;
 		}
 		this.inFlight.computeIfAbsent(resource, (r) -> new HashMap<>()).put(thread, owner);
+		this.beganAt.put(thread, this.epoch);
 		return true;
 	}
 
@@ -121,7 +131,7 @@ final class Shadow {
 		threads.put(thread, new Hold(mode, owner));
 		for (Map.Entry<Integer, Hold> other : threads.entrySet()) {
 			if (other.getKey() != thread && !mode.isCompatibleWith(other.getValue().mode())) {
-				fail("exclusion", "T" + thread + " holds " + resource + " in " + mode + " while T" + other.getKey()
+				fail("exclusion", owner(thread) + " holds " + resource + " in " + mode + " while " + owner(other.getKey())
 						+ " holds it in " + other.getValue().mode() + " (holders now: " + threads + ")");
 			}
 		}
@@ -153,7 +163,7 @@ final class Shadow {
 		int value = bytes[0];
 		for (byte b : bytes) {
 			if (b != value) {
-				fail("value", "T" + thread + " read a value block that no one wrote on " + resource + " in " + context
+				fail("value", owner(thread) + " read a value block that no one wrote on " + resource + " in " + context
 						+ ": " + java.util.Arrays.toString(bytes));
 				return;
 			}
@@ -164,11 +174,13 @@ final class Shadow {
 			possible.add(ZEROS);
 		}
 		if (!possible.contains(read)) {
-			fail("value", "T" + thread + " read " + read + " from " + resource + " in " + context
+			fail("value", owner(thread) + " read " + read + " from " + resource + " in " + context
 					+ "; the model allows only " + possible);
 			return;
 		}
-		this.values.put(resource, new LinkedHashSet<>(Set.of(read)));
+		if (this.beganAt.getOrDefault(thread, -1L) == this.epoch) {
+			this.values.put(resource, new LinkedHashSet<>(Set.of(read)));
+		}
 	}
 
 	/**
@@ -177,6 +189,7 @@ final class Shadow {
 	 * made meanwhile does not count as safely retained.
 	 */
 	synchronized void mayLose(String lockspace) {
+		this.epoch++;
 		for (String resource : List.of(lockspace + "/k0", lockspace + "/k1")) {
 			values(resource).add(ZEROS);
 			this.mayLoseLater.add(resource);
@@ -191,6 +204,7 @@ final class Shadow {
 	 * its last lock, and the value with it).
 	 */
 	synchronized void closing(int handle, String lockspace) {
+		this.epoch++;
 		this.closedHandles.add(handle);
 		this.closing.add(handle);
 		for (String resource : List.of(lockspace + "/k0", lockspace + "/k1")) {
@@ -238,6 +252,14 @@ final class Shadow {
 
 	synchronized List<Failure> failures() {
 		return new ArrayList<>(this.failures);
+	}
+
+	/**
+	 * The name of an owner of holds: threads are 0.., the asynchronous holds a thread asks
+	 * for are 1000 * (thread + 1) + their number.
+	 */
+	static String owner(int id) {
+		return (id < 1000) ? "T" + id : "T" + (id / 1000 - 1) + "'s async hold #" + (id % 1000);
 	}
 
 	private Set<Value> values(String resource) {

@@ -172,6 +172,9 @@ final class Shrinker {
 						acquire.millis(), acquire.via()));
 			}
 		}
+		else if (op instanceof Op.AcquireAsync acquire && acquire.how() != Op.AsyncHow.WAIT) {
+			simpler.add(new Op.AcquireAsync(acquire.registry(), acquire.key(), acquire.mode(), Op.AsyncHow.WAIT, 0));
+		}
 		else if (op instanceof Op.Convert convert && convert.how() != Op.How.WAIT) {
 			simpler.add(new Op.Convert(convert.mode(), Op.How.WAIT, 0));
 		}
