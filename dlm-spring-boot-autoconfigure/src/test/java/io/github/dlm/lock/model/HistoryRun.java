@@ -39,10 +39,13 @@ import io.github.dlm.lock.DlmLockRegistry;
  * hold locks), and lockspace {@code model2} (handle 2, registry R3) whose resources have
  * the same names and must not interact with the first's. Keys {@code k0} and {@code k1}.
  * <p>
- * Threads never wait without bound while holding a lock on another resource (such a wait
- * becomes a 10 ms {@code tryLock}), since that is an application deadlock the DLM cannot
+ * Threads never wait without bound while holding a lock on another resource or an
+ * asynchronous hold (such a wait becomes a 10 ms {@code tryLock}, or a 10 ms wait for the
+ * future and then its cancellation), since that is an application deadlock the DLM cannot
  * see; every other wait must end, so a run that makes no progress for
  * {@link Settings#hangMillis()} is a failure, reported with the threads' stacks.
+ * Asynchronous holds are owners of their own in the model, released by the script of the
+ * thread that asked for them (the release itself runs on the starter's threads).
  */
 final class HistoryRun {
 
