@@ -39,7 +39,7 @@ import io.github.dlm.core.LockspaceOptions;
  * read from the engine ({@code mode}, {@code dump}), since its completion is delivered by
  * the dispatcher thread at some later time.
  * <p>
- * Default: {@code dlm.model.lincheck.iterations} = 100 scenarios of 3 threads x 4
+ * Default: {@code dlm.model.lincheck.iterations} = 60 scenarios of 3 threads x 4
  * operations plus 2 before and 1 after, each run {@code dlm.model.lincheck.invocations} =
  * 10 times. Lincheck's model-checking mode is not used: every lockspace handle of the local
  * engine starts a dispatcher thread that parks until the handle closes, which the model
@@ -53,7 +53,7 @@ class LocalEngineLincheckTests {
 	private static final int SLOTS_PER_THREAD = 2;
 
 	/** Scenarios generated: each is a new random history of the operations below. */
-	private static final int ITERATIONS = Integer.getInteger("dlm.model.lincheck.iterations", 100);
+	private static final int ITERATIONS = Integer.getInteger("dlm.model.lincheck.iterations", 60);
 
 	/** Runs of each scenario, each with its own timing. */
 	private static final int INVOCATIONS = Integer.getInteger("dlm.model.lincheck.invocations", 10);

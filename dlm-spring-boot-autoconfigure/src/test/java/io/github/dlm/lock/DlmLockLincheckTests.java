@@ -27,13 +27,13 @@ import io.github.dlm.local.LocalDlmClient;
  * every published value reached the next holder. A section that never ends shows up as a
  * Lincheck hang.
  * <p>
- * Default: {@code dlm.model.lincheck.iterations} = 100 scenarios of 3 threads x 3
+ * Default: {@code dlm.model.lincheck.iterations} = 60 scenarios of 3 threads x 3
  * sections, each run {@code dlm.model.lincheck.invocations} = 10 times; an invocation that
  * has not finished after {@code dlm.model.lincheck.hang-ms} = 3000 ms is a hang.
  */
 class DlmLockLincheckTests {
 
-	private static final int ITERATIONS = Integer.getInteger("dlm.model.lincheck.iterations", 100);
+	private static final int ITERATIONS = Integer.getInteger("dlm.model.lincheck.iterations", 60);
 
 	private static final int INVOCATIONS = Integer.getInteger("dlm.model.lincheck.invocations", 10);
 

@@ -36,9 +36,9 @@ import static org.assertj.core.api.Assertions.fail;
  * A failing script is shrunk ({@link Shrinker}) and reported with the history of a failing
  * run of it and the seed that generated it. System properties:
  * <ul>
- * <li>{@code dlm.model.runs} (default 3000) scripts, of 2 to {@code dlm.model.max-threads}
+ * <li>{@code dlm.model.runs} (default 2500) scripts, of 2 to {@code dlm.model.max-threads}
  * (4) threads with 1 to {@code dlm.model.max-ops} (10) steps each; at most
- * {@code dlm.model.max-seconds} (40) are spent running them, whatever the count;</li>
+ * {@code dlm.model.max-seconds} (30) are spent running them, whatever the count;</li>
  * <li>{@code dlm.model.seed}: the first script's seed (default: random, printed);</li>
  * <li>{@code dlm.model.hang-ms} (10000): how long a run may make no progress;</li>
  * <li>{@code dlm.model.skip}: step kinds to leave out (see {@link HistoryRun.Settings});</li>
@@ -61,13 +61,13 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class LockModelTests {
 
-	private static final int RUNS = Integer.getInteger("dlm.model.runs", 3000);
+	private static final int RUNS = Integer.getInteger("dlm.model.runs", 2500);
 
 	private static final int MAX_THREADS = Integer.getInteger("dlm.model.max-threads", 4);
 
 	private static final int MAX_OPS = Integer.getInteger("dlm.model.max-ops", 10);
 
-	private static final long MAX_SECONDS = Long.getLong("dlm.model.max-seconds", 40);
+	private static final long MAX_SECONDS = Long.getLong("dlm.model.max-seconds", 30);
 
 	private static final long HANG_MILLIS = Long.getLong("dlm.model.hang-ms", 10_000);
 
