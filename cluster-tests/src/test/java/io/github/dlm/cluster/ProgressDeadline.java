@@ -17,7 +17,10 @@ import org.jspecify.annotations.Nullable;
  * reached even though it moves (a live-lock, or a host far too slow for the suite).
  * <p>
  * It prints one line when the wait ends, with the time it took and the longest stall, so
- * that test logs show how close a run came to either limit.
+ * that test logs show how close a run came to either limit. Stalls are seen at the signal's
+ * granularity: nothing is sampled in a wait's first seconds (up to a tenth of the stall
+ * window, at most 10 s; some samples cost a round trip to a node), and a node's CPU time is
+ * sampled every 10 s, so a reported stall of about 20 s means none longer was seen.
  */
 final class ProgressDeadline {
 
