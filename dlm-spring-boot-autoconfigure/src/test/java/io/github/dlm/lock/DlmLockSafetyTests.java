@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,7 @@ class DlmLockSafetyTests {
 		lock.convert(DlmMode.NL);
 		CountDownLatch otherHolds = new CountDownLatch(1);
 		CountDownLatch otherMayRelease = new CountDownLatch(1);
+		AtomicBoolean otherReleasing = new AtomicBoolean();
 		Future<?> other = this.fixture.executor().submit(() -> {
 			lock.lock();
 			try {
@@ -49,6 +51,7 @@ class DlmLockSafetyTests {
 				otherMayRelease.await();
 			}
 			finally {
+				otherReleasing.set(true);
 				lock.unlock();
 			}
 			return null;
@@ -61,7 +64,7 @@ class DlmLockSafetyTests {
 		otherMayRelease.countDown();
 		lock.lock();
 		try {
-			assertThat(other.isDone()).as("the other holder released before this re-entry was granted").isTrue();
+			assertThat(otherReleasing).as("the other holder released before this re-entry was granted").isTrue();
 			assertThat(lock.getHeldMode()).isEqualTo(DlmMode.EX);
 			assertThat(this.fixture.tryLockElsewhere(lock)).isFalse();
 		}
@@ -69,6 +72,7 @@ class DlmLockSafetyTests {
 			lock.unlock();
 		}
 		assertThat(lock.getHeldMode()).as("the re-entry's unlock converts back down").isEqualTo(DlmMode.NL);
+		other.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(this.fixture.tryLockElsewhere(lock)).isTrue();
 		lock.unlock();
 		assertThat(this.fixture.dump()).isEmpty();
