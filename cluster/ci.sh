@@ -13,14 +13,14 @@
 # one line "SKIPPED: <reason>" and exits 0, so machines without virtualisation still pass.
 #
 # Environment: DLM_CI_BOOT_TIMEOUT (seconds for the cluster to be ready, default 900),
-# DLM_CI_TEST_TIMEOUT (seconds for the Maven run, default 1800), DLM_CI_NODES (default 3).
+# DLM_CI_TEST_TIMEOUT (seconds for the Maven run, default 2400: within .ci/run's hour), DLM_CI_NODES (default 3).
 set -uo pipefail
 CLUSTER_DIR=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$CLUSTER_DIR/.." && pwd)
 STATE=$CLUSTER_DIR/work/ci
 NODES=${DLM_CI_NODES:-3}
 BOOT_TIMEOUT=${DLM_CI_BOOT_TIMEOUT:-900}
-TEST_TIMEOUT=${DLM_CI_TEST_TIMEOUT:-1800}
+TEST_TIMEOUT=${DLM_CI_TEST_TIMEOUT:-2400}
 MAVEN_STATE=$ROOT/cluster-tests/target/cluster/state
 
 say() { printf '[ci.sh %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

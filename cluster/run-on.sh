@@ -3,6 +3,9 @@
 # node's command agent; prints its stdout and stderr and exits with its exit code.
 # On timeout (default 300 s, or $DLM_RUN_TIMEOUT) the command's session is killed and the
 # exit code is 124.
+# DLM_RUN_ID (optional, [A-Za-z0-9._-]) names the command's files in the node's ctl directory
+# (<id>.out, <id>.err, <id>.pid), so a caller can watch its output grow while it runs;
+# default: a fresh unique id.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 timeout=${DLM_RUN_TIMEOUT:-300}
@@ -15,7 +18,8 @@ d=$DLM_CLUSTER_STATE/ctl/n$node
 pid=$(cat "$DLM_CLUSTER_STATE/n$node.pid" 2>/dev/null || true)
 pid_is_qemu "$pid" || die "node $node is not running"
 
-id=$(date +%s%N)-$$
+id=${DLM_RUN_ID:-$(date +%s%N)-$$}
+case $id in *[!A-Za-z0-9._-]*) die "DLM_RUN_ID must match [A-Za-z0-9._-]+: $id" ;; esac
 printf '%s\n' "$cmd" >"$d/.cmd-$id.tmp"
 mv "$d/.cmd-$id.tmp" "$d/cmd-$id.sh"
 deadline=$(( $(date +%s) + timeout ))

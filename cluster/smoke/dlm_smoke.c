@@ -10,7 +10,8 @@
  *       11 (EAGAIN) not granted, 1 error.
  *   dlm_smoke bench NAME COUNT
  *       COUNT pairs of blocking EX lock + unlock; prints microseconds per pair.
- *   dlm_smoke lvbcount NAME COUNT GOFILE KEEPNL
+ *   dlm_smoke lvbcount NAME COUNT GOFILE KEEPNL [READYFILE]
+ *       creates READYFILE (if given) once its NL lock is held (or at once without KEEPNL),
  *       waits for GOFILE, then COUNT times: EX with LKF_VALBLK, read a counter from the first
  *       8 bytes of the value block, convert EX->NL with LKF_VALBLK publishing counter+1,
  *       unlock. With KEEPNL=1 an extra NL lock is held on NAME throughout. Prints the values
@@ -65,6 +66,17 @@ static int unlock(struct dlm_lksb *lksb)
 	return lksb->sb_status == EUNLOCK ? 0 : lksb->sb_status;
 }
 
+/* Creates an empty file: a step marker the host watches on the share. */
+static int touch(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (f == NULL) {
+		fprintf(stderr, "cannot create %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return fclose(f);
+}
+
 int main(int argc, char **argv)
 {
 	struct dlm_lksb lksb;
@@ -117,11 +129,13 @@ int main(int argc, char **argv)
 		printf("bench %s: %d lock+unlock pairs, %.1f us per pair\n", argv[2], n, (now_us() - t0) / n);
 		return 0;
 	}
-	if (strcmp(argv[1], "lvbcount") == 0 && argc == 6) {
+	if (strcmp(argv[1], "lvbcount") == 0 && (argc == 6 || argc == 7)) {
 		int n = atoi(argv[3]);
 		struct dlm_lksb nl;
 		char lvb[DLM_LVB_LEN];
 		if (atoi(argv[5]) && lock(argv[2], LKM_NLMODE, 0, &nl) != 0)
+			return 1;
+		if (argc == 7 && touch(argv[6]) != 0)
 			return 1;
 		while (access(argv[4], F_OK) != 0)
 			usleep(50000);

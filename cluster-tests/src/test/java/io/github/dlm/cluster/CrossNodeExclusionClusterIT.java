@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import io.github.dlm.cluster.node.CounterNode;
@@ -24,15 +22,16 @@ class CrossNodeExclusionClusterIT {
 
 	private static final int ITERATIONS = 40;
 
-	private static final Duration NODE_TIMEOUT = Duration.ofMinutes(10);
+	/** How long a node program may run at most. */
+	private static final Duration NODE_TIMEOUT = Duration.ofMinutes(20);
 
 	@Test
 	void everyIncrementOfAValueBlockCounterIsSeenExactlyOnce(VmCluster cluster) throws Exception {
 		Path run = cluster.newRunDirectory("counter");
 		String resource = "counter-" + run.getFileName().toString().hashCode();
-		List<CompletableFuture<CommandResult>> nodes = new ArrayList<>();
+		List<NodeProcess> nodes = new ArrayList<>();
 		for (int node = 1; node <= cluster.nodes(); node++) {
-			nodes.add(cluster.runAsync(node, cluster.javaCommand(CounterNode.class, "count", cluster.guestPath(run),
+			nodes.add(cluster.start(node, cluster.javaCommand(CounterNode.class, "count", cluster.guestPath(run),
 					node, "clusterit", resource, ITERATIONS), NODE_TIMEOUT));
 		}
 		long total = (long) cluster.nodes() * ITERATIONS;
@@ -52,8 +51,8 @@ class CrossNodeExclusionClusterIT {
 		assertThat(read.stdout()).as(read.describe()).contains("VALUE " + total);
 
 		List<Long> seen = new ArrayList<>();
-		for (CompletableFuture<CommandResult> future : nodes) {
-			CommandResult result = future.get(NODE_TIMEOUT.toMinutes() + 1, TimeUnit.MINUTES);
+		for (NodeProcess node : nodes) {
+			CommandResult result = node.await();
 			assertThat(result.exitCode()).as(result.describe()).isZero();
 			assertThat(result.stdout()).as(result.describe()).contains("violations=0");
 			List<Long> values = Files.readAllLines(run.resolve("values-" + result.node() + ".txt"))
@@ -67,28 +66,27 @@ class CrossNodeExclusionClusterIT {
 			.containsExactlyInAnyOrderElementsOf(LongStream.range(0, total).boxed().toList());
 	}
 
-	private static void awaitAll(Path run, String prefix, int count, List<CompletableFuture<CommandResult>> nodes)
-			throws Exception {
-		long deadline = System.nanoTime() + NODE_TIMEOUT.toNanos();
-		while (true) {
-			long ready;
-			try (var files = Files.list(run)) {
-				ready = files.filter((file) -> file.getFileName().toString().startsWith(prefix)).count();
-			}
-			if (ready == count) {
-				return;
-			}
-			for (CompletableFuture<CommandResult> node : nodes) {
-				if (node.isDone()) {
-					CommandResult early = node.get();
-					throw new AssertionError("A node program ended before writing " + prefix + "*: " + early.describe());
-				}
-			}
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError(ready + " of " + count + " nodes wrote " + prefix + "* in " + NODE_TIMEOUT);
-			}
-			Thread.sleep(200);
+	private static void awaitAll(Path run, String prefix, int count, List<NodeProcess> nodes) throws Exception {
+		ProgressSignal[] signals = new ProgressSignal[nodes.size() + 1];
+		signals[0] = ProgressSignal.entriesOf(run);
+		for (int i = 0; i < nodes.size(); i++) {
+			signals[i + 1] = nodes.get(i).progress();
 		}
+		ProgressDeadline.of(count + " nodes to write " + prefix + "*", VmCluster.PROGRAM_STALL, VmCluster.PROGRAM_CAP)
+			.polling(Duration.ofMillis(200))
+			.await(ProgressSignal.anyOf(signals), () -> {
+				long ready;
+				try (var files = Files.list(run)) {
+					ready = files.filter((file) -> file.getFileName().toString().startsWith(prefix)).count();
+				}
+				if (ready == count) {
+					return true;
+				}
+				for (NodeProcess node : nodes) {
+					node.assertRunning("before writing " + prefix + "*");
+				}
+				return false;
+			});
 	}
 
 }

@@ -30,12 +30,27 @@ class KernelContractClusterIT {
 
 	private static final String CONTRACT = "io.github.dlm.jna.NativeDlmBackendContractTests";
 
+	/** The suite prints each test as it ends: a test taking this long without output hangs. */
+	private static final Duration STALL = Duration.ofMinutes(5);
+
+	/** The whole suite (≈ 6 min on a quiet host) at most. */
+	private static final Duration CAP = Duration.ofMinutes(30);
+
 	@Test
 	void backendContractHoldsOnTheKernelDlm(VmCluster cluster) throws Exception {
 		Path run = cluster.newRunDirectory("contract");
-		CommandResult result = cluster.run(1, "cd /tmp && " + cluster.javaCommand(ConsoleLauncher.class, "execute",
+		NodeProcess suite = cluster.start(1, "cd /tmp && " + cluster.javaCommand(ConsoleLauncher.class, "execute",
 				"--select-class", CONTRACT, "--details=tree", "--disable-banner", "--disable-ansi-colors",
-				"--reports-dir=" + cluster.guestPath(run)), Duration.ofMinutes(20));
+				"--reports-dir=" + cluster.guestPath(run)), CAP.plusMinutes(1));
+		CommandResult result;
+		try {
+			result = ProgressDeadline.of("the contract suite in node 1", STALL, CAP)
+				.polling(Duration.ofSeconds(2))
+				.awaitValue(suite.progress(), () -> suite.isDone() ? suite.await() : null);
+		}
+		finally {
+			suite.cancel();
+		}
 		System.out.println(result.stdout());
 		Path report;
 		try (Stream<Path> files = Files.list(run)) {

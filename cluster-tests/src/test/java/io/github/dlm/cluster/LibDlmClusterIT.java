@@ -5,8 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(ClusterExtension.class)
 class LibDlmClusterIT {
 
+	/** How long one C program may take at most (they run for seconds). */
 	private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
 	private static final String PROGRAM = "/root/dlm_smoke";
@@ -42,16 +41,15 @@ class LibDlmClusterIT {
 	void exclusiveHolderOnOneNodeMakesNoqueueRequestsElsewhereFailWithEagain(VmCluster cluster) throws Exception {
 		Path run = cluster.newRunDirectory("noqueue");
 		String resource = "nq-" + run.getFileName().toString().hashCode();
-		CompletableFuture<CommandResult> holder = cluster.runAsync(1, hold(cluster, run, resource, "EX", "held"),
-				TIMEOUT);
-		VmCluster.awaitFile(run.resolve("held"), holder, TIMEOUT);
+		NodeProcess holder = cluster.start(1, hold(cluster, run, resource, "EX", "held"), TIMEOUT);
+		VmCluster.awaitFile(run.resolve("held"), holder);
 		for (int node = 2; node <= cluster.nodes(); node++) {
 			CommandResult attempt = cluster.run(node, PROGRAM + " try " + resource, TIMEOUT);
 			assertThat(attempt.exitCode()).as(attempt.describe()).isEqualTo(11);
 			assertThat(attempt.stdout()).as(attempt.describe()).contains("sb_status=11");
 		}
 		Files.writeString(run.resolve("release-held"), "");
-		CommandResult released = holder.get(TIMEOUT.toMinutes(), TimeUnit.MINUTES);
+		CommandResult released = holder.await();
 		assertThat(released.exitCode()).as(released.describe()).isZero();
 		assertThat(released.stdout()).contains("sb_status=65538");
 
@@ -64,19 +62,17 @@ class LibDlmClusterIT {
 	void protectedReadIsSharedAcrossNodesButKeepsExclusiveOut(VmCluster cluster) throws Exception {
 		Path run = cluster.newRunDirectory("shared");
 		String resource = "pr-" + run.getFileName().toString().hashCode();
-		CompletableFuture<CommandResult> first = cluster.runAsync(1, hold(cluster, run, resource, "PR", "pr1"),
-				TIMEOUT);
-		VmCluster.awaitFile(run.resolve("pr1"), first, TIMEOUT);
-		CompletableFuture<CommandResult> second = cluster.runAsync(2, hold(cluster, run, resource, "PR", "pr2"),
-				TIMEOUT);
-		VmCluster.awaitFile(run.resolve("pr2"), second, TIMEOUT);
+		NodeProcess first = cluster.start(1, hold(cluster, run, resource, "PR", "pr1"), TIMEOUT);
+		VmCluster.awaitFile(run.resolve("pr1"), first);
+		NodeProcess second = cluster.start(2, hold(cluster, run, resource, "PR", "pr2"), TIMEOUT);
+		VmCluster.awaitFile(run.resolve("pr2"), second);
 		int other = (cluster.nodes() >= 3) ? 3 : 1;
 		CommandResult exclusive = cluster.run(other, PROGRAM + " try " + resource, TIMEOUT);
 		assertThat(exclusive.exitCode()).as(exclusive.describe()).isEqualTo(11);
 		Files.writeString(run.resolve("release-pr1"), "");
 		Files.writeString(run.resolve("release-pr2"), "");
-		assertThat(first.get(TIMEOUT.toMinutes(), TimeUnit.MINUTES).exitCode()).isZero();
-		assertThat(second.get(TIMEOUT.toMinutes(), TimeUnit.MINUTES).exitCode()).isZero();
+		assertThat(first.await().exitCode()).isZero();
+		assertThat(second.await().exitCode()).isZero();
 	}
 
 	@Test
@@ -85,17 +81,23 @@ class LibDlmClusterIT {
 		Path run = cluster.newRunDirectory("lvb");
 		String resource = "lvb-" + run.getFileName().toString().hashCode();
 		int iterations = 30;
-		List<CompletableFuture<CommandResult>> nodes = new ArrayList<>();
+		List<NodeProcess> nodes = new ArrayList<>();
 		for (int node = 1; node <= cluster.nodes(); node++) {
-			nodes.add(cluster.runAsync(node, PROGRAM + " lvbcount " + resource + " " + iterations + " "
-					+ cluster.guestPath(run) + "/go 1", TIMEOUT));
+			nodes.add(cluster.start(node, PROGRAM + " lvbcount " + resource + " " + iterations + " "
+					+ cluster.guestPath(run) + "/go 1 " + cluster.guestPath(run) + "/ready-" + node, TIMEOUT));
 		}
-		// The programs take their NL keeper locks, then wait for the go file.
-		Thread.sleep(5000);
-		Files.writeString(run.resolve("go"), "");
+		try {
+			// Every program holds its NL keeper lock before any starts counting.
+			for (NodeProcess node : nodes) {
+				VmCluster.awaitFile(run.resolve("ready-" + node.node()), node);
+			}
+		}
+		finally {
+			Files.writeString(run.resolve("go"), "");
+		}
 		List<Long> seen = new ArrayList<>();
-		for (CompletableFuture<CommandResult> node : nodes) {
-			CommandResult result = node.get(TIMEOUT.toMinutes(), TimeUnit.MINUTES);
+		for (NodeProcess node : nodes) {
+			CommandResult result = node.await();
 			assertThat(result.exitCode()).as(result.describe()).isZero();
 			String line = result.stdout().lines().filter((l) -> l.startsWith("seen:")).findFirst().orElseThrow();
 			assertThat(line).as("no value block reported invalid").doesNotContain("!");

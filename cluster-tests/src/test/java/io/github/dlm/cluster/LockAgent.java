@@ -23,7 +23,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 final class LockAgent {
 
-	static final Duration TIMEOUT = Duration.ofMinutes(3);
+	/**
+	 * How long the agent may show no progress while the host waits for it: its start (a JVM
+	 * and a lockspace join), or one command (milliseconds of DLM work once started).
+	 */
+	static final Duration STALL = VmCluster.PROGRAM_STALL;
+
+	/** Backstop of a wait for a command's outcome, longer than any {@link ProgressDeadline}. */
+	private static final Duration OUTCOME_TIMEOUT = VmCluster.PROGRAM_CAP.plusMinutes(1);
 
 	private static final ExecutorService POLLERS = Executors.newCachedThreadPool((task) -> {
 		Thread thread = new Thread(task, "lock-agent-poller");
@@ -39,14 +46,13 @@ final class LockAgent {
 
 	private final String name;
 
-	private final CompletableFuture<CommandResult> process;
+	private final NodeProcess process;
 
 	private final AtomicInteger commands = new AtomicInteger();
 
 	private final long pid;
 
-	private LockAgent(VmCluster cluster, int node, Path runDir, String name, CompletableFuture<CommandResult> process)
-			throws Exception {
+	private LockAgent(VmCluster cluster, int node, Path runDir, String name, NodeProcess process) throws Exception {
 		this.cluster = cluster;
 		this.node = node;
 		this.runDir = runDir;
@@ -59,9 +65,9 @@ final class LockAgent {
 	 * Starts an agent on a node and waits until it has opened the lockspace.
 	 */
 	static LockAgent start(VmCluster cluster, int node, Path runDir, String name, String lockspace) throws Exception {
-		CompletableFuture<CommandResult> process = cluster.runAsync(node,
+		NodeProcess process = cluster.start(node,
 				cluster.javaCommand(LockAgentNode.class, "agent", cluster.guestPath(runDir), name, lockspace),
-				Duration.ofMinutes(30));
+				Duration.ofMinutes(60));
 		return new LockAgent(cluster, node, runDir, name, process);
 	}
 
@@ -74,7 +80,7 @@ final class LockAgent {
 	}
 
 	CompletableFuture<CommandResult> process() {
-		return this.process;
+		return this.process.result();
 	}
 
 	/**
@@ -119,7 +125,7 @@ final class LockAgent {
 	 * @return what it returned (after {@code OK })
 	 */
 	String ok(CompletableFuture<String> outcome) throws Exception {
-		String line = outcome.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		String line = outcome.get(OUTCOME_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(line).as("agent %s on node %d", this.name, this.node).startsWith("OK ");
 		return line.substring(3);
 	}
@@ -143,7 +149,7 @@ final class LockAgent {
 	 */
 	void exit() throws Exception {
 		send("main", "exit");
-		CommandResult result = this.process.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		CommandResult result = this.process.result().get(OUTCOME_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(result.exitCode()).as(result.describe()).isZero();
 	}
 
@@ -152,15 +158,16 @@ final class LockAgent {
 	}
 
 	private String await(Path file) throws Exception {
-		long deadline = System.nanoTime() + TIMEOUT.toNanos();
-		while (!Files.exists(file)) {
-			if (this.process.isDone()) {
-				throw new AssertionError("Agent " + this.name + " on node " + this.node + " ended before writing " + file
-						+ ": " + this.process.get().describe());
-			}
-			assertThat(System.nanoTime()).as("waiting for %s", file).isLessThan(deadline);
-			Thread.sleep(50);
-		}
+		ProgressDeadline.of(file.getFileName() + " from agent " + this.name + " on node " + this.node, STALL,
+				VmCluster.PROGRAM_CAP)
+			.polling(Duration.ofMillis(50))
+			.await(this.process.progress(), () -> {
+				if (Files.exists(file)) {
+					return true;
+				}
+				this.process.assertRunning("before writing " + file);
+				return false;
+			});
 		return Files.readString(file, StandardCharsets.UTF_8);
 	}
 

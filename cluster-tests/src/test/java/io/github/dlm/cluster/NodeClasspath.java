@@ -8,12 +8,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
 /**
  * Stages this test JVM's class path on the cluster share so the nodes can run the project's
  * classes with {@code java -cp}. Jars are hard-linked when the share is on the same file
- * system (copied otherwise); class directories are copied.
+ * system (copied otherwise); class directories are packed into jars, because a class path
+ * of jars only is what a JVM can keep in a class data sharing archive ({@code -XX:SharedArchiveFile},
+ * see {@link VmCluster#javaCommand}), and one file per entry is fewer round trips over the
+ * share than a tree of class files.
  */
 final class NodeClasspath {
 
@@ -55,9 +60,12 @@ final class NodeClasspath {
 			int index = 0;
 			for (Path entry : entries) {
 				String name = (index++) + "-" + entry.getFileName();
+				if (Files.isDirectory(entry)) {
+					name = name + ".jar";
+				}
 				Path staged = target.resolve(name);
 				if (Files.isDirectory(entry)) {
-					copyTree(entry, staged);
+					jar(entry, staged);
 				}
 				else {
 					linkOrCopy(entry, staged);
@@ -80,16 +88,23 @@ final class NodeClasspath {
 		}
 	}
 
-	private static void copyTree(Path source, Path target) throws IOException {
-		try (Stream<Path> paths = Files.walk(source)) {
-			for (Path path : (Iterable<Path>) paths::iterator) {
-				Path destination = target.resolve(source.relativize(path).toString());
-				if (Files.isDirectory(path)) {
-					Files.createDirectories(destination);
+	/** Packs a class directory into a jar, entries in a stable order. */
+	private static void jar(Path source, Path target) throws IOException {
+		List<Path> paths;
+		try (Stream<Path> walk = Files.walk(source)) {
+			paths = walk.filter((path) -> !path.equals(source)).sorted().toList();
+		}
+		try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(target))) {
+			for (Path path : paths) {
+				String name = source.relativize(path).toString().replace(java.io.File.separatorChar, '/');
+				boolean directory = Files.isDirectory(path);
+				JarEntry entry = new JarEntry(directory ? name + "/" : name);
+				entry.setTime(Files.getLastModifiedTime(path).toMillis());
+				jar.putNextEntry(entry);
+				if (!directory) {
+					Files.copy(path, jar);
 				}
-				else {
-					Files.copy(path, destination, StandardCopyOption.REPLACE_EXISTING);
-				}
+				jar.closeEntry();
 			}
 		}
 	}

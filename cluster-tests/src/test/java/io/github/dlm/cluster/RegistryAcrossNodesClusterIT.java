@@ -45,9 +45,11 @@ class RegistryAcrossNodesClusterIT {
 		CompletableFuture<LockAgent> first = async(() -> LockAgent.start(cluster, 1, run, "one", LOCKSPACE));
 		CompletableFuture<LockAgent> second = async(() -> LockAgent.start(cluster, 2, run, "two", LOCKSPACE));
 		CompletableFuture<LockAgent> third = async(() -> LockAgent.start(cluster, 3, run, "three", LOCKSPACE));
-		one = first.get(5, TimeUnit.MINUTES);
-		two = second.get(5, TimeUnit.MINUTES);
-		three = third.get(5, TimeUnit.MINUTES);
+		// Each start waits as long as its agent makes progress (LockAgent.start); this is a backstop.
+		long backstop = VmCluster.PROGRAM_CAP.plusMinutes(1).toMinutes();
+		one = first.get(backstop, TimeUnit.MINUTES);
+		two = second.get(backstop, TimeUnit.MINUTES);
+		three = third.get(backstop, TimeUnit.MINUTES);
 	}
 
 	@AfterAll

@@ -35,6 +35,15 @@ public final class VmCluster implements AutoCloseable {
 
 	private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(2);
 
+	/**
+	 * How long a node program may show no progress (no output, no CPU time used) while the
+	 * host waits for one of its steps, when the step itself involves no waiting on purpose.
+	 */
+	static final Duration PROGRAM_STALL = Duration.ofMinutes(3);
+
+	/** How long the host waits for one step of a node program at most, progress or not. */
+	static final Duration PROGRAM_CAP = Duration.ofMinutes(15);
+
 	private final Path scripts;
 
 	private final Path work;
@@ -42,6 +51,8 @@ public final class VmCluster implements AutoCloseable {
 	private final int nodes;
 
 	private final Path share;
+
+	private final Path state;
 
 	private final boolean owned;
 
@@ -62,6 +73,7 @@ public final class VmCluster implements AutoCloseable {
 		this.work = work;
 		this.nodes = nodes;
 		this.share = share;
+		this.state = state;
 		this.owned = owned;
 		this.environment = Map.of("DLM_CLUSTER_STATE", state.toString(), "DLM_CLUSTER_SHARE", share.toString());
 		this.shutdownHook = new Thread(this::down, "vm-cluster-shutdown");
@@ -94,7 +106,7 @@ public final class VmCluster implements AutoCloseable {
 		}
 		Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
 		Path log = cluster.logs().resolve("up.log");
-		ScriptResult up = cluster.script(UP_TIMEOUT, log, "up.sh", String.valueOf(nodes));
+		ScriptResult up = cluster.script(UP_TIMEOUT, log, Map.of(), "up.sh", String.valueOf(nodes));
 		if (up.exitCode() != 0) {
 			cluster.close();
 			throw new IllegalStateException("Could not boot a " + nodes + "-node DLM cluster (up.sh exit "
@@ -210,9 +222,14 @@ public final class VmCluster implements AutoCloseable {
 	 * @return what it produced
 	 */
 	public CommandResult run(int node, String command, Duration timeout) {
+		return run(node, command, timeout, null);
+	}
+
+	private CommandResult run(int node, String command, Duration timeout, @Nullable String id) {
 		checkNode(node);
 		Path out = logs().resolve("run-" + node + "-" + this.runs.incrementAndGet() + ".out");
-		ScriptResult result = script(timeout.plusSeconds(30), out, "run-on.sh", "-t",
+		Map<String, String> environment = (id != null) ? Map.of("DLM_RUN_ID", id) : Map.of();
+		ScriptResult result = script(timeout.plusSeconds(30), out, environment, "run-on.sh", "-t",
 				String.valueOf(Math.max(1, timeout.toSeconds())), String.valueOf(node), command);
 		return new CommandResult(node, command, result.exitCode(), read(out), read(result.stderr()));
 	}
@@ -225,10 +242,24 @@ public final class VmCluster implements AutoCloseable {
 	 * @return the future result
 	 */
 	public CompletableFuture<CommandResult> runAsync(int node, String command, Duration timeout) {
+		return start(node, command, timeout).result();
+	}
+
+	/**
+	 * Starts a bash command on a node: a node program whose progress the host can watch
+	 * while it runs ({@link NodeProcess#progress()}).
+	 * @param node the node, from 1
+	 * @param command the command
+	 * @param timeout how long it may take at most; it is killed after that (exit code 124)
+	 * @return the running command
+	 */
+	NodeProcess start(int node, String command, Duration timeout) {
+		checkNode(node);
+		String id = "h" + ProcessHandle.current().pid() + "-" + this.runs.incrementAndGet() + "-" + System.nanoTime();
 		CompletableFuture<CommandResult> result = new CompletableFuture<>();
 		Thread thread = new Thread(() -> {
 			try {
-				result.complete(run(node, command, timeout));
+				result.complete(run(node, command, timeout, id));
 			}
 			catch (Throwable ex) {
 				result.completeExceptionally(ex);
@@ -236,7 +267,7 @@ public final class VmCluster implements AutoCloseable {
 		}, "vm-cluster-node-" + node);
 		thread.setDaemon(true);
 		thread.start();
-		return result;
+		return new NodeProcess(this, node, id, this.state.resolve("ctl").resolve("n" + node), timeout, result);
 	}
 
 	/**
@@ -245,7 +276,7 @@ public final class VmCluster implements AutoCloseable {
 	 */
 	public void kill(int node) {
 		checkNode(node);
-		ScriptResult result = script(SCRIPT_TIMEOUT, logs().resolve("kill-" + node + ".log"), "kill-node.sh",
+		ScriptResult result = script(SCRIPT_TIMEOUT, logs().resolve("kill-" + node + ".log"), Map.of(), "kill-node.sh",
 				String.valueOf(node));
 		if (result.exitCode() != 0) {
 			throw new IllegalStateException("kill-node.sh " + node + " failed: " + read(result.stderr()));
@@ -299,7 +330,7 @@ public final class VmCluster implements AutoCloseable {
 		if (!this.owned && isWholeUnchecked()) {
 			return;
 		}
-		script(SCRIPT_TIMEOUT, logs().resolve("down.log"), "down.sh");
+		script(SCRIPT_TIMEOUT, logs().resolve("down.log"), Map.of(), "down.sh");
 	}
 
 	private boolean isWholeUnchecked() {
@@ -321,7 +352,8 @@ public final class VmCluster implements AutoCloseable {
 		return this.work.resolve("logs");
 	}
 
-	private ScriptResult script(Duration timeout, Path stdout, String script, String... args) {
+	private ScriptResult script(Duration timeout, Path stdout, Map<String, String> environment, String script,
+			String... args) {
 		List<String> command = new ArrayList<>();
 		command.add(this.scripts.resolve(script).toString());
 		command.addAll(List.of(args));
@@ -330,6 +362,7 @@ public final class VmCluster implements AutoCloseable {
 			.redirectError(stderr.toFile())
 			.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
 		builder.environment().putAll(this.environment);
+		builder.environment().putAll(environment);
 		try {
 			Process process = builder.start();
 			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -370,23 +403,35 @@ public final class VmCluster implements AutoCloseable {
 
 
 	/**
-	 * Waits until a node program has written a file on the share.
+	 * Waits until a node program has written a file on the share, for as long as the program
+	 * makes progress ({@link #PROGRAM_STALL}, {@link #PROGRAM_CAP}).
 	 * @param file the file on the host side of the share
 	 * @param program the program that writes it
-	 * @param timeout how long to wait
-	 * @throws AssertionError if the program ends first or the time runs out
+	 * @throws AssertionError if the program ends first, or stalls, or the cap is reached
 	 */
-	static void awaitFile(Path file, CompletableFuture<CommandResult> program, Duration timeout) throws Exception {
-		long deadline = System.nanoTime() + timeout.toNanos();
-		while (!Files.exists(file)) {
-			if (program.isDone()) {
-				throw new AssertionError("Program ended before creating " + file + ": " + program.get().describe());
-			}
-			if (System.nanoTime() - deadline > 0) {
-				throw new AssertionError("Timed out after " + timeout + " waiting for " + file);
-			}
-			Thread.sleep(100);
-		}
+	static void awaitFile(Path file, NodeProcess program) throws Exception {
+		awaitFile(file, program, PROGRAM_STALL);
+	}
+
+	/**
+	 * Waits until a node program has written a file on the share, for as long as the program
+	 * makes progress or the stall window lasts.
+	 * @param file the file on the host side of the share
+	 * @param program the program that writes it
+	 * @param stall how long the program may show no progress (longer when the step waits for
+	 * something on purpose, such as a lock held elsewhere or a cluster recovery)
+	 * @throws AssertionError if the program ends first, or stalls, or the cap is reached
+	 */
+	static void awaitFile(Path file, NodeProcess program, Duration stall) throws Exception {
+		ProgressDeadline.of(file.getFileName() + " written by " + program, stall, PROGRAM_CAP)
+			.polling(Duration.ofMillis(100))
+			.await(program.progress(), () -> {
+				if (Files.exists(file)) {
+					return true;
+				}
+				program.assertRunning("before writing " + file);
+				return false;
+			});
 	}
 
 }

@@ -122,7 +122,15 @@ final class NativeLockHandle implements DlmLockHandle {
 			DlmLksb lksb = Objects.requireNonNull(this.lksb);
 			if (valueBlock != null) {
 				this.valueBlock = valueBlock.clone();
-				lksb.writeValueBlock(valueBlock);
+			}
+			if (valueBlock != null || flags.contains(DlmFlag.VALBLK)) {
+				// Always this lock's buffer: the status block's copy may hold other bytes. The
+				// kernel overwrites its copy of the lock's value block with the 32 bytes of
+				// every conversion request, which libdlm leaves zero without VALBLK, and hands
+				// that back into sb_lvbptr with the completion; so after a conversion without
+				// VALBLK the status block held zeros, and a later VALBLK request with no new
+				// value published them (found by LocalFidelityClusterIT).
+				lksb.writeValueBlock(this.valueBlock);
 			}
 			int bits = DlmFlag.toBits(flags) | (conversion ? LibDlm.LKF_CONVERT : 0);
 			Operation operation = new Operation(conversion ? Kind.CONVERT : Kind.REQUEST, mode, bits, this.granted);
@@ -351,7 +359,10 @@ final class NativeLockHandle implements DlmLockHandle {
 		if (status == 0) {
 			DlmMode mode = operation.mode;
 			if (flags.contains(DlmStatusFlag.ALTMODE)) {
-				mode = ((operation.bits & LibDlm.LKF_ALTPR) != 0) ? DlmMode.PR : DlmMode.CW;
+				// the kernel's choice in can_be_granted: PR if asked with ALTPR for another mode
+				// than PR, else CW (ALTPR and ALTCW on a request for PR gives CW)
+				mode = ((operation.bits & LibDlm.LKF_ALTPR) != 0 && operation.mode != DlmMode.PR) ? DlmMode.PR
+						: DlmMode.CW;
 			}
 			DlmMode before = flags.contains(DlmStatusFlag.DEMOTED) ? DlmMode.NL : operation.grantedBefore;
 			byte[] read = null;
@@ -465,11 +476,24 @@ final class NativeLockHandle implements DlmLockHandle {
 	}
 
 	/**
-	 * Whether a request from {@code before} (null for a new lock) to {@code after} reads the
-	 * resource's value block: everything but a conversion from PW or EX, except PW to EX.
+	 * Whether a grant from {@code before} (null for a new lock) to {@code after} reads the
+	 * resource's value block, as the kernel's {@code dlm_lvb_operations} table says: a new
+	 * lock, any conversion from NL, a conversion from CR, CW or PR to the same or a higher
+	 * mode, and PW to EX. From EX and from PW to anything but EX the grant writes it; from
+	 * CR, CW or PR down (CR to NL, CW to NL or CR, PR to NL, CR or CW) it does neither, and
+	 * the status block then only hands back the caller's own buffer, which is not a read
+	 * (found by {@code LocalFidelityClusterIT}: the completion reported it as one).
 	 */
 	static boolean readsValueBlock(@Nullable DlmMode before, DlmMode after) {
-		return before == null || !before.writesValueBlock() || (before == DlmMode.PW && after == DlmMode.EX);
+		if (before == null) {
+			return true;
+		}
+		return switch (before) {
+			case NL -> true;
+			case CR, CW, PR -> after.nativeValue() >= before.nativeValue();
+			case PW -> after == DlmMode.EX;
+			case EX -> false;
+		};
 	}
 
 	@Override

@@ -35,7 +35,7 @@ final class Callbacks {
 		Set<DlmStatusFlag> statusFlags = lock.statusFlags.isEmpty() ? Set.of() : lock.statusFlags;
 		DlmCompletion completion = new DlmCompletion(status, Modes.toMode(mode), statusFlags, valueBlock);
 		lock.lastCompletionMode = mode;
-		lock.lastCallbackBastMode = null;
+		lock.lastQueuedBast = null;
 		CompletableFuture<DlmCompletion> future = lock.future;
 		lock.future = null;
 		if (lock.dead) {
@@ -65,13 +65,40 @@ final class Callbacks {
 		if (lock.lastCompletionMode != null && Modes.compatible(mode, lock.lastCompletionMode)) {
 			return;
 		}
-		// redundant: the callback just before was a blocking one for this or a stronger mode
-		Integer previous = lock.lastCallbackBastMode;
-		if (previous != null && (previous == mode || (previous > mode && previous > Modes.PR))) {
+		// redundant: the lock's last callback is a blocking one for this or a stronger mode
+		// that has not been delivered yet (the kernel compares with the callbacks it still
+		// holds for the lock; one the process has read no longer counts)
+		BlockingCallback previous = lock.lastQueuedBast;
+		if (previous != null && !previous.started
+				&& (previous.mode == mode || (previous.mode > mode && previous.mode > Modes.PR))) {
 			return;
 		}
-		lock.lastCallbackBastMode = mode;
-		handle.lockspace().dispatcher().enqueue(handle::deliverBlocking);
+		BlockingCallback callback = new BlockingCallback(handle, mode);
+		lock.lastQueuedBast = callback;
+		handle.lockspace().dispatcher().enqueue(callback);
+	}
+
+	/** A queued blocking callback, which knows whether its delivery has begun. */
+	static final class BlockingCallback implements Runnable {
+
+		private final LocalLockHandle handle;
+
+		final int mode;
+
+		/** Set by the dispatcher thread when it takes this callback up. */
+		volatile boolean started;
+
+		BlockingCallback(LocalLockHandle handle, int mode) {
+			this.handle = handle;
+			this.mode = mode;
+		}
+
+		@Override
+		public void run() {
+			this.started = true;
+			this.handle.deliverBlocking();
+		}
+
 	}
 
 }

@@ -24,6 +24,45 @@ import io.github.dlm.core.LockspaceOptions;
  * blocking callbacks and the completions of requests that had to wait. A request,
  * conversion or unlock that the engine completes at once while that thread has nothing
  * queued or running returns its future already completed, with no thread handoff.
+ * <p>
+ * <b>Fidelity to the kernel, measured.</b> The cluster suite's {@code LocalFidelityClusterIT}
+ * runs seeded random operation sequences ({@code io.github.dlm.contract.OperationSequences}
+ * in the test jar: all six modes; NOQUEUE, NOQUEUEBAST, VALBLK with and without a value,
+ * HEADQUE, EXPEDITE, NOORDER, ALTPR/ALTCW, QUECVT, CONVDEADLK, IVVALBLK; conversions,
+ * cancels, unlocks with and without a value block) on the kernel DLM of a VM node through
+ * the native backend and on this engine, and requires equal traces: completions (status,
+ * granted mode, status flags, value block read), blocking callbacks, and every lock's
+ * granted mode after each step. Where they differed, the engine was fixed: a blocking
+ * callback is dropped as redundant only while the one before it is still undelivered (as
+ * the kernel compares with the callbacks it still holds), and {@link LocalLockHandle#grantedMode()}
+ * reports what the completions said, so a conversion that CONVDEADLK demoted while it waits
+ * still shows its old mode, as on the kernel. (The native backend was fixed too: which
+ * conversions read the value block, what a VALBLK request without a new value publishes,
+ * and which mode ALTPR with ALTCW grants.) These differences remain, and the sequences keep
+ * clear of them:
+ * <ul>
+ * <li><b>Cancelling a conversion that CONVDEADLK demoted.</b> The kernel leaves the lock
+ * granted in NL and completes the cancel with {@code ECANCEL} but without
+ * {@code DLM_SBF_DEMOTED}, so user space cannot tell that the lock lost its mode: the native
+ * backend then reports the mode the lock had before the conversion, which the kernel no
+ * longer holds (others may have been granted against it). This engine reports NL, which is
+ * what the lock holds. Do not cancel a conversion requested with CONVDEADLK if the mode held
+ * matters; unlock the lock instead.</li>
+ * <li><b>A resource locked again right after its last lock went.</b> The kernel keeps an
+ * unused resource for {@code toss_secs} (10 s by default) without its value block but with its
+ * "value block not valid" mark (after IVVALBLK), and locks taken on it again in that time
+ * get {@code VALNOTVALID} on conversions that neither read nor write the value block (CR, CW
+ * or PR down to a lower mode) until one writes it. This engine forgets an unused resource at
+ * once, mark and all; after {@code toss_secs} the kernel does too. (The value block itself is
+ * gone on both.)</li>
+ * <li><b>Order of callbacks across locks.</b> Both deliver a handle's callbacks one at a
+ * time, and each lock's in the order they were queued; but the kernel queues a lock's new
+ * callback behind the ones it still holds for that lock, so callbacks of different locks
+ * may come in another order than this engine's strict first-in, first-out.</li>
+ * </ul>
+ * Not measured (the sequences do not use them): NODLCKWT and NODLCKBLK, several handles on
+ * one lockspace, closing a handle while it holds locks, and anything that involves other
+ * nodes or recovery.
  */
 public final class LocalDlmClient implements DlmClient {
 

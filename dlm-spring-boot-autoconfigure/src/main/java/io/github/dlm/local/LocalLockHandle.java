@@ -32,6 +32,14 @@ public final class LocalLockHandle implements DlmLockHandle {
 
 	private final byte[] valueBlock = new byte[DlmCompletion.VALUE_BLOCK_LENGTH];
 
+	/**
+	 * The granted mode as the completions delivered so far tell it: what the kernel lets a
+	 * process know. A waiting conversion that CONVDEADLK demoted to NL shows its old mode
+	 * here until its completion says DEMOTED, as on the kernel, while {@link LocalDlmClient#dump}
+	 * shows the engine's NL at once, as the kernel's lock dump does.
+	 */
+	private volatile @Nullable DlmMode reportedMode;
+
 	/** The engine state, from the first request on; guarded by the engine's lock. */
 	@Nullable LockBlock lockBlock;
 
@@ -89,7 +97,7 @@ public final class LocalLockHandle implements DlmLockHandle {
 
 	@Override
 	public @Nullable DlmMode grantedMode() {
-		return this.lockspace.engine().grantedMode(this);
+		return isEnded() ? null : this.reportedMode;
 	}
 
 	@Override
@@ -137,6 +145,7 @@ public final class LocalLockHandle implements DlmLockHandle {
 	 */
 	void deliver(DlmCompletion completion, @Nullable CompletableFuture<DlmCompletion> future) {
 		storeValueBlock(completion.valueBlock());
+		this.reportedMode = completion.grantedMode();
 		if (future != null) {
 			future.complete(completion);
 		}

@@ -57,8 +57,8 @@ final class LockBlock {
 	/** Mode of the last completion queued, {@code null} before the first one. */
 	@Nullable Integer lastCompletionMode;
 
-	/** Mode of the last blocking callback queued if it was the last callback, else {@code null}. */
-	@Nullable Integer lastCallbackBastMode;
+	/** The last blocking callback queued if it was the last callback queued, else {@code null}. */
+	Callbacks.@Nullable BlockingCallback lastQueuedBast;
 
 	/** Neighbours in the owning handle's list of live locks ({@link LocalLockspace#locks()}). */
 	@Nullable LockBlock previousOfOwner;

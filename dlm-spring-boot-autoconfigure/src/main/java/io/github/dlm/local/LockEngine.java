@@ -264,17 +264,6 @@ final class LockEngine {
 		}
 	}
 
-	@Nullable DlmMode grantedMode(LocalLockHandle handle) {
-		this.lock.lock();
-		try {
-			LockBlock lock = handle.lockBlock;
-			return (lock != null) ? Modes.toMode(lock.grantedMode) : null;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
 	boolean isEnded(LocalLockHandle handle) {
 		this.lock.lock();
 		try {

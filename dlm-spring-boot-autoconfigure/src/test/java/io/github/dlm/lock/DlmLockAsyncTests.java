@@ -6,18 +6,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
-import io.github.dlm.core.LockspaceOptions;
-import io.github.dlm.local.LocalDlmClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -29,93 +23,71 @@ import static org.awaitility.Awaitility.await;
  */
 class DlmLockAsyncTests {
 
-	private static final String LOCKSPACE = "async";
+	private static final Duration TIMEOUT = LocalLockspaceExtension.TIMEOUT;
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private LocalDlmClient client;
-
-	private DlmLockspace lockspace;
-
-	private DlmLockRegistry registry;
-
-	private ExecutorService executor;
-
-	@BeforeEach
-	void setUp() {
-		this.client = new LocalDlmClient();
-		this.lockspace = this.client.openLockspace(LOCKSPACE, LockspaceOptions.DEFAULTS);
-		this.registry = new DlmLockRegistry(this.lockspace);
-		this.executor = Executors.newCachedThreadPool();
-	}
-
-	@AfterEach
-	void tearDown() throws InterruptedException {
-		this.executor.shutdownNow();
-		assertThat(this.executor.awaitTermination(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-		this.client.close();
-	}
+	@RegisterExtension
+	final LocalLockspaceExtension fixture = new LocalLockspaceExtension("async");
 
 	@Test
 	void anAsynchronousHoldExcludesOthersUntilAnyThreadReleasesIt() throws Exception {
-		DlmLock lock = this.registry.obtain("order:42");
+		DlmLock lock = this.fixture.registry().obtain("order:42");
 		DlmHold hold = lock.lockAsync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(hold.getMode()).isEqualTo(DlmMode.EX);
 		assertThat(lock.isLocked()).isTrue();
 		assertThat(lock.isHeldByCurrentThread()).as("owned by the hold, not the thread").isFalse();
-		assertThat(tryLockElsewhere(lock)).isFalse();
+		assertThat(this.fixture.tryLockElsewhere(lock)).isFalse();
 		assertThat(lock.tryLockAsync(Duration.ZERO).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEmpty();
-		CompletableFuture<Void> released = CompletableFuture.supplyAsync(hold::release, this.executor)
+		CompletableFuture<Void> released = CompletableFuture.supplyAsync(hold::release, this.fixture.executor())
 			.thenCompose((future) -> future);
 		released.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(hold.release()).as("a second release is the same").isSameAs(hold.release());
 		assertThat(lock.isLocked()).isFalse();
-		assertThat(tryLockElsewhere(lock)).isTrue();
-		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		assertThat(this.fixture.tryLockElsewhere(lock)).isTrue();
+		assertThat(this.fixture.dump()).isEmpty();
 	}
 
 	@Test
 	void aThreadThatHoldsTheResourceWaitsForAnAsynchronousRequestLikeAnyOtherHolder() throws Exception {
-		DlmLock lock = this.registry.obtain("order:42");
+		DlmLock lock = this.fixture.registry().obtain("order:42");
 		lock.lock();
 		CompletableFuture<DlmHold> waiting = lock.lockAsync();
-		awaitWaiting("order:42", 1);
+		this.fixture.awaitWaiting("order:42", 1);
 		assertThat(waiting).as("the thread's hold blocks it").isNotDone();
 		lock.unlock();
 		waiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).close();
-		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		assertThat(this.fixture.dump()).isEmpty();
 	}
 
 	@Test
 	void cancellingAWaitingAcquisitionCancelsItsRequest() throws Exception {
-		DlmLock lock = this.registry.obtain("order:42");
+		DlmLock lock = this.fixture.registry().obtain("order:42");
 		lock.lock();
 		CompletableFuture<DlmHold> waiting = lock.lockAsync();
-		awaitWaiting("order:42", 1);
+		this.fixture.awaitWaiting("order:42", 1);
 		assertThat(waiting.cancel(true)).isTrue();
-		awaitWaiting("order:42", 0);
+		this.fixture.awaitWaiting("order:42", 0);
 		lock.unlock();
-		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		assertThat(this.fixture.dump()).isEmpty();
 		assertThat(lock.isLocked()).isFalse();
 	}
 
 	@Test
 	void aWaitLimitEndsTheRequestEmptyAndAGrantInTimeGivesTheHold() throws Exception {
-		DlmLock lock = this.registry.obtain("order:42");
+		DlmLock lock = this.fixture.registry().obtain("order:42");
 		lock.lock();
 		assertThat(lock.tryLockAsync(Duration.ofMillis(20)).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEmpty();
-		awaitWaiting("order:42", 0);
+		this.fixture.awaitWaiting("order:42", 0);
 		CompletableFuture<Optional<DlmHold>> patient = lock.tryLockAsync(Duration.ofMinutes(5));
-		awaitWaiting("order:42", 1);
+		this.fixture.awaitWaiting("order:42", 1);
 		lock.unlock();
 		DlmHold hold = patient.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).orElseThrow();
 		hold.release().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		assertThat(this.fixture.dump()).isEmpty();
 	}
 
 	@Test
 	void cancellationsAndWaitLimitsRacingWithGrantsNeverLeakALock() throws Exception {
-		DlmLock lock = this.registry.obtain("race");
+		DlmLock lock = this.fixture.registry().obtain("race");
 		List<DlmHold> granted = new ArrayList<>();
 		for (int round = 0; round < 300; round++) {
 			CountDownLatch holding = new CountDownLatch(1);
@@ -132,7 +104,7 @@ class DlmLockAsyncTests {
 				finally {
 					lock.unlock();
 				}
-			}, this.executor);
+			}, this.fixture.executor());
 			assertThat(holding.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 			CompletableFuture<DlmHold> cancelled = lock.lockAsync();
 			CompletableFuture<Optional<DlmHold>> limited = lock.tryLockAsync(Duration.ofNanos(round * 1000L));
@@ -151,13 +123,13 @@ class DlmLockAsyncTests {
 			}
 			granted.clear();
 		}
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.client.dump(LOCKSPACE)).isEmpty());
+		this.fixture.awaitEmpty();
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(lock.isLocked()).isFalse());
 	}
 
 	@Test
 	void aValueSetOnAnAsynchronousHoldIsPublishedByItsRelease() throws Exception {
-		DlmLock lock = this.registry.obtain("counter");
+		DlmLock lock = this.fixture.registry().obtain("counter");
 		DlmHold hold = lock.lockAsync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		byte[] value = new byte[32];
 		value[0] = 11;
@@ -175,45 +147,27 @@ class DlmLockAsyncTests {
 
 	@Test
 	void aHoldBoundToAThreadIsReenteredByItInsteadOfWaitedFor() throws Exception {
-		DlmLock lock = this.registry.obtain("order:42");
+		DlmLock lock = this.fixture.registry().obtain("order:42");
 		DlmHold hold = lock.lockAsync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		try (DlmHold.Binding binding = hold.bindToCurrentThread()) {
 			assertThat(lock.isHeldByCurrentThread()).isTrue();
-			this.registry.obtain("order:42", DlmMode.PR).lock();
+			this.fixture.registry().obtain("order:42", DlmMode.PR).lock();
 			assertThat(lock.getHoldCount()).isEqualTo(2);
-			this.registry.obtain("order:42", DlmMode.PR).unlock();
+			this.fixture.registry().obtain("order:42", DlmMode.PR).unlock();
 		}
 		assertThat(lock.isHeldByCurrentThread()).isFalse();
 		assertThat(hold.isReleased()).isFalse();
-		assertThat(tryLockElsewhere(lock)).isFalse();
+		assertThat(this.fixture.tryLockElsewhere(lock)).isFalse();
 		hold.close();
-		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		assertThat(this.fixture.dump()).isEmpty();
 	}
 
 	@Test
 	void releasingAHoldAfterItsLockspaceClosedSucceedsQuietly() throws Exception {
-		DlmHold hold = this.registry.obtain("order:42").lockAsync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-		this.lockspace.close();
+		DlmHold hold = this.fixture.registry().obtain("order:42").lockAsync().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		this.fixture.lockspace().close();
 		hold.release().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(hold.getLock().isLocked()).isFalse();
-	}
-
-	private boolean tryLockElsewhere(DlmLock lock) throws Exception {
-		return CompletableFuture.supplyAsync(() -> {
-			if (lock.tryLock()) {
-				lock.unlock();
-				return true;
-			}
-			return false;
-		}, this.executor).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-	}
-
-	private void awaitWaiting(String resource, int count) {
-		await().atMost(TIMEOUT)
-			.until(() -> this.client.dump(LOCKSPACE)
-				.stream()
-				.filter((info) -> info.resource().equals(resource) && info.requestedMode() != null)
-				.count() == count);
 	}
 
 }

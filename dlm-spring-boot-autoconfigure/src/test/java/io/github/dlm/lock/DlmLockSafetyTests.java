@@ -5,25 +5,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.dlm.core.DlmDeadlockException;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
-import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
-import io.github.dlm.core.LockspaceOptions;
-import io.github.dlm.local.LocalDlmClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -37,47 +31,27 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class DlmLockSafetyTests {
 
-	private static final String LOCKSPACE = "safety";
+	private static final Duration TIMEOUT = LocalLockspaceExtension.TIMEOUT;
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private LocalDlmClient client;
-
-	private DlmLockspace lockspace;
-
-	private DlmLockRegistry registry;
-
-	private ExecutorService executor;
-
-	@BeforeEach
-	void setUp() {
-		this.client = new LocalDlmClient();
-		this.lockspace = this.client.openLockspace(LOCKSPACE, LockspaceOptions.DEFAULTS);
-		this.registry = new DlmLockRegistry(this.lockspace);
-		this.executor = Executors.newCachedThreadPool();
-	}
-
-	@AfterEach
-	void tearDown() throws InterruptedException {
-		this.executor.shutdownNow();
-		assertThat(this.executor.awaitTermination(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-		this.client.close();
-	}
+	@RegisterExtension
+	final LocalLockspaceExtension fixture = new LocalLockspaceExtension("safety");
 
 	@Test
 	void reentryAfterADownConversionWaitsForTheModeOfTheLockObject() throws Exception {
-		DlmLock lock = this.registry.obtain("order:42");
+		DlmLock lock = this.fixture.registry().obtain("order:42");
 		lock.lock();
 		lock.convert(DlmMode.NL);
 		CountDownLatch otherHolds = new CountDownLatch(1);
 		CountDownLatch otherMayRelease = new CountDownLatch(1);
-		Future<?> other = this.executor.submit(() -> {
+		AtomicBoolean otherReleasing = new AtomicBoolean();
+		Future<?> other = this.fixture.executor().submit(() -> {
 			lock.lock();
 			try {
 				otherHolds.countDown();
 				otherMayRelease.await();
 			}
 			finally {
+				otherReleasing.set(true);
 				lock.unlock();
 			}
 			return null;
@@ -90,26 +64,27 @@ class DlmLockSafetyTests {
 		otherMayRelease.countDown();
 		lock.lock();
 		try {
-			assertThat(other.isDone()).as("the other holder released before this re-entry was granted").isTrue();
+			assertThat(otherReleasing).as("the other holder released before this re-entry was granted").isTrue();
 			assertThat(lock.getHeldMode()).isEqualTo(DlmMode.EX);
-			assertThat(tryLockElsewhere(lock)).isFalse();
+			assertThat(this.fixture.tryLockElsewhere(lock)).isFalse();
 		}
 		finally {
 			lock.unlock();
 		}
 		assertThat(lock.getHeldMode()).as("the re-entry's unlock converts back down").isEqualTo(DlmMode.NL);
-		assertThat(tryLockElsewhere(lock)).isTrue();
+		other.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(this.fixture.tryLockElsewhere(lock)).isTrue();
 		lock.unlock();
-		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		assertThat(this.fixture.dump()).isEmpty();
 	}
 
 	@Test
 	void theSameKeyThroughALockObjectObtainedAfterExpiryReentersInsteadOfWaitingForItself() throws Exception {
-		DlmLock first = this.registry.obtain("order:42");
-		this.registry.expireUnusedOlderThan(0);
-		onOtherThread(() -> {
+		DlmLock first = this.fixture.registry().obtain("order:42");
+		this.fixture.registry().expireUnusedOlderThan(0);
+		this.fixture.onOtherThread(() -> {
 			first.lock();
-			DlmLock second = this.registry.obtain("order:42");
+			DlmLock second = this.fixture.registry().obtain("order:42");
 			assertThat(second).isNotSameAs(first);
 			second.lock();
 			assertThat(second.getHoldCount()).isEqualTo(2);
@@ -118,44 +93,44 @@ class DlmLockSafetyTests {
 			assertThat(first.isHeldByCurrentThread()).isFalse();
 			return null;
 		});
-		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		assertThat(this.fixture.dump()).isEmpty();
 	}
 
 	@Test
 	void theSameKeyThroughAnotherRegistryOnTheLockspaceReentersInsteadOfWaitingForItself() throws Exception {
-		DlmLockRegistry users = new DlmLockRegistry(this.lockspace);
-		onOtherThread(() -> {
-			this.registry.obtain("order:42").lock();
+		DlmLockRegistry users = new DlmLockRegistry(this.fixture.lockspace());
+		this.fixture.onOtherThread(() -> {
+			this.fixture.registry().obtain("order:42").lock();
 			users.obtain("order:42").lock();
 			users.obtain("order:42").unlock();
-			this.registry.obtain("order:42").unlock();
+			this.fixture.registry().obtain("order:42").unlock();
 			return null;
 		});
-		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		assertThat(this.fixture.dump()).isEmpty();
 	}
 
 	@Test
 	void aValueSetInProtectedWriteSurvivesAnUpConversionToExclusive() throws Exception {
-		onOtherThread(() -> publish(this.registry.obtain("counter"), value(1)));
-		DlmLock lock = this.registry.obtain("counter", DlmMode.PW);
+		this.fixture.onOtherThread(() -> publish(this.fixture.registry().obtain("counter"), value(1)));
+		DlmLock lock = this.fixture.registry().obtain("counter", DlmMode.PW);
 		lock.lock();
 		lock.setValueBlock(value(7));
 		lock.convert(DlmMode.EX);
 		assertThat(lock.getValueBlock()).isEqualTo(value(7));
 		lock.unlock();
-		assertThat(onOtherThread(() -> read(this.registry.obtain("counter")))).isEqualTo(value(7));
+		assertThat(this.fixture.onOtherThread(() -> read(this.fixture.registry().obtain("counter")))).isEqualTo(value(7));
 	}
 
 	@Test
 	void aHolderThatSetNoValueKeepsABlockMarkedInvalidInvalid() throws Exception {
 		byte[] name = "counter".getBytes(StandardCharsets.UTF_8);
-		DlmLockHandle invalidator = this.lockspace.newLock(name, null);
+		DlmLockHandle invalidator = this.fixture.lockspace().newLock(name, null);
 		invalidator.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null).get();
 		invalidator.request(DlmMode.NL, EnumSet.of(DlmFlag.VALBLK), value(3)).get();
 		invalidator.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null).get();
 		// the kernel's way to mark a block invalid; the NL lock keeps the resource alive
 		invalidator.request(DlmMode.NL, EnumSet.of(DlmFlag.IVVALBLK), null).get();
-		DlmLock lock = this.registry.obtain("counter");
+		DlmLock lock = this.fixture.registry().obtain("counter");
 		lock.lock();
 		assertThat(lock.isValueBlockValid()).isFalse();
 		lock.unlock();
@@ -175,22 +150,22 @@ class DlmLockSafetyTests {
 
 	@Test
 	void aHolderThatSetNoValueLeavesThePublishedValueAsItWas() throws Exception {
-		onOtherThread(() -> publish(this.registry.obtain("counter"), value(5)));
-		DlmLock pw = this.registry.obtain("counter", DlmMode.PW);
+		this.fixture.onOtherThread(() -> publish(this.fixture.registry().obtain("counter"), value(5)));
+		DlmLock pw = this.fixture.registry().obtain("counter", DlmMode.PW);
 		pw.lock();
 		pw.convert(DlmMode.EX);
 		pw.convert(DlmMode.PW);
 		pw.convert(DlmMode.CR);
 		pw.unlock();
-		assertThat(onOtherThread(() -> read(this.registry.obtain("counter")))).isEqualTo(value(5));
+		assertThat(this.fixture.onOtherThread(() -> read(this.fixture.registry().obtain("counter")))).isEqualTo(value(5));
 	}
 
 	@Test
 	void unlockAfterTheLockspaceWasClosedSucceedsQuietly() throws Exception {
-		DlmLock lock = this.registry.obtain("order:42");
+		DlmLock lock = this.fixture.registry().obtain("order:42");
 		lock.lock();
 		lock.lock();
-		this.lockspace.close();
+		this.fixture.lockspace().close();
 		lock.unlock();
 		lock.unlock();
 		assertThat(lock.isHeldByCurrentThread()).isFalse();
@@ -199,7 +174,7 @@ class DlmLockSafetyTests {
 
 	@Test
 	void aNullValueBlockIsRefusedWithItsRule() {
-		DlmLock lock = this.registry.obtain("counter");
+		DlmLock lock = this.fixture.registry().obtain("counter");
 		lock.lock();
 		try {
 			assertThatIllegalArgumentException().isThrownBy(() -> lock.setValueBlock(null))
@@ -213,15 +188,15 @@ class DlmLockSafetyTests {
 
 	@Test
 	void readersUpgradingToExclusiveAtOnceAreExcludedOrToldOfTheDeadlockAndLeakNothing() throws Exception {
-		DlmLock read = this.registry.obtain("catalog", DlmMode.PR);
-		DlmLock write = this.registry.obtain("catalog", DlmMode.EX);
+		DlmLock read = this.fixture.registry().obtain("catalog", DlmMode.PR);
+		DlmLock write = this.fixture.registry().obtain("catalog", DlmMode.EX);
 		AtomicInteger readers = new AtomicInteger();
 		AtomicInteger writers = new AtomicInteger();
 		AtomicInteger upgrades = new AtomicInteger();
 		AtomicInteger deadlocks = new AtomicInteger();
 		List<Future<?>> threads = new ArrayList<>();
 		for (int t = 0; t < 4; t++) {
-			threads.add(this.executor.submit(() -> {
+			threads.add(this.fixture.executor().submit(() -> {
 				for (int i = 0; i < 200; i++) {
 					read.lock();
 					readers.incrementAndGet();
@@ -258,27 +233,12 @@ class DlmLockSafetyTests {
 			thread.get(TIMEOUT.toSeconds() * 4, TimeUnit.SECONDS);
 		}
 		assertThat(upgrades.get()).isPositive();
-		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
+		assertThat(this.fixture.dump()).isEmpty();
 	}
 
 	private static boolean upgrade(DlmLock write) {
 		write.lock();
 		return true;
-	}
-
-	private <T> T onOtherThread(Callable<T> task) throws Exception {
-		// a hang shows up as a timeout instead of a test run that never ends
-		return this.executor.submit(task).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-	}
-
-	private boolean tryLockElsewhere(DlmLock lock) throws Exception {
-		return onOtherThread(() -> {
-			if (lock.tryLock()) {
-				lock.unlock();
-				return true;
-			}
-			return false;
-		});
 	}
 
 	private static byte[] read(DlmLock lock) {

@@ -158,8 +158,14 @@ public final class CounterNode {
 		return future.get(STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 	}
 
+	/**
+	 * Waits for a file the host writes: the host decides how long is reasonable (it writes
+	 * {@code go} once every node is ready, waiting as long as they make progress, and writes
+	 * it on failure too), so this only guards against a host that vanished, beyond the
+	 * host's own cap.
+	 */
 	private static void awaitFile(Path file) throws InterruptedException {
-		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(30);
 		while (!Files.exists(file)) {
 			if (System.nanoTime() > deadline) {
 				throw new IllegalStateException("Gave up waiting for " + file);
