@@ -299,8 +299,8 @@ public final class DlmLock implements Lock {
 		DlmMode restore = hold.exit();
 		if (hold.count > 0) {
 			DlmMode held = hold.heldMode;
-			if (restore != null && held != restore && held.covers(restore) && !hold.handle.isEnded()) {
-				convertHold(hold, restore);
+			if (restore != null && held != restore && held.covers(restore)) {
+				restoreMode(hold, restore);
 			}
 			return;
 		}
@@ -562,6 +562,25 @@ public final class DlmLock implements Lock {
 		return convertHold(hold, newMode, timeoutNanos, interruptible);
 	}
 
+	/**
+	 * Converts a re-entered hold back down when the re-entry that converted it up ends;
+	 * quiet when the lockspace was closed meanwhile, since closing released the lock.
+	 */
+	private void restoreMode(DlmHold hold, DlmMode restore) {
+		try {
+			convertHold(hold, restore);
+		}
+		catch (RuntimeException ex) {
+			if (!hold.handle.isEnded()) {
+				throw ex;
+			}
+			if (logger.isDebugEnabled()) {
+				logger.debug("Conversion back to " + restore + " of " + this + " after its lockspace was closed: the "
+						+ "close released it", ex);
+			}
+		}
+	}
+
 	/** Converts a hold without waiting limits; down-conversions are granted at once. */
 	private void convertHold(DlmHold hold, DlmMode newMode) {
 		try {
@@ -587,7 +606,7 @@ public final class DlmLock implements Lock {
 		if (ValueBlockTransfer.of(from, newMode) == ValueBlockTransfer.WRITE) {
 			published = hold.dirtyValueBlock();
 			if (published != null) {
-				retainValueBlock();
+				retainValueBlock(hold);
 				flags = noQueue ? VALBLK_NOQUEUE : VALBLK;
 				armed = true;
 			}
@@ -722,7 +741,7 @@ public final class DlmLock implements Lock {
 		}
 		byte[] published = hold.dirtyValueBlock();
 		if (published != null) {
-			retainValueBlock();
+			retainValueBlock(hold);
 			if (!hold.armed) {
 				// the last request did not carry VALBLK: a same-mode conversion with it publishes
 				requireGranted(hold.handle.request(held, VALBLK, published), "convert " + held + " to " + held);
@@ -825,7 +844,7 @@ public final class DlmLock implements Lock {
 	 * lock, so the value cannot be lost in between. A failure is logged, not thrown: the
 	 * holder's release matters more than keeping the value.
 	 */
-	private void retainValueBlock() {
+	private void retainValueBlock(DlmHold publisher) {
 		if (!this.registry.isRetainValueBlocks()) {
 			return;
 		}
@@ -847,8 +866,14 @@ public final class DlmLock implements Lock {
 				}
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Could not take the NL lock that keeps the value block of " + this + " alive; the value "
-						+ "is lost once no lock on the resource remains", ex);
+				if (publisher.handle.isEnded()) {
+					// the lockspace closed: the value goes with the publisher's lock, as it would anyway
+					logger.debug("No NL lock to keep the value block of " + this + ": its lock has ended", ex);
+				}
+				else {
+					logger.warn("Could not take the NL lock that keeps the value block of " + this + " alive; the "
+							+ "value is lost once no lock on the resource remains", ex);
+				}
 			}
 		}
 	}

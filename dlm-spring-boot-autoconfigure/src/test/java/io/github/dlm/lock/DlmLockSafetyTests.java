@@ -173,6 +173,19 @@ class DlmLockSafetyTests {
 	}
 
 	@Test
+	void leavingAReentryThatConvertedUpAfterTheLockspaceWasClosedSucceedsQuietly() {
+		DlmLock read = this.fixture.registry().obtain("catalog", DlmMode.PR);
+		DlmLock write = this.fixture.registry().obtain("catalog", DlmMode.EX);
+		read.lock();
+		write.lock();
+		write.setValueBlock(new byte[32]);
+		this.fixture.lockspace().close();
+		write.unlock();
+		read.unlock();
+		assertThat(read.isHeldByCurrentThread()).isFalse();
+	}
+
+	@Test
 	void aNullValueBlockIsRefusedWithItsRule() {
 		DlmLock lock = this.fixture.registry().obtain("counter");
 		lock.lock();
