@@ -13,19 +13,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.aop.config.AopConfigUtils;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Role;
 
 import io.github.dlm.aop.first.Worker;
-import io.github.dlm.core.DlmMode;
-import io.github.dlm.core.LockspaceOptions;
-import io.github.dlm.local.LocalDlmClient;
-import io.github.dlm.lock.DlmLockRegistries;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -161,23 +154,7 @@ class DlmLockedKeyTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class KeyConfiguration {
-
-		@Bean(destroyMethod = "close")
-		LocalDlmClient localDlmClient() {
-			return new LocalDlmClient();
-		}
-
-		@Bean(destroyMethod = "close")
-		DlmLockRegistries dlmLockRegistries(LocalDlmClient client) {
-			return new DlmLockRegistries(client, "app", LockspaceOptions.DEFAULTS, DlmMode.EX);
-		}
-
-		@Bean
-		@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
-		static DlmLockedAdvisor dlmLockedAdvisor(ObjectProvider<DlmLockRegistries> registries) {
-			return new DlmLockedAdvisor(registries::getObject);
-		}
+	static class KeyConfiguration extends DlmLockedTests.DlmConfiguration {
 
 		@Bean
 		Jobs jobs() {
