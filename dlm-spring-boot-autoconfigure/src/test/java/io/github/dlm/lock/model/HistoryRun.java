@@ -83,7 +83,7 @@ final class HistoryRun {
 	private static final int[] HANDLE_OF_REGISTRY = { 0, 0, 1, 2 };
 
 	/** How long released locks may take to leave the lock manager's dump. */
-	private static final long SETTLE_MILLIS = 5_000;
+	private static final long SETTLE_MILLIS = 30_000;
 
 	/** The handle a step may close: the other process. */
 	private static final int CLOSABLE_HANDLE = 1;

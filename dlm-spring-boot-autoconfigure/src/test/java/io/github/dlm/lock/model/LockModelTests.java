@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.fail;
  * (4) threads with 1 to {@code dlm.model.max-ops} (10) steps each; at most
  * {@code dlm.model.max-seconds} (30) are spent running them, whatever the count;</li>
  * <li>{@code dlm.model.seed}: the first script's seed (default: random, printed);</li>
- * <li>{@code dlm.model.hang-ms} (10000): how long a run may make no progress;</li>
+ * <li>{@code dlm.model.hang-ms} (30000): how long a run may make no progress;</li>
  * <li>{@code dlm.model.skip}: step kinds to leave out (see {@link HistoryRun.Settings});</li>
  * <li>{@code dlm.model.shrink-seconds} (120), {@code dlm.model.shrink-reruns} (10),
  * {@code dlm.model.shrink-hang-ms} (2000: a candidate that stalls that long counts as
@@ -69,7 +69,7 @@ class LockModelTests {
 
 	private static final long MAX_SECONDS = Long.getLong("dlm.model.max-seconds", 30);
 
-	private static final long HANG_MILLIS = Long.getLong("dlm.model.hang-ms", 10_000);
+	private static final long HANG_MILLIS = Long.getLong("dlm.model.hang-ms", 30_000);
 
 	private static final long SHRINK_SECONDS = Long.getLong("dlm.model.shrink-seconds", 120);
 
