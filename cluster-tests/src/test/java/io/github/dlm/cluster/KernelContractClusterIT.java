@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The backend contract suite ({@code io.github.dlm.contract.DlmBackendContractTests}, as
- * {@code io.github.dlm.jna.NativeDlmBackendContractTests}) run inside a node against the real
+ * {@code io.github.dlm.cluster.node.KernelBackendContractTests}) run inside a node against the real
  * kernel DLM, through the JUnit console launcher. Fails listing every contract test that
  * failed there; a suite that ran nothing (for example because the DLM probe failed in the
  * node) fails too.
@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(ClusterExtension.class)
 class KernelContractClusterIT {
 
-	private static final String CONTRACT = "io.github.dlm.jna.NativeDlmBackendContractTests";
+	private static final String CONTRACT = "io.github.dlm.cluster.node.KernelBackendContractTests";
 
 	/** The suite prints each test as it ends: a test taking this long without output hangs. */
 	private static final Duration STALL = Duration.ofMinutes(5);

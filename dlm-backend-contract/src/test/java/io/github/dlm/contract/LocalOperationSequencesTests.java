@@ -1,10 +1,10 @@
-package io.github.dlm.local;
+package io.github.dlm.contract;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.dlm.contract.OperationSequences;
 import io.github.dlm.core.LockspaceOptions;
+import io.github.dlm.local.LocalDlmClient;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

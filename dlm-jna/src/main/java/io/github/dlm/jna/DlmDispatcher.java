@@ -10,8 +10,6 @@ import com.sun.jna.Pointer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.util.Assert;
 
 /**
  * Delivers the completion and blocking callbacks (ASTs and BASTs) of one open lockspace on
@@ -34,11 +32,10 @@ import org.springframework.util.Assert;
  * could overwrite a grant status that {@code dlm_dispatch} has just copied in but whose
  * callback has not read it yet.
  * <p>
- * Lifecycle: {@link #start()} once, {@link #stop()} once (it joins the thread). Implements
- * {@link SmartLifecycle} so it can be managed by a Spring context, but the native backend
- * starts and stops it itself with its lockspace.
+ * Lifecycle: {@link #start()} once, {@link #stop()} once (it joins the thread); the native
+ * backend starts and stops it with its lockspace.
  */
-public final class DlmDispatcher implements SmartLifecycle {
+public final class DlmDispatcher {
 
 	private static final Log logger = LogFactory.getLog(DlmDispatcher.class);
 
@@ -70,10 +67,13 @@ public final class DlmDispatcher implements SmartLifecycle {
 	 * @param dispatchLock held while callbacks are dispatched
 	 */
 	public DlmDispatcher(LibDlm libDlm, int fd, String threadName, Duration pollInterval, Lock dispatchLock) {
-		Assert.isTrue(fd >= 0, () -> "The lockspace descriptor must not be negative but was " + fd);
-		Assert.hasText(threadName, "The dispatcher thread name must not be empty");
-		Assert.isTrue(!pollInterval.isNegative() && pollInterval.toMillis() >= 1 && pollInterval.toSeconds() <= 10,
-				() -> "The dispatcher poll interval must be between 1 ms and 10 s but was " + pollInterval);
+		if (fd < 0) {
+			throw new IllegalArgumentException("The lockspace descriptor must not be negative but was " + fd);
+		}
+		if (threadName == null || threadName.isBlank()) {
+			throw new IllegalArgumentException("The dispatcher thread name must not be empty");
+		}
+		NativeDlmSettings.checkPollInterval(pollInterval);
 		this.libDlm = LibDlm.hotPath(libDlm);
 		this.fd = fd;
 		this.threadName = threadName;
@@ -85,9 +85,10 @@ public final class DlmDispatcher implements SmartLifecycle {
 	 * Starts the dispatcher thread.
 	 * @throws IllegalStateException if it was started before
 	 */
-	@Override
 	public synchronized void start() {
-		Assert.state(this.thread == null, () -> "DLM dispatcher " + this.threadName + " was already started");
+		if (this.thread != null) {
+			throw new IllegalStateException("DLM dispatcher " + this.threadName + " was already started");
+		}
 		Thread thread = new Thread(this::loop, this.threadName);
 		thread.setDaemon(true);
 		this.running = true;
@@ -101,11 +102,12 @@ public final class DlmDispatcher implements SmartLifecycle {
 	 * the kernel. Idempotent.
 	 * @throws IllegalStateException if called from a callback on the dispatcher thread
 	 */
-	@Override
 	public void stop() {
 		Thread thread = this.thread;
-		Assert.state(thread != Thread.currentThread(),
-				"A DLM dispatcher cannot be stopped from one of its own callbacks; hand the work to another thread");
+		if (thread == Thread.currentThread()) {
+			throw new IllegalStateException(
+					"A DLM dispatcher cannot be stopped from one of its own callbacks; hand the work to another thread");
+		}
 		this.running = false;
 		if (thread == null) {
 			return;
@@ -128,7 +130,6 @@ public final class DlmDispatcher implements SmartLifecycle {
 	 * Whether the dispatcher thread is running.
 	 * @return {@code true} between {@link #start()} and {@link #stop()}
 	 */
-	@Override
 	public boolean isRunning() {
 		Thread thread = this.thread;
 		return this.running && thread != null && thread.isAlive();

@@ -1,7 +1,7 @@
-package io.github.dlm.local;
+package io.github.dlm.contract;
 
-import io.github.dlm.contract.DlmBackendContractTests;
 import io.github.dlm.core.DlmClient;
+import io.github.dlm.local.LocalDlmClient;
 
 /**
  * The backend contract, run on the local engine.

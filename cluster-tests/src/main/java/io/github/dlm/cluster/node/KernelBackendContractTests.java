@@ -1,25 +1,29 @@
-package io.github.dlm.jna;
+package io.github.dlm.cluster.node;
 
 import org.junit.jupiter.api.BeforeAll;
 
 import io.github.dlm.contract.DlmBackendContractTests;
 import io.github.dlm.core.DlmClient;
+import io.github.dlm.jna.NativeDlmAvailability;
+import io.github.dlm.jna.NativeDlmClient;
+import io.github.dlm.jna.NativeDlmSettings;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The backend contract on the kernel DLM through libdlm. Runs only where the native DLM is
- * {@linkplain NativeDlmAvailability available} (the VM cluster suite runs it inside a
- * node); elsewhere every test is skipped with the probe's reason.
+ * The backend contract on the kernel DLM through libdlm, run inside a node by
+ * {@code KernelContractClusterIT} with the JUnit console launcher. Where the native DLM is
+ * not {@linkplain NativeDlmAvailability available} every test is skipped with the probe's
+ * reason.
  */
-class NativeDlmBackendContractTests extends DlmBackendContractTests {
+public class KernelBackendContractTests extends DlmBackendContractTests {
 
 	@BeforeAll
 	static void requireKernelDlm() {
 		NativeDlmAvailability availability = NativeDlmAvailability.check(System.getProperty("dlm.native.library-path"));
 		if (!availability.isAvailable()) {
 			// Surefire shows a class skipped in @BeforeAll as "Tests run: 0": say why.
-			System.err.println("NativeDlmBackendContractTests skipped: " + availability.getReason());
+			System.err.println("KernelBackendContractTests skipped: " + availability.getReason());
 		}
 		assumeTrue(availability.isAvailable(), availability::getReason);
 	}

@@ -50,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * completions through a pollable descriptor and {@code dlm_dispatch}, the unlock AST reusing
  * the lock AST, cancel racing with grants, garbage value block on unlock from PW/EX) but is
  * not the kernel: lock semantics are checked against the real kernel by
- * {@link NativeDlmBackendContractTests} in the VM cluster.
+ * the backend contract suite in the VM cluster (cluster-tests).
  */
 class NativeFakeKernelTests {
 

@@ -14,10 +14,10 @@ import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.expression.AnnotatedElementKey;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
 
@@ -102,7 +102,7 @@ final class DlmLockedOperationSource {
 		}
 		Duration waitTime;
 		try {
-			waitTime = DurationStyle.detectAndParse(text);
+			waitTime = DurationFormatterUtils.detectAndParse(text);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(where + " has waitTime '" + text + "', which is not a duration: use '' "

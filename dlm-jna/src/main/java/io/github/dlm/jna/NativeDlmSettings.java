@@ -1,9 +1,9 @@
 package io.github.dlm.jna;
 
 import java.time.Duration;
+import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.util.Assert;
 
 /**
  * Settings of the native backend.
@@ -27,12 +27,20 @@ public record NativeDlmSettings(@Nullable String libraryPath, String dispatcherT
 			Duration.ofMillis(200), Duration.ofSeconds(10));
 
 	public NativeDlmSettings {
-		Assert.notNull(dispatcherThreadNamePrefix, "The dispatcher thread name prefix must not be null");
-		Assert.notNull(pollInterval, "The dispatcher poll interval must not be null");
-		Assert.notNull(closeTimeout, "The close timeout must not be null");
-		Assert.isTrue(pollInterval.toMillis() >= 1 && pollInterval.toSeconds() <= 10,
-				() -> "The dispatcher poll interval must be between 1 ms and 10 s but was " + pollInterval);
-		Assert.isTrue(!closeTimeout.isNegative(), () -> "The close timeout must not be negative but was " + closeTimeout);
+		Objects.requireNonNull(dispatcherThreadNamePrefix, "The dispatcher thread name prefix must not be null");
+		checkPollInterval(pollInterval);
+		Objects.requireNonNull(closeTimeout, "The close timeout must not be null");
+		if (closeTimeout.isNegative()) {
+			throw new IllegalArgumentException("The close timeout must not be negative but was " + closeTimeout);
+		}
+	}
+
+	static void checkPollInterval(Duration pollInterval) {
+		Objects.requireNonNull(pollInterval, "The dispatcher poll interval must not be null");
+		if (pollInterval.toMillis() < 1 || pollInterval.toSeconds() > 10) {
+			throw new IllegalArgumentException(
+					"The dispatcher poll interval must be between 1 ms and 10 s but was " + pollInterval);
+		}
 	}
 
 	/**
