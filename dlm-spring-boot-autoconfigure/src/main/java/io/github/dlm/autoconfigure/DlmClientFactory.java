@@ -4,16 +4,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import io.github.dlm.core.DlmClient;
-import io.github.dlm.core.DlmUnavailableException;
 import io.github.dlm.local.LocalDlmClient;
 
 /**
  * Creates the {@link DlmClient} that {@code dlm.backend} asks for: {@code local} gives the
- * in-process engine; {@code native} the kernel DLM or a start-up failure naming the cause
- * and the fix; {@code auto} the kernel DLM when it can be used, else the local engine with
- * exactly one WARN line saying why.
+ * in-process engine; {@code native} the kernel DLM or a start-up failure that
+ * {@link DlmUnavailableFailureAnalyzer} turns into what to set; {@code auto} the kernel DLM
+ * when it can be used, else the local engine with exactly one WARN line saying why.
  */
-public class DlmClientFactory {
+final class DlmClientFactory {
 
 	private static final Log logger = LogFactory.getLog(DlmClientFactory.class);
 
@@ -26,7 +25,7 @@ public class DlmClientFactory {
 	 * @param properties the configuration
 	 * @param nativeSupport the native backend's probe and constructor
 	 */
-	public DlmClientFactory(DlmProperties properties, NativeDlmSupport nativeSupport) {
+	DlmClientFactory(DlmProperties properties, NativeDlmSupport nativeSupport) {
 		this.properties = properties;
 		this.nativeSupport = nativeSupport;
 	}
@@ -34,10 +33,10 @@ public class DlmClientFactory {
 	/**
 	 * Creates the client for the configured backend.
 	 * @return the client, which the caller closes
-	 * @throws DlmUnavailableException if {@code dlm.backend=native} and the kernel DLM
-	 * cannot be used
+	 * @throws NativeBackendUnavailableException if {@code dlm.backend=native} and the kernel
+	 * DLM cannot be used
 	 */
-	public DlmClient create() {
+	DlmClient create() {
 		return switch (this.properties.getBackend()) {
 			case LOCAL -> createLocal();
 			case NATIVE -> createNative();
@@ -47,10 +46,9 @@ public class DlmClientFactory {
 
 	private DlmClient createNative() {
 		NativeDlmSupport.Availability availability = this.nativeSupport.check(this.properties);
-		if (!availability.isAvailable()) {
-			throw new DlmUnavailableException("dlm.backend=native, but the kernel DLM cannot be used. "
-					+ availability.reason() + ". (To run on the in-process engine instead, set dlm.backend=auto or local.)",
-					0);
+		if (availability.problem() != null) {
+			throw new NativeBackendUnavailableException(availability.problem(), String.valueOf(availability.reason()),
+					this.properties.getNative().getLibraryPath());
 		}
 		return this.nativeSupport.create(this.properties);
 	}
@@ -61,7 +59,8 @@ public class DlmClientFactory {
 			return this.nativeSupport.create(this.properties);
 		}
 		logger.warn("dlm.backend=auto: using the in-process local DLM backend, so locks are not shared with other "
-				+ "processes or nodes, because the kernel DLM cannot be used. " + oneLine(availability.reason())
+				+ "processes or nodes, because the kernel DLM cannot be used. "
+				+ oneLine(String.valueOf(availability.reason()))
 				+ ". (Set dlm.backend=local to choose the local backend without this warning.)");
 		return createLocal();
 	}

@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBean(DlmLockRegistries.class)
 @ConditionalOnEnabledHealthIndicator("dlm")
 @EnableConfigurationProperties(DlmHealthIndicatorProperties.class)
-public class DlmHealthContributorAutoConfiguration {
+public final class DlmHealthContributorAutoConfiguration {
 
 	/**
 	 * The indicator.

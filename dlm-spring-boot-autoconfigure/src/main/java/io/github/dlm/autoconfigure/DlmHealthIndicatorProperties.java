@@ -16,9 +16,9 @@ public class DlmHealthIndicatorProperties {
 	private static final Duration MAX_PROBE_TIMEOUT = Duration.ofDays(1);
 
 	/**
-	 * How long the lock manager may take to answer the health probe (an NL lock and its
-	 * unlock) before the lockspace is reported DOWN: positive, at most 1d. Recovery after a
-	 * node failure or a lost quorum holds every request, so keep it well below the health
+	 * Time the lock manager may take to answer the health probe (an NL lock and its unlock)
+	 * before the lockspace is reported DOWN: positive, at most 1d. Recovery after a node
+	 * failure or a lost quorum holds every request, so keep it well below the health
 	 * endpoint's caller's timeout.
 	 */
 	private Duration probeTimeout = Duration.ofSeconds(2);

@@ -19,7 +19,7 @@ import org.springframework.util.Assert;
  * locked for a given age ({@code dlm.registry.expire-unused-after}), on one daemon thread
  * of its own, checking at the same interval. Runs while the context runs.
  */
-public class DlmLockExpiry implements SmartLifecycle {
+final class DlmLockExpiry implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(DlmLockExpiry.class);
 
@@ -35,7 +35,7 @@ public class DlmLockExpiry implements SmartLifecycle {
 	 * @param age how long a lock object may stay unused; at least 1ms
 	 * @throws IllegalArgumentException if the age is less than 1ms
 	 */
-	public DlmLockExpiry(DlmLockRegistries registries, Duration age) {
+	DlmLockExpiry(DlmLockRegistries registries, Duration age) {
 		Assert.isTrue(age.compareTo(Duration.ofMillis(1)) >= 0,
 				() -> "The expiry age must be at least 1ms (lock objects expire in whole milliseconds), got " + age);
 		this.registries = registries;
@@ -46,14 +46,14 @@ public class DlmLockExpiry implements SmartLifecycle {
 	 * The age after which unused lock objects are dropped.
 	 * @return the age
 	 */
-	public Duration getAge() {
+	Duration getAge() {
 		return this.age;
 	}
 
 	/**
 	 * Drops the lock objects unused for longer than the age, now.
 	 */
-	public void expireNow() {
+	void expireNow() {
 		try {
 			this.registries.expireUnusedOlderThan(this.age.toMillis());
 		}

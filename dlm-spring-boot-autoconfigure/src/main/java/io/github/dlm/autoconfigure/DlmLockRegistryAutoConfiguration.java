@@ -11,11 +11,13 @@ import io.github.dlm.lock.DlmLockRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.integration.support.locks.ExpirableLockRegistry;
 import org.springframework.util.Assert;
 
 /**
@@ -28,8 +30,9 @@ import org.springframework.util.Assert;
  * their locks and lockspaces) before it closes the client.
  */
 @AutoConfiguration(after = DlmAutoConfiguration.class)
+@ConditionalOnClass({ DlmLockRegistries.class, ExpirableLockRegistry.class })
 @ConditionalOnBean(DlmClient.class)
-public class DlmLockRegistryAutoConfiguration {
+public final class DlmLockRegistryAutoConfiguration {
 
 	/**
 	 * The registries, one per lockspace.
@@ -77,7 +80,7 @@ public class DlmLockRegistryAutoConfiguration {
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty("dlm.registry.expire-unused-after")
-	static class ExpiryConfiguration {
+	static final class ExpiryConfiguration {
 
 		/**
 		 * The periodic expiry.

@@ -30,11 +30,11 @@ import org.springframework.core.type.AnnotationMetadata;
  * {@code dlm.annotation.enabled=false}.
  */
 @AutoConfiguration(after = DlmLockRegistryAutoConfiguration.class)
-@ConditionalOnClass(DlmLocked.class)
+@ConditionalOnClass({ DlmLockedAdvisor.class, AopConfigUtils.class })
 @ConditionalOnBean(DlmLockRegistries.class)
 @ConditionalOnBooleanProperty(name = "dlm.annotation.enabled", matchIfMissing = true)
 @Import(DlmLockedAutoConfiguration.AutoProxyCreatorRegistrar.class)
-public class DlmLockedAutoConfiguration {
+public final class DlmLockedAutoConfiguration {
 
 	/**
 	 * The advisor. It reaches the registries lazily, so that creating it while bean post
@@ -68,7 +68,7 @@ public class DlmLockedAutoConfiguration {
 	 * one, such as AspectJ's) is registered already, and makes it proxy classes unless
 	 * {@code spring.aop.proxy-target-class=false}, as Spring Boot does.
 	 */
-	static class AutoProxyCreatorRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
+	static final class AutoProxyCreatorRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
 		private Environment environment = new org.springframework.core.env.StandardEnvironment();
 

@@ -14,10 +14,10 @@ import org.springframework.core.env.Environment;
  * Picks the lockspace name: {@code dlm.lockspace.name} when set, else one derived from
  * {@code spring.application.name}, else {@value #FALLBACK}.
  */
-public final class DlmLockspaceNames {
+final class DlmLockspaceNames {
 
 	/** The lockspace name when neither {@code dlm.lockspace.name} nor an application name is set. */
-	public static final String FALLBACK = "spring";
+	static final String FALLBACK = "spring";
 
 	private static final int HASH_LENGTH = 8;
 
@@ -30,7 +30,7 @@ public final class DlmLockspaceNames {
 	 * @param environment the environment holding {@code spring.application.name}
 	 * @return a valid lockspace name
 	 */
-	public static String resolve(DlmProperties properties, Environment environment) {
+	static String resolve(DlmProperties properties, Environment environment) {
 		String configured = properties.getLockspace().getName();
 		return (configured != null) ? configured : fromApplicationName(environment.getProperty("spring.application.name"));
 	}
@@ -43,7 +43,7 @@ public final class DlmLockspaceNames {
 	 * @param applicationName the application name, or {@code null}
 	 * @return a valid lockspace name
 	 */
-	public static String fromApplicationName(@Nullable String applicationName) {
+	static String fromApplicationName(@Nullable String applicationName) {
 		if (applicationName == null || applicationName.isBlank()) {
 			return FALLBACK;
 		}

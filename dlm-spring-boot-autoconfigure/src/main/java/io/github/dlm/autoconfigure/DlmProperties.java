@@ -230,19 +230,20 @@ public class DlmProperties {
 	public static class Registry {
 
 		/**
-		 * Drop cached lock objects that have been neither obtained nor locked for this long,
-		 * checked at the same interval (e.g. 10m; at least 1ms). Unset, lock objects stay
-		 * until the cache capacity evicts them (or the application stops, for those that keep
-		 * a published value block alive). Locks that are held are never dropped.
+		 * Time after which cached lock objects that have been neither obtained nor locked
+		 * are dropped, checked at the same interval (e.g. 10m; at least 1ms). When unset, lock
+		 * objects stay until the cache capacity evicts them (or the application stops, for
+		 * those that keep a published value block alive). Locks that are held are never
+		 * dropped.
 		 */
 		private @Nullable Duration expireUnusedAfter;
 
 		/**
-		 * Most lock objects each lock registry caches beyond those in use (at least 1). When
-		 * a new key takes the cache above it, the least recently obtained objects that no
-		 * thread holds or waits for are evicted, down to 7/8 of it. An evicted key gets a new
-		 * object on its next use, which costs one small allocation; a cached object takes
-		 * about 300 bytes plus its key.
+		 * Maximum number of lock objects each lock registry caches beyond those in use (at
+		 * least 1). When a new key takes the cache above it, the least recently obtained
+		 * objects that no thread holds or waits for are evicted, down to 7/8 of it. An evicted
+		 * key gets a new object on its next use, which costs one small allocation; a cached
+		 * object takes about 300 bytes plus its key.
 		 */
 		private int cacheCapacity = DlmLockRegistry.DEFAULT_CACHE_CAPACITY;
 
@@ -254,10 +255,11 @@ public class DlmProperties {
 		private KeyStrategy keyStrategy = KeyStrategy.UTF8;
 
 		/**
-		 * Keep published lock value blocks alive while nobody holds the lock: a lock object
-		 * through which a value was published keeps an NL lock on the resource until the
-		 * object expires (expire-unused-after) or the application stops. When false, the DLM
-		 * forgets a value as soon as the last lock on the resource in the cluster is released.
+		 * Whether to keep published lock value blocks alive while nobody holds the lock: a
+		 * lock object through which a value was published keeps an NL lock on the resource
+		 * until the object expires (expire-unused-after) or the application stops. When
+		 * false, the DLM forgets a value as soon as the last lock on the resource in the
+		 * cluster is released.
 		 */
 		private boolean retainValueBlocks = true;
 
@@ -338,8 +340,8 @@ public class DlmProperties {
 	public static class Annotation {
 
 		/**
-		 * Whether methods annotated with @DlmLocked are run under their lock. When false,
-		 * the annotation is ignored (no advisor, no proxies).
+		 * Whether to run methods annotated with @DlmLocked under their lock. When false, the
+		 * annotation is ignored (no advisor, no proxies).
 		 */
 		private boolean enabled = true;
 

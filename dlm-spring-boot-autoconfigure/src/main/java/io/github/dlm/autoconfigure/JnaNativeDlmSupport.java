@@ -8,14 +8,19 @@ import io.github.dlm.jna.NativeDlmSettings;
 /**
  * The native backend through JNA and {@code libdlm.so.3}: {@link NativeDlmAvailability}
  * probes the library, the kernel module, the devices and {@code dlm_controld};
- * {@link NativeDlmClient} is the backend.
+ * {@link NativeDlmClient} is the backend. Loaded only when {@code dlm-jna} and JNA are on
+ * the class path.
  */
-class JnaNativeDlmSupport implements NativeDlmSupport {
+final class JnaNativeDlmSupport implements NativeDlmSupport {
 
 	@Override
 	public Availability check(DlmProperties properties) {
 		NativeDlmAvailability availability = NativeDlmAvailability.check(properties.getNative().getLibraryPath());
-		return availability.isAvailable() ? Availability.AVAILABLE : Availability.unavailable(availability.getReason());
+		if (availability.isAvailable()) {
+			return Availability.AVAILABLE;
+		}
+		Problem problem = (availability.getLibrary() != null) ? Problem.KERNEL_NOT_READY : Problem.LIBRARY_NOT_LOADED;
+		return Availability.unavailable(problem, availability.getReason());
 	}
 
 	@Override

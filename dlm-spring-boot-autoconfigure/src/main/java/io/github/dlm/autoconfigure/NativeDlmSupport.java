@@ -7,15 +7,16 @@ import io.github.dlm.core.DlmClient;
 /**
  * The native backend as the backend selection sees it: whether it can run here and how to
  * start it. Kept apart from {@link DlmClientFactory} so that the choice can be tested on
- * any machine.
+ * any machine, and so that nothing of {@code dlm-jna} or JNA is loaded when they are not on
+ * the class path.
  */
-public interface NativeDlmSupport {
+interface NativeDlmSupport {
 
 	/**
 	 * Checks, without side effects that outlive the call, whether the kernel DLM can be
 	 * used from this process.
 	 * @param properties the configuration (library path override)
-	 * @return available, or the reason with its fix
+	 * @return available, or the problem and its reason
 	 */
 	Availability check(DlmProperties properties);
 
@@ -28,31 +29,49 @@ public interface NativeDlmSupport {
 	DlmClient create(DlmProperties properties);
 
 	/**
+	 * What keeps the native backend from being used.
+	 */
+	enum Problem {
+
+		/** {@code dlm-jna} or JNA is not on the class path. */
+		BINDING_MISSING,
+
+		/** libdlm could not be loaded. */
+		LIBRARY_NOT_LOADED,
+
+		/** libdlm loaded, but the kernel side (module, devices, {@code dlm_controld}) is not ready. */
+		KERNEL_NOT_READY
+
+	}
+
+	/**
 	 * The outcome of a {@linkplain #check check}.
 	 *
-	 * @param reason why the native backend cannot be used and what to do about it,
-	 * {@code null} when it can be used
+	 * @param problem what keeps the native backend from being used, {@code null} when it
+	 * can be used
+	 * @param reason why, in the library's words; {@code null} when it can be used
 	 */
-	record Availability(@Nullable String reason) {
+	record Availability(@Nullable Problem problem, @Nullable String reason) {
 
 		/** The native backend can be used. */
-		public static final Availability AVAILABLE = new Availability(null);
+		static final Availability AVAILABLE = new Availability(null, null);
 
 		/**
 		 * Whether the native backend can be used.
 		 * @return {@code true} if it can
 		 */
-		public boolean isAvailable() {
-			return this.reason == null;
+		boolean isAvailable() {
+			return this.problem == null;
 		}
 
 		/**
 		 * The native backend cannot be used.
-		 * @param reason why, naming the fix
+		 * @param problem what is missing
+		 * @param reason why, in the library's words
 		 * @return the availability
 		 */
-		public static Availability unavailable(String reason) {
-			return new Availability(reason);
+		static Availability unavailable(Problem problem, String reason) {
+			return new Availability(problem, reason);
 		}
 
 	}

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.github.dlm.core.DlmClient;
+import io.github.dlm.core.DlmLockspaceNotFoundException;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.local.LocalDlmClient;
@@ -84,7 +85,8 @@ class DlmAutoConfigurationPropertiesTests {
 	void createFalseWithoutTheLockspaceFailsStartUpNamingTheFix() {
 		this.runner.withPropertyValues("dlm.lockspace.create=false", "dlm.lockspace.name=absent").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(Failures.messages(context.getStartupFailure())).contains("lockspace 'absent'")
+			assertThat(context.getStartupFailure()).rootCause().isInstanceOf(DlmLockspaceNotFoundException.class);
+			assertThat(new DlmLockspaceNotFoundFailureAnalyzer().analyze(context.getStartupFailure()).getAction())
 				.contains("dlm.lockspace.create=true");
 		});
 	}

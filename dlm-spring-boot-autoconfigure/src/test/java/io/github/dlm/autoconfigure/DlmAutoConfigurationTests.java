@@ -14,6 +14,7 @@ import io.github.dlm.lock.DlmLockRegistries;
 import io.github.dlm.lock.DlmLockRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -57,7 +58,7 @@ class DlmAutoConfigurationTests {
 		assertThat(warnLines(output)).singleElement()
 			.satisfies((line) -> assertThat(line).contains("dlm.backend=auto")
 				.contains("in-process local DLM backend")
-				.contains("because the kernel DLM cannot be used. The native DLM backend is not available: ")
+				.contains("because the kernel DLM cannot be used. ")
 				.contains("dlm.backend=local"));
 	}
 
@@ -74,11 +75,21 @@ class DlmAutoConfigurationTests {
 	void nativeBackendThatCannotStartFailsStartUpWithTheCauseAndFix() {
 		this.runner.withPropertyValues("dlm.backend=native")
 			.withBean(NativeDlmSupport.class,
-					() -> new UnavailableNativeSupport("libdlm.so.3 was not found: install it with 'apt-get install libdlm3'"))
+					() -> new UnavailableNativeSupport(NativeDlmSupport.Problem.LIBRARY_NOT_LOADED,
+							"libdlm.so.3 was not found"))
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(Failures.messages(context.getStartupFailure())).contains(
-						"dlm.backend=native, but the kernel DLM cannot be used. libdlm.so.3 was not found: install it with 'apt-get install libdlm3'");
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOfSatisfying(NativeBackendUnavailableException.class, (ex) -> {
+						assertThat(ex.getProblem()).isEqualTo(NativeDlmSupport.Problem.LIBRARY_NOT_LOADED);
+						assertThat(ex.getLibraryPath()).isNull();
+					});
+				FailureAnalysis analysis = new DlmUnavailableFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription())
+					.isEqualTo("dlm.backend=native, but the kernel DLM cannot be used. libdlm.so.3 was not found");
+				assertThat(analysis.getAction()).contains("apt-get install libdlm3")
+					.contains("dlm.native.library-path")
+					.contains("dlm.backend=auto or dlm.backend=local");
 			});
 	}
 
@@ -87,8 +98,9 @@ class DlmAutoConfigurationTests {
 		// this machine has no running kernel DLM: the real probe names what is missing
 		this.runner.withPropertyValues("dlm.backend=native").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(Failures.messages(context.getStartupFailure()))
-				.contains("dlm.backend=native, but the kernel DLM cannot be used. The native DLM backend is not available: ");
+			assertThat(context.getStartupFailure()).rootCause().isInstanceOf(NativeBackendUnavailableException.class);
+			assertThat(new DlmUnavailableFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
+				.startsWith("dlm.backend=native, but the kernel DLM cannot be used. ");
 		});
 	}
 
@@ -162,11 +174,11 @@ class DlmAutoConfigurationTests {
 	}
 
 	/** Native support that reports the kernel DLM as unusable. */
-	private record UnavailableNativeSupport(String reason) implements NativeDlmSupport {
+	private record UnavailableNativeSupport(Problem problem, String reason) implements NativeDlmSupport {
 
 		@Override
 		public Availability check(DlmProperties properties) {
-			return Availability.unavailable(this.reason);
+			return Availability.unavailable(this.problem, this.reason);
 		}
 
 		@Override

@@ -1,9 +1,17 @@
 package io.github.dlm.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.dlm.core.DlmLockHandle;
+import io.github.dlm.core.DlmLockspace;
+import io.github.dlm.core.DlmMode;
 import io.github.dlm.health.DlmHealthIndicator;
 import io.github.dlm.lock.DlmLockRegistries;
 
@@ -15,12 +23,15 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The DLM health indicator in a real context on the local backend: when it is there, what
  * it reports, and how it is switched off.
  */
 class DlmHealthContributorAutoConfigurationTests {
+
+	private static final byte[] RESOURCE = "r".getBytes(StandardCharsets.UTF_8);
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DlmAutoConfiguration.class, DlmLockRegistryAutoConfiguration.class,
@@ -52,6 +63,41 @@ class DlmHealthContributorAutoConfigurationTests {
 			assertThat(lockspaces(health).get("orders")).containsEntry("status", "UP");
 			assertThat(lockspaces(health).get("audit")).containsEntry("status", "DOWN")
 				.hasEntrySatisfying("error", (error) -> assertThat(error.toString()).contains("audit").contains("closed"));
+		});
+	}
+
+	@Test
+	void reportsDownWhileTheLockManagerDoesNotAnswer() {
+		this.runner.withPropertyValues("management.health.dlm.probe-timeout=50ms").run((context) -> {
+			DlmLockspace audit = context.getBean(DlmLockRegistries.class).registry("audit").getLockspace();
+			// a blocking callback that does not return holds up every later callback of the
+			// lockspace, the probe's included, as recovery holds up the kernel's answers
+			CountDownLatch blocking = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			DlmLockHandle holder = audit.newLock(RESOURCE, (lock) -> {
+				blocking.countDown();
+				try {
+					release.await();
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			holder.request(DlmMode.EX, Set.of(), null).join();
+			audit.newLock(RESOURCE, null).request(DlmMode.EX, Set.of(), null);
+			assertThat(blocking.await(30, TimeUnit.SECONDS)).isTrue();
+			try {
+				Health health = context.getBean(DlmHealthIndicator.class).health();
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(lockspaces(health).get("audit")).containsEntry("status", "DOWN")
+					.hasEntrySatisfying("error", (error) -> assertThat(error.toString())
+						.contains("has not answered a probe"));
+			}
+			finally {
+				release.countDown();
+			}
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> context.getBean(DlmHealthIndicator.class).health().getStatus(), Status.UP::equals);
 		});
 	}
 

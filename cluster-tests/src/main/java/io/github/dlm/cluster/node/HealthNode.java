@@ -4,27 +4,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmClient;
+import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.LockspaceOptions;
-import io.github.dlm.health.DlmHealthIndicator;
 import io.github.dlm.jna.NativeDlmClient;
-import io.github.dlm.lock.DlmLockRegistries;
-
-import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.Status;
+import io.github.dlm.lock.DlmLockspaceProbe;
 
 /**
- * Runs the starter's health indicator on the native backend before and after the cluster
- * changes under it.
+ * Runs the library's lockspace probe (what the starter's health indicator reports) on the
+ * native backend before and after the cluster changes under it.
  * <p>
- * {@code health RUNDIR LOCKSPACE TIMEOUT_MS}: opens the lockspace through
- * {@link DlmLockRegistries}, checks health once and writes the result to
- * {@code RUNDIR/first} ({@code STATUS details}); waits for {@code RUNDIR/go}; then checks
- * once a second for up to two minutes until the health is DOWN and writes that result to
- * {@code RUNDIR/down} (or {@code RUNDIR/still-up} if it never is). It then halts without
- * closing anything: with the lockspace in recovery, closing would wait for recovery too.
+ * {@code health RUNDIR LOCKSPACE TIMEOUT_MS}: opens the lockspace, probes it once and writes
+ * the result to {@code RUNDIR/first} ({@code STATUS details}, the status {@code UP} or
+ * {@code DOWN}); waits for {@code RUNDIR/go}; then probes once a second for up to two
+ * minutes until the status is DOWN and writes that result to {@code RUNDIR/down} (or
+ * {@code RUNDIR/still-up} if it never is). It then halts without closing anything: with
+ * the lockspace in recovery, closing would wait for recovery too.
  */
 public final class HealthNode {
 
@@ -42,27 +41,47 @@ public final class HealthNode {
 			System.exit(2);
 		}
 		Path runDir = Path.of(args[1]);
-		DlmLockRegistries registries = new DlmLockRegistries(new NativeDlmClient(), args[2], LockspaceOptions.DEFAULTS,
-				DlmMode.EX);
-		registries.registry();
-		DlmHealthIndicator indicator = new DlmHealthIndicator(registries, Duration.ofMillis(Long.parseLong(args[3])));
-		report(runDir.resolve("first"), indicator.health());
+		DlmClient client = new NativeDlmClient();
+		DlmLockspace lockspace = client.openLockspace(args[2], LockspaceOptions.DEFAULTS);
+		DlmLockspaceProbe probe = new DlmLockspaceProbe(Duration.ofMillis(Long.parseLong(args[3])));
+		DlmLockspaceProbe.Result result = probe.probe(lockspace);
+		report(runDir.resolve("first"), client, lockspace, result);
 		Path go = runDir.resolve("go");
 		while (!Files.exists(go)) {
 			TimeUnit.MILLISECONDS.sleep(100);
 		}
 		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-		Health health = indicator.health();
-		while (!Status.DOWN.equals(health.getStatus()) && System.nanoTime() < deadline) {
+		result = probe.probe(lockspace);
+		while (result.isAnswered() && System.nanoTime() < deadline) {
 			TimeUnit.SECONDS.sleep(1);
-			health = indicator.health();
+			result = probe.probe(lockspace);
 		}
-		report(runDir.resolve(Status.DOWN.equals(health.getStatus()) ? "down" : "still-up"), health);
+		report(runDir.resolve(result.isAnswered() ? "still-up" : "down"), client, lockspace, result);
 		Runtime.getRuntime().halt(0);
 	}
 
-	private static void report(Path file, Health health) throws Exception {
-		String line = health.getStatus() + " " + health.getDetails();
+	/**
+	 * Writes {@code STATUS {backend=..., lockspaces={NAME={status=..., roundTripMicros=...}}}}
+	 * (or {@code error=...} instead of the round trip), the form the health endpoint shows.
+	 */
+	private static void report(Path file, DlmClient client, DlmLockspace lockspace, DlmLockspaceProbe.Result result)
+			throws Exception {
+		String status = result.isAnswered() ? "UP" : "DOWN";
+		Map<String, Object> probed = new LinkedHashMap<>();
+		probed.put("status", status);
+		if (result instanceof DlmLockspaceProbe.Answered answered) {
+			probed.put("roundTripMicros", answered.roundTrip().toNanos() / 1000);
+		}
+		else if (result instanceof DlmLockspaceProbe.Failed failed) {
+			probed.put("error", String.valueOf(failed.error()));
+		}
+		else if (result instanceof DlmLockspaceProbe.Unanswered unanswered) {
+			probed.put("error", unanswered.message());
+		}
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("backend", client.backendName());
+		details.put("lockspaces", Map.of(lockspace.name(), probed));
+		String line = status + " " + details;
 		System.out.println(file.getFileName() + ": " + line);
 		// complete before it appears: the test reads it as soon as it exists
 		Path written = Files.writeString(file.resolveSibling(file.getFileName() + ".tmp"), line + "\n");
