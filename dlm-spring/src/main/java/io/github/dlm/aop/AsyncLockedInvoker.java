@@ -69,6 +69,16 @@ final class AsyncLockedInvoker {
 		return outcome;
 	}
 
+	/**
+	 * Requests the lock for an operation, within its wait time if it has one.
+	 * @return a future of the hold, or of an {@code Optional} of it when the wait time may
+	 * run out
+	 */
+	static CompletableFuture<?> request(DlmLock lock, DlmLockedOperation operation) {
+		return (operation.waitTime() != null) ? lock.tryLockAsync(operation.waitTime()) : lock.lockAsync();
+	}
+
+	/** The hold a {@linkplain #request(DlmLock, DlmLockedOperation) request} gave, if any. */
 	static @Nullable DlmHold hold(@Nullable Object outcome) {
 		return (outcome instanceof Optional<?> optional) ? (DlmHold) optional.orElse(null) : (DlmHold) outcome;
 	}
@@ -80,8 +90,7 @@ final class AsyncLockedInvoker {
 	 */
 	private static @Nullable DlmHold awaitHold(DlmLock lock, DlmLockedOperation operation)
 			throws InterruptedException {
-		CompletableFuture<?> request = (operation.waitTime() != null) ? lock.tryLockAsync(operation.waitTime())
-				: lock.lockAsync();
+		CompletableFuture<?> request = request(lock, operation);
 		Object outcome;
 		try {
 			outcome = request.get();

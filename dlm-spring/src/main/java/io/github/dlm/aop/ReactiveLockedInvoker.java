@@ -44,7 +44,7 @@ final class ReactiveLockedInvoker {
 			.getAdapter(operation.method().getReturnType());
 		if (adapter.isMultiValue()) {
 			return adapter.fromPublisher(Flux.defer(() -> {
-				CompletableFuture<?> request = request(lock, operation);
+				CompletableFuture<?> request = AsyncLockedInvoker.request(lock, operation);
 				Mono<Void> release = Mono.defer(() -> release(request));
 				return granted(request, operation, notAcquired)
 					.flatMapMany((hold) -> proceed(invocation, hold, adapter))
@@ -54,7 +54,7 @@ final class ReactiveLockedInvoker {
 			}));
 		}
 		return adapter.fromPublisher(Mono.defer(() -> {
-			CompletableFuture<?> request = request(lock, operation);
+			CompletableFuture<?> request = AsyncLockedInvoker.request(lock, operation);
 			Mono<Void> release = Mono.defer(() -> release(request));
 			return granted(request, operation, notAcquired)
 				.flatMap((hold) -> Mono.from(proceed(invocation, hold, adapter)))
@@ -63,10 +63,6 @@ final class ReactiveLockedInvoker {
 				.onErrorResume((failure) -> release.then(Mono.error(failure)))
 				.doFinally((signal) -> releaseOnCancel(signal, release));
 		}));
-	}
-
-	private static CompletableFuture<?> request(DlmLock lock, DlmLockedOperation operation) {
-		return (operation.waitTime() != null) ? lock.tryLockAsync(operation.waitTime()) : lock.lockAsync();
 	}
 
 	private static Mono<DlmHold> granted(CompletableFuture<?> request, DlmLockedOperation operation,
