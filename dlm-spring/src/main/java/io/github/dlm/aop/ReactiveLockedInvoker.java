@@ -87,12 +87,8 @@ final class ReactiveLockedInvoker {
 	 * Idempotent.
 	 */
 	private static Mono<Void> release(CompletableFuture<?> request) {
-		request.cancel(false);
-		if (!request.isDone() || request.isCompletedExceptionally()) {
-			return Mono.empty();
-		}
-		DlmHold hold = AsyncLockedInvoker.hold(request.join());
-		return (hold != null) ? Mono.fromFuture(hold.release(), true) : Mono.empty();
+		CompletableFuture<Void> released = AsyncLockedInvoker.withdraw(request);
+		return (released != null) ? Mono.fromFuture(released, true) : Mono.empty();
 	}
 
 	private static void releaseOnCancel(SignalType signal, Mono<Void> release) {
@@ -104,8 +100,8 @@ final class ReactiveLockedInvoker {
 
 	private static Publisher<Object> proceed(MethodInvocation invocation, DlmHold hold, ReactiveAdapter adapter) {
 		Object result;
-		try (DlmHold.Binding binding = hold.bindToCurrentThread()) {
-			result = invocation.proceed();
+		try {
+			result = AsyncLockedInvoker.proceed(invocation, hold);
 		}
 		catch (Throwable ex) {
 			return Flux.error(ex);

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
@@ -134,6 +136,32 @@ class DlmLockedAsyncTests {
 			subscription = this.work.mono().subscribe();
 			await().atMost(TIMEOUT).until(() -> queued() == 1);
 			subscription.dispose();
+			await().atMost(TIMEOUT).until(() -> queued() == 0);
+		}
+		finally {
+			lock.unlock();
+		}
+		assertThat(this.counters.bodies.get()).isZero();
+		awaitNoLocks();
+	}
+
+	@Test
+	void anInterruptWhileAFutureMethodWaitsWithdrawsItsRequestAndFailsTheFuture() throws Exception {
+		DlmLock lock = this.registries.registry().obtain("work");
+		lock.lock();
+		try {
+			AtomicReference<Thread> caller = new AtomicReference<>();
+			Future<CompletableFuture<String>> call = this.callers.submit(() -> {
+				caller.set(Thread.currentThread());
+				return this.work.future();
+			});
+			await().atMost(TIMEOUT).until(() -> queued() == 1);
+			caller.get().interrupt();
+			assertThat(call.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).failsWithin(TIMEOUT)
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(DlmLockNotAcquiredException.class)
+				.withMessageContaining("interrupted while waiting");
 			await().atMost(TIMEOUT).until(() -> queued() == 0);
 		}
 		finally {
