@@ -52,8 +52,8 @@ final class AsyncLockedInvoker {
 					: CompletableFuture.failedFuture(notAcquired.exception(null, DlmLockedInterceptor.notGranted(operation)));
 		}
 		Object result;
-		try (DlmHold.Binding binding = hold.bindToCurrentThread()) {
-			result = invocation.proceed();
+		try {
+			result = proceed(invocation, hold);
 		}
 		catch (Throwable ex) {
 			hold.release();
@@ -69,6 +69,41 @@ final class AsyncLockedInvoker {
 		return outcome;
 	}
 
+	/**
+	 * Runs the method with the hold bound to the calling thread, so that the method may
+	 * re-enter the lock.
+	 */
+	static @Nullable Object proceed(MethodInvocation invocation, DlmHold hold) throws Throwable {
+		try (DlmHold.Binding binding = hold.bindToCurrentThread()) {
+			return invocation.proceed();
+		}
+	}
+
+	/**
+	 * Requests the lock for an operation, within its wait time if it has one.
+	 * @return a future of the hold, or of an {@code Optional} of it when the wait time may
+	 * run out
+	 */
+	static CompletableFuture<?> request(DlmLock lock, DlmLockedOperation operation) {
+		return (operation.waitTime() != null) ? lock.tryLockAsync(operation.waitTime()) : lock.lockAsync();
+	}
+
+	/**
+	 * Withdraws a {@linkplain #request(DlmLock, DlmLockedOperation) request}: cancels it if
+	 * it still waits (a grant that wins that race is released by the lock) and releases the
+	 * hold it gave, if any. Idempotent.
+	 * @return the release of the hold it gave, or {@code null} when it gave none
+	 */
+	static @Nullable CompletableFuture<Void> withdraw(CompletableFuture<?> request) {
+		request.cancel(false);
+		if (!request.isDone() || request.isCompletedExceptionally()) {
+			return null;
+		}
+		DlmHold hold = hold(request.join());
+		return (hold != null) ? hold.release() : null;
+	}
+
+	/** The hold a {@linkplain #request(DlmLock, DlmLockedOperation) request} gave, if any. */
 	static @Nullable DlmHold hold(@Nullable Object outcome) {
 		return (outcome instanceof Optional<?> optional) ? (DlmHold) optional.orElse(null) : (DlmHold) outcome;
 	}
@@ -80,20 +115,13 @@ final class AsyncLockedInvoker {
 	 */
 	private static @Nullable DlmHold awaitHold(DlmLock lock, DlmLockedOperation operation)
 			throws InterruptedException {
-		CompletableFuture<?> request = (operation.waitTime() != null) ? lock.tryLockAsync(operation.waitTime())
-				: lock.lockAsync();
+		CompletableFuture<?> request = request(lock, operation);
 		Object outcome;
 		try {
 			outcome = request.get();
 		}
 		catch (InterruptedException ex) {
-			request.cancel(false);
-			if (!request.isCancelled()) {
-				DlmHold won = hold(request.getNow(null));
-				if (won != null) {
-					won.release();
-				}
-			}
+			withdraw(request);
 			throw ex;
 		}
 		catch (ExecutionException ex) {

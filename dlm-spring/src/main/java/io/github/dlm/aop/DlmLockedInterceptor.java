@@ -166,20 +166,12 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 			if (waitTime.isZero()) {
 				return lock.tryLock();
 			}
-			return lock.tryLock(toNanos(waitTime), TimeUnit.NANOSECONDS);
+			// saturates at Long.MAX_VALUE where Duration.toNanos() would overflow
+			return lock.tryLock(TimeUnit.NANOSECONDS.convert(waitTime), TimeUnit.NANOSECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			throw notAcquired(operation, key, lock, "the thread was interrupted while waiting", ex);
-		}
-	}
-
-	private static long toNanos(Duration duration) {
-		try {
-			return duration.toNanos();
-		}
-		catch (ArithmeticException ex) {
-			return Long.MAX_VALUE;
 		}
 	}
 

@@ -1,6 +1,9 @@
 package io.github.dlm.aop;
 
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -139,18 +142,12 @@ final class DlmLockedOperationSource {
 
 	/** The longest start of {@code text} whose UTF-8 fits in {@code maxBytes}, whole characters only. */
 	private static String cut(String text, int maxBytes) {
-		int bytes = 0;
-		int end = 0;
-		while (end < text.length()) {
-			int codePoint = text.codePointAt(end);
-			int length = (codePoint < 0x80) ? 1 : (codePoint < 0x800) ? 2 : (codePoint < 0x10000) ? 3 : 4;
-			if (bytes + length > maxBytes) {
-				break;
-			}
-			bytes += length;
-			end += Character.charCount(codePoint);
-		}
-		return text.substring(0, end);
+		CharBuffer rest = CharBuffer.wrap(text);
+		// stops before the first character whose bytes do not all fit; replaces as getBytes does
+		StandardCharsets.UTF_8.newEncoder()
+			.onMalformedInput(CodingErrorAction.REPLACE)
+			.encode(rest, ByteBuffer.allocate(maxBytes), true);
+		return text.substring(0, rest.position());
 	}
 
 	private static byte[] sha256(byte[] bytes) {

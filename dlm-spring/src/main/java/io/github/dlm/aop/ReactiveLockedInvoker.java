@@ -44,7 +44,7 @@ final class ReactiveLockedInvoker {
 			.getAdapter(operation.method().getReturnType());
 		if (adapter.isMultiValue()) {
 			return adapter.fromPublisher(Flux.defer(() -> {
-				CompletableFuture<?> request = request(lock, operation);
+				CompletableFuture<?> request = AsyncLockedInvoker.request(lock, operation);
 				Mono<Void> release = Mono.defer(() -> release(request));
 				return granted(request, operation, notAcquired)
 					.flatMapMany((hold) -> proceed(invocation, hold, adapter))
@@ -54,7 +54,7 @@ final class ReactiveLockedInvoker {
 			}));
 		}
 		return adapter.fromPublisher(Mono.defer(() -> {
-			CompletableFuture<?> request = request(lock, operation);
+			CompletableFuture<?> request = AsyncLockedInvoker.request(lock, operation);
 			Mono<Void> release = Mono.defer(() -> release(request));
 			return granted(request, operation, notAcquired)
 				.flatMap((hold) -> Mono.from(proceed(invocation, hold, adapter)))
@@ -63,10 +63,6 @@ final class ReactiveLockedInvoker {
 				.onErrorResume((failure) -> release.then(Mono.error(failure)))
 				.doFinally((signal) -> releaseOnCancel(signal, release));
 		}));
-	}
-
-	private static CompletableFuture<?> request(DlmLock lock, DlmLockedOperation operation) {
-		return (operation.waitTime() != null) ? lock.tryLockAsync(operation.waitTime()) : lock.lockAsync();
 	}
 
 	private static Mono<DlmHold> granted(CompletableFuture<?> request, DlmLockedOperation operation,
@@ -91,12 +87,8 @@ final class ReactiveLockedInvoker {
 	 * Idempotent.
 	 */
 	private static Mono<Void> release(CompletableFuture<?> request) {
-		request.cancel(false);
-		if (!request.isDone() || request.isCompletedExceptionally()) {
-			return Mono.empty();
-		}
-		DlmHold hold = AsyncLockedInvoker.hold(request.join());
-		return (hold != null) ? Mono.fromFuture(hold.release(), true) : Mono.empty();
+		CompletableFuture<Void> released = AsyncLockedInvoker.withdraw(request);
+		return (released != null) ? Mono.fromFuture(released, true) : Mono.empty();
 	}
 
 	private static void releaseOnCancel(SignalType signal, Mono<Void> release) {
@@ -108,8 +100,8 @@ final class ReactiveLockedInvoker {
 
 	private static Publisher<Object> proceed(MethodInvocation invocation, DlmHold hold, ReactiveAdapter adapter) {
 		Object result;
-		try (DlmHold.Binding binding = hold.bindToCurrentThread()) {
-			result = invocation.proceed();
+		try {
+			result = AsyncLockedInvoker.proceed(invocation, hold);
 		}
 		catch (Throwable ex) {
 			return Flux.error(ex);

@@ -4,17 +4,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -25,6 +26,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import io.github.dlm.aop.DlmLocked.IfNotAcquired;
+import io.github.dlm.aop.Elsewhere.ThrowingRunnable;
 import io.github.dlm.local.LocalDlmClient;
 import io.github.dlm.lock.DlmLock;
 import io.github.dlm.lock.DlmLockRegistries;
@@ -57,7 +59,7 @@ class DlmLockedAsyncTests {
 
 	@BeforeEach
 	void setUp() {
-		this.context = context(AsyncConfiguration.class);
+		this.context = DlmLockedTests.context(AsyncConfiguration.class);
 		this.work = this.context.getBean(AsyncWork.class);
 		this.counters = this.context.getBean(Counters.class);
 		this.client = this.context.getBean(LocalDlmClient.class);
@@ -144,6 +146,32 @@ class DlmLockedAsyncTests {
 	}
 
 	@Test
+	void anInterruptWhileAFutureMethodWaitsWithdrawsItsRequestAndFailsTheFuture() throws Exception {
+		DlmLock lock = this.registries.registry().obtain("work");
+		lock.lock();
+		try {
+			AtomicReference<Thread> caller = new AtomicReference<>();
+			Future<CompletableFuture<String>> call = this.callers.submit(() -> {
+				caller.set(Thread.currentThread());
+				return this.work.future();
+			});
+			await().atMost(TIMEOUT).until(() -> queued() == 1);
+			caller.get().interrupt();
+			assertThat(call.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).failsWithin(TIMEOUT)
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOf(DlmLockNotAcquiredException.class)
+				.withMessageContaining("interrupted while waiting");
+			await().atMost(TIMEOUT).until(() -> queued() == 0);
+		}
+		finally {
+			lock.unlock();
+		}
+		assertThat(this.counters.bodies.get()).isZero();
+		awaitNoLocks();
+	}
+
+	@Test
 	void cancellationsRacingWithGrantsNeverLeakTheLock() throws Exception {
 		List<Disposable> subscriptions = new ArrayList<>();
 		for (int i = 0; i < 200; i++) {
@@ -178,14 +206,15 @@ class DlmLockedAsyncTests {
 
 	@Test
 	void returnTypesWhoseCompletionCannotBeObservedAreRefusedAtStartUp() {
-		assertThatExceptionOfType(Exception.class).isThrownBy(() -> context(PlainFutureConfiguration.class))
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> DlmLockedTests.context(PlainFutureConfiguration.class))
 			.havingRootCause()
 			.isInstanceOf(IllegalStateException.class)
 			.withMessageContaining("PlainFuture.start()")
 			.withMessageContaining("completion cannot be observed");
 	}
 
-	private void runConcurrently(CheckedTask task) throws Exception {
+	private void runConcurrently(ThrowingRunnable task) throws Exception {
 		List<Future<?>> calls = new ArrayList<>();
 		for (int caller = 0; caller < 4; caller++) {
 			calls.add(this.callers.submit(() -> {
@@ -206,21 +235,6 @@ class DlmLockedAsyncTests {
 
 	private void awaitNoLocks() {
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(this.client.dump("app")).isEmpty());
-	}
-
-	private static AnnotationConfigApplicationContext context(Class<?> configuration) {
-		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
-		AopConfigUtils.registerAutoProxyCreatorIfNecessary(context);
-		context.register(configuration);
-		context.refresh();
-		return context;
-	}
-
-	@FunctionalInterface
-	interface CheckedTask {
-
-		void run() throws Exception;
-
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -4,11 +4,10 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,6 +17,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.github.dlm.aop.Elsewhere.ThrowingRunnable;
 import io.github.dlm.aop.first.Worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class DlmLockedKeyTests {
 
-	private static final long TIMEOUT_SECONDS = 20;
+	private static final long TIMEOUT_SECONDS = Elsewhere.TIMEOUT.toSeconds();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withInitializer((context) -> AopConfigUtils
@@ -110,47 +110,20 @@ class DlmLockedKeyTests {
 		String unicode = DlmLockedOperationSource.defaultKey(Jobs.class.getMethod("\u00e9t\u00e9".repeat(6)));
 		assertThat(unicode.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(64);
 		assertThat(unicode).startsWith("DlmLockedKeyTests$Jobs.\u00e9t\u00e9");
+		// a 2-byte character, then 4-byte ones (surrogate pairs): the prefix ends at 39 bytes without splitting one
+		String bold = "\ud835\udc00";
+		String supplementary = DlmLockedOperationSource
+			.defaultKey(Jobs.class.getMethod("\u00e9" + bold.repeat(10)));
+		assertThat(supplementary).startsWith("DlmLockedKeyTests$Jobs.\u00e9" + bold.repeat(3) + "#");
+		assertThat(supplementary.getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(64);
 	}
 
 	/**
 	 * Runs {@code call} on another thread with a body that waits, and {@code whileRunning}
 	 * while that body runs (so while its lock is held).
 	 */
-	private void whileRunning(LockedCall call, ThrowingRunnable whileRunning) throws Exception {
-		CountDownLatch inside = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
-		Future<?> running = this.executor.submit(() -> call.call(() -> {
-			inside.countDown();
-			try {
-				assertThat(release.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
-		}));
-		assertThat(inside.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-		try {
-			whileRunning.run();
-		}
-		finally {
-			release.countDown();
-			running.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-		}
-	}
-
-	@FunctionalInterface
-	interface LockedCall {
-
-		Object call(Runnable body);
-
-	}
-
-	@FunctionalInterface
-	interface ThrowingRunnable {
-
-		void run() throws Exception;
-
+	private void whileRunning(Consumer<Runnable> call, ThrowingRunnable whileRunning) throws Exception {
+		Elsewhere.whileInside(this.executor, call, whileRunning);
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -206,6 +179,9 @@ class DlmLockedKeyTests {
 		}
 
 		public void \u00e9t\u00e9\u00e9t\u00e9\u00e9t\u00e9\u00e9t\u00e9\u00e9t\u00e9\u00e9t\u00e9() {
+		}
+
+		public void \u00e9\ud835\udc00\ud835\udc00\ud835\udc00\ud835\udc00\ud835\udc00\ud835\udc00\ud835\udc00\ud835\udc00\ud835\udc00\ud835\udc00() {
 		}
 
 	}

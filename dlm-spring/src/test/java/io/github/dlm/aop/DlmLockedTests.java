@@ -5,15 +5,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +28,7 @@ import org.springframework.context.annotation.Role;
 import org.springframework.core.env.MapPropertySource;
 
 import io.github.dlm.aop.DlmLocked.IfNotAcquired;
+import io.github.dlm.aop.Elsewhere.ThrowingRunnable;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.local.LocalDlmClient;
@@ -40,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@link DlmLocked @DlmLocked} in a real application context with the local engine:
@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  */
 class DlmLockedTests {
 
-	private static final long TIMEOUT_SECONDS = 20;
+	private static final long TIMEOUT_SECONDS = Elsewhere.TIMEOUT.toSeconds();
 
 	private AnnotationConfigApplicationContext context;
 
@@ -139,26 +139,12 @@ class DlmLockedTests {
 
 	@Test
 	void timedCallGetsTheLockWhenReleasedInTime() throws Exception {
-		DlmLock lock = this.registries.registry().obtain("patient");
-		CountDownLatch held = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
-		Future<?> holder = this.executor.submit(() -> {
-			lock.lock();
-			held.countDown();
-			try {
-				assertThat(release.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-			}
-			finally {
-				lock.unlock();
-			}
-			return null;
+		AtomicReference<Future<String>> call = new AtomicReference<>();
+		holdElsewhere("patient", DlmMode.EX, () -> {
+			call.set(this.executor.submit(() -> this.inventory.patient("patient")));
+			awaitQueued("app", "patient");
 		});
-		assertThat(held.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-		Future<String> call = this.executor.submit(() -> this.inventory.patient("patient"));
-		awaitQueued("app", "patient");
-		release.countDown();
-		assertThat(call.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("patient held");
-		holder.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		assertThat(call.get().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("patient held");
 	}
 
 	@Test
@@ -255,7 +241,7 @@ class DlmLockedTests {
 		assertThat(key).startsWith("DlmLockedTests$Inventory.aMethodWithAVe").hasSize(64);
 	}
 
-	private AnnotationConfigApplicationContext context(Class<?> configuration) {
+	static AnnotationConfigApplicationContext context(Class<?> configuration) {
 		AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext();
 		AopConfigUtils.registerAutoProxyCreatorIfNecessary(context);
 		context.getEnvironment()
@@ -266,49 +252,29 @@ class DlmLockedTests {
 		return context;
 	}
 
-	private boolean heldElsewhere(String key, DlmMode mode) throws Exception {
+	private boolean heldElsewhere(String key, DlmMode mode) {
 		return this.inventory.heldElsewhere(this.registries.getDefaultLockspace(), key, mode);
 	}
 
+	/** Holds a lock on another thread while {@code whileHeld} runs. */
 	private void holdElsewhere(String key, DlmMode mode, ThrowingRunnable whileHeld) throws Exception {
 		DlmLock lock = this.registries.registry().obtain(key, mode);
-		CountDownLatch held = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
-		Future<?> holder = this.executor.submit(() -> {
+		Elsewhere.whileInside(this.executor, (inside) -> {
 			lock.lock();
-			held.countDown();
 			try {
-				assertThat(release.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+				inside.run();
 			}
 			finally {
 				lock.unlock();
 			}
-			return null;
-		});
-		assertThat(held.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-		try {
-			whileHeld.run();
-		}
-		finally {
-			release.countDown();
-			holder.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-		}
+		}, whileHeld);
 	}
 
 	private void awaitQueued(String lockspace, String resource) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-		while (this.client.dump(lockspace).stream().noneMatch((info) -> info.resource().equals(resource)
-				&& info.requestedMode() != null)) {
-			assertThat(System.nanoTime()).as("a request queued on %s", resource).isLessThan(deadline);
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-		}
-	}
-
-	@FunctionalInterface
-	interface ThrowingRunnable {
-
-		void run() throws Exception;
-
+		await("a request queued on " + resource).atMost(Elsewhere.TIMEOUT)
+			.until(() -> this.client.dump(lockspace)
+				.stream()
+				.anyMatch((info) -> info.resource().equals(resource) && info.requestedMode() != null));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -474,7 +440,7 @@ class DlmLockedTests {
 		}
 
 		@DlmLocked(key = "#id", lockspace = "${inventory.lockspace}")
-		public String inOtherLockspace(String id) throws Exception {
+		public String inOtherLockspace(String id) {
 			boolean inOther = heldElsewhere("other", id, DlmMode.EX);
 			boolean inApp = heldElsewhere("app", id, DlmMode.EX);
 			return (inOther ? "held" : "free") + " in other, " + (inApp ? "held" : "free") + " in app";
@@ -488,23 +454,11 @@ class DlmLockedTests {
 		}
 
 		private String status(String key) {
-			try {
-				return heldElsewhere("app", key, DlmMode.EX) ? " held" : " free";
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException(ex);
-			}
+			return heldElsewhere("app", key, DlmMode.EX) ? " held" : " free";
 		}
 
-		boolean heldElsewhere(String lockspace, String key, DlmMode mode) throws Exception {
-			DlmLock lock = this.registries.registry(lockspace).obtain(key, mode);
-			return CompletableFuture.supplyAsync(() -> {
-				if (lock.tryLock()) {
-					lock.unlock();
-					return false;
-				}
-				return true;
-			}).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		boolean heldElsewhere(String lockspace, String key, DlmMode mode) {
+			return Elsewhere.isHeld(this.registries.registry(lockspace).obtain(key, mode));
 		}
 
 	}
@@ -526,14 +480,7 @@ class DlmLockedTests {
 
 		@Override
 		public String greet(String name) {
-			DlmLock lock = this.registries.registry().obtain("greet-" + name);
-			boolean held = CompletableFuture.supplyAsync(() -> {
-				if (lock.tryLock()) {
-					lock.unlock();
-					return false;
-				}
-				return true;
-			}).join();
+			boolean held = Elsewhere.isHeld(this.registries.registry().obtain("greet-" + name));
 			return "hello " + name + (held ? " (held)" : " (free)");
 		}
 

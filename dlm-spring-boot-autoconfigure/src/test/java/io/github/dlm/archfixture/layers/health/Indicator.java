@@ -1,0 +1,6 @@
+package io.github.dlm.archfixture.layers.health;
+
+/** The health indicator. */
+public class Indicator {
+
+}

@@ -1,0 +1,6 @@
+package io.github.dlm.archfixture.layers.jna;
+
+/** The other backend. */
+public class NativeEngine {
+
+}
