@@ -3,7 +3,6 @@ package io.github.dlm;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,8 +42,6 @@ class ArchitectureTests {
 	}
 
 	@Test
-	@Disabled("Fails today: DlmAutoConfiguration, DlmLockRegistryAutoConfiguration, DlmLockedAutoConfiguration and "
-			+ "DlmHealthContributorAutoConfiguration are not final; issue 10 item 6 (the Boot module) makes them so")
 	void autoConfigurationsAreFinal() {
 		ArchitectureRules.autoConfigurationsAreFinal().check(LIBRARY);
 	}
