@@ -21,6 +21,7 @@ import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmException;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
+import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
 import io.github.dlm.core.DlmRequest;
@@ -434,6 +435,12 @@ public final class DlmLock implements Lock {
 		return this.usage.isUnusedFor(nowNanos, ageNanos);
 	}
 
+	/** The lockspace as the registry was given it: holds are found by it. */
+	DlmLockspace lockspace() {
+		return this.scope.lockspace();
+	}
+
+	/** The resource name as {@link ThreadHolds} and the registry's cache key it. */
 	String nameKey() {
 		return this.nameKey;
 	}

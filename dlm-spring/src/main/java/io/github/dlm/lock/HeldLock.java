@@ -89,7 +89,7 @@ final class HeldLock {
 	HeldLock(DlmLock lock, DlmLockHandle handle, DlmCompletion granted, LockUsage usage, ValueBlockAnchors anchors) {
 		this.lock = lock;
 		this.handle = handle;
-		this.lockspace = handle.lockspace();
+		this.lockspace = lock.lockspace();
 		this.nameKey = lock.nameKey();
 		this.usage = usage;
 		this.anchors = anchors;
