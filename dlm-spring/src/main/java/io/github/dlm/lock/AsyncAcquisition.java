@@ -113,7 +113,7 @@ final class AsyncAcquisition<T> {
 			default -> {
 				this.usage.acquisitionEnded();
 				this.result.completeExceptionally(DlmErrors.toException(completion.status().nativeValue(),
-						"lock " + this.lock.mode(), handle.lockspace().name(), handle.resourceName()));
+						"lock " + this.lock.mode(), this.lock.lockspace().name(), handle.resourceName()));
 			}
 		}
 	}
