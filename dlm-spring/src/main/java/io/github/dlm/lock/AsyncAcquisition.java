@@ -11,8 +11,10 @@ import org.jspecify.annotations.Nullable;
 
 import io.github.dlm.core.DlmCompletion;
 import io.github.dlm.core.DlmErrors;
+import io.github.dlm.core.DlmException;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
+import io.github.dlm.core.DlmRequest;
 
 /**
  * One asynchronous acquisition of a {@link DlmLock}: the DLM request, the future handed to
@@ -33,29 +35,42 @@ final class AsyncAcquisition<T> {
 
 	private final DlmLock lock;
 
+	private final LockUsage usage;
+
+	private final ValueBlockAnchors anchors;
+
 	private final Function<@Nullable DlmHold, T> outcome;
 
 	private final CompletableFuture<T> result = new CompletableFuture<>();
 
-	AsyncAcquisition(DlmLock lock, Function<@Nullable DlmHold, T> outcome) {
+	/**
+	 * Prepares an acquisition.
+	 * @param lock the lock object acquired through
+	 * @param usage its usage, where the acquisition has begun
+	 * @param anchors the value block anchors of its registry
+	 * @param outcome what the future completes with, given the hold or {@code null}
+	 */
+	AsyncAcquisition(DlmLock lock, LockUsage usage, ValueBlockAnchors anchors, Function<@Nullable DlmHold, T> outcome) {
 		this.lock = lock;
+		this.usage = usage;
+		this.anchors = anchors;
 		this.outcome = outcome;
 	}
 
 	/**
 	 * Sends the request.
+	 * @param handle the new DLM lock to request
 	 * @param flags the request flags
-	 * @param timeoutNanos {@link DlmLock#FOREVER}, 0 for NOQUEUE, else the longest wait
+	 * @param timeoutNanos {@link DlmRequest#FOREVER}, 0 for NOQUEUE, else the longest wait
 	 * @return the future handed to the caller
 	 */
-	CompletableFuture<T> start(Set<DlmFlag> flags, long timeoutNanos) {
-		DlmLockHandle handle = this.lock.startAcquisition(Thread.currentThread());
+	CompletableFuture<T> start(DlmLockHandle handle, Set<DlmFlag> flags, long timeoutNanos) {
 		CompletableFuture<DlmCompletion> request;
 		try {
 			request = handle.request(this.lock.mode(), flags, null);
 		}
 		catch (RuntimeException ex) {
-			this.lock.acquisitionEnded();
+			this.usage.acquisitionEnded();
 			throw ex;
 		}
 		this.result.whenComplete((value, failure) -> {
@@ -78,14 +93,14 @@ final class AsyncAcquisition<T> {
 	/** Runs where the completion arrives (the caller's or the dispatcher thread): never blocks. */
 	private void completed(DlmLockHandle handle, @Nullable DlmCompletion completion, @Nullable Throwable failure) {
 		if (failure != null || completion == null) {
-			this.lock.acquisitionEnded();
-			this.result.completeExceptionally(this.lock.failure(failure, "lock " + this.lock.mode()));
+			this.usage.acquisitionEnded();
+			this.result.completeExceptionally(failure(failure));
 			return;
 		}
 		switch (completion.status()) {
-			case GRANTED -> granted(new DlmHold(this.lock, handle, completion, this.lock.mode(), true));
+			case GRANTED -> granted(new DlmHold(new HeldLock(this.lock, handle, completion, this.usage, this.anchors)));
 			case NOT_GRANTED, CANCELLED -> {
-				this.lock.acquisitionEnded();
+				this.usage.acquisitionEnded();
 				if (!this.result.isDone()) {
 					try {
 						this.result.complete(this.outcome.apply(null));
@@ -96,16 +111,14 @@ final class AsyncAcquisition<T> {
 				}
 			}
 			default -> {
-				this.lock.acquisitionEnded();
+				this.usage.acquisitionEnded();
 				this.result.completeExceptionally(DlmErrors.toException(completion.status().nativeValue(),
-						DlmLock.operation(null, this.lock.mode()), this.lock.getRegistry().getLockspace().name(),
-						this.lock.getResourceName()));
+						"lock " + this.lock.mode(), this.lock.lockspace().name(), handle.resourceName()));
 			}
 		}
 	}
 
 	private void granted(DlmHold hold) {
-		this.lock.holdStarted();
 		if (this.result.complete(this.outcome.apply(hold))) {
 			return;
 		}
@@ -114,6 +127,13 @@ final class AsyncAcquisition<T> {
 					+ "unlocking it");
 		}
 		hold.release();
+	}
+
+	private Throwable failure(@Nullable Throwable cause) {
+		if (cause instanceof RuntimeException || cause instanceof Error) {
+			return cause;
+		}
+		return new DlmException("DLM lock " + this.lock.mode() + " of " + this.lock + " failed: " + cause, 0, cause);
 	}
 
 }

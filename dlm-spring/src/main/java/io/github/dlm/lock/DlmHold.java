@@ -4,9 +4,6 @@ import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
-import io.github.dlm.core.DlmCompletion;
-import io.github.dlm.core.DlmLockHandle;
-import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
 
@@ -28,48 +25,12 @@ import io.github.dlm.core.DlmNames;
  */
 public final class DlmHold implements AutoCloseable {
 
-	final DlmLock lock;
-
-	final DlmLockHandle handle;
-
-	final DlmLockspace lockspace;
-
-	final String nameKey;
-
-	final boolean async;
-
-	/** Acquisitions not yet released: 1 plus the re-entries of a thread. */
-	int count = 1;
-
-	/** Per re-entry level (count - 1), the mode to convert back to when it is left; null: none. */
-	private DlmMode @Nullable [] restoreModes;
-
-	DlmMode heldMode;
-
-	byte[] valueBlock;
-
-	boolean valueBlockValid;
-
-	boolean valueBlockDirty;
-
-	/**
-	 * Whether the DLM lock's last request carried VALBLK without IVVALBLK: a release from PW
-	 * or EX then writes the lock's value block buffer to the resource.
-	 */
-	boolean armed = true;
+	private final HeldLock held;
 
 	private @Nullable CompletableFuture<Void> released;
 
-	DlmHold(DlmLock lock, DlmLockHandle handle, DlmCompletion granted, DlmMode requested, boolean async) {
-		this.lock = lock;
-		this.handle = handle;
-		this.lockspace = lock.getRegistry().getLockspace();
-		this.nameKey = lock.nameKey();
-		this.async = async;
-		this.heldMode = (granted.grantedMode() != null) ? granted.grantedMode() : requested;
-		byte[] read = granted.valueBlock();
-		this.valueBlock = (read != null) ? read : handle.valueBlock();
-		this.valueBlockValid = !granted.isValueBlockInvalid();
+	DlmHold(HeldLock held) {
+		this.held = held;
 	}
 
 	/**
@@ -77,15 +38,15 @@ public final class DlmHold implements AutoCloseable {
 	 * @return the lock
 	 */
 	public DlmLock getLock() {
-		return this.lock;
+		return this.held.lock;
 	}
 
 	/**
 	 * The mode held.
 	 * @return the mode
 	 */
-	public synchronized DlmMode getMode() {
-		return this.heldMode;
+	public DlmMode getMode() {
+		return this.held.getMode();
 	}
 
 	/**
@@ -93,16 +54,16 @@ public final class DlmHold implements AutoCloseable {
 	 * {@linkplain #setValueBlock(byte[]) set} it.
 	 * @return a copy of the 32 bytes
 	 */
-	public synchronized byte[] getValueBlock() {
-		return this.valueBlock.clone();
+	public byte[] getValueBlock() {
+		return this.held.getValueBlock();
 	}
 
 	/**
 	 * Whether the value block read at grant is valid; see {@link DlmLock#isValueBlockValid()}.
 	 * @return {@code true} if valid
 	 */
-	public synchronized boolean isValueBlockValid() {
-		return this.valueBlockValid;
+	public boolean isValueBlockValid() {
+		return this.held.isValueBlockValid();
 	}
 
 	/**
@@ -119,13 +80,7 @@ public final class DlmHold implements AutoCloseable {
 			if (this.released != null) {
 				throw new IllegalStateException("Cannot set the value block of " + this + ": it was released");
 			}
-			if (!this.heldMode.writesValueBlock()) {
-				throw new IllegalStateException("Cannot set the value block of " + this.lock + ": it is held in "
-						+ this.heldMode + ", and the DLM publishes value blocks only from PW or EX. Acquire or "
-						+ "convert to PW or EX first");
-			}
-			this.valueBlock = valueBlock.clone();
-			this.valueBlockDirty = true;
+			this.held.setValueBlock(valueBlock);
 		}
 	}
 
@@ -150,9 +105,6 @@ public final class DlmHold implements AutoCloseable {
 	public CompletableFuture<Void> release() {
 		CompletableFuture<Void> future;
 		synchronized (this) {
-			if (!this.async) {
-				throw new IllegalStateException(this + " belongs to a thread; release it with DlmLock.unlock()");
-			}
 			if (this.released != null) {
 				return this.released;
 			}
@@ -161,7 +113,7 @@ public final class DlmHold implements AutoCloseable {
 		}
 		AsyncHoldExecutors.release(() -> {
 			try {
-				this.lock.endHold(this);
+				this.held.end();
 				future.complete(null);
 			}
 			catch (Throwable ex) {
@@ -193,76 +145,22 @@ public final class DlmHold implements AutoCloseable {
 	public Binding bindToCurrentThread() {
 		ThreadHolds threadHolds = ThreadHolds.current();
 		synchronized (this) {
-			if (!this.async || this.released != null) {
+			if (this.released != null) {
 				throw new IllegalStateException("Only an asynchronous hold not yet released can be bound to a thread: "
 						+ this);
 			}
 		}
-		if (threadHolds.find(this.lockspace, this.nameKey) != null) {
+		if (threadHolds.find(this.held.lockspace, this.held.nameKey) != null) {
 			throw new IllegalStateException("Thread '" + Thread.currentThread().getName() + "' already holds the "
 					+ "resource of " + this);
 		}
-		threadHolds.add(this);
-		return () -> threadHolds.remove(this);
-	}
-
-	/** Records one more acquisition by the owning thread; {@code restore} is converted back to when it ends. */
-	synchronized void enter(@Nullable DlmMode restore) {
-		if (restore != null) {
-			if (this.restoreModes == null || this.restoreModes.length <= this.count) {
-				DlmMode[] grown = new DlmMode[Math.max(4, this.count * 2)];
-				if (this.restoreModes != null) {
-					System.arraycopy(this.restoreModes, 0, grown, 0, this.restoreModes.length);
-				}
-				this.restoreModes = grown;
-			}
-			this.restoreModes[this.count] = restore;
-		}
-		else if (this.restoreModes != null && this.restoreModes.length > this.count) {
-			this.restoreModes[this.count] = null;
-		}
-		this.count++;
-	}
-
-	/**
-	 * Records the end of one acquisition.
-	 * @return the mode to convert back to, or {@code null}
-	 */
-	synchronized @Nullable DlmMode exit() {
-		this.count--;
-		if (this.restoreModes == null || this.count >= this.restoreModes.length) {
-			return null;
-		}
-		DlmMode restore = this.restoreModes[this.count];
-		this.restoreModes[this.count] = null;
-		return restore;
-	}
-
-	synchronized byte @Nullable [] dirtyValueBlock() {
-		return this.valueBlockDirty ? this.valueBlock.clone() : null;
-	}
-
-	/** Applies a granted conversion to the hold's mode and value block. */
-	synchronized void converted(DlmCompletion granted, DlmMode requested, boolean published) {
-		DlmMode from = this.heldMode;
-		this.heldMode = (granted.grantedMode() != null) ? granted.grantedMode() : requested;
-		if (published) {
-			this.valueBlockDirty = false;
-			this.valueBlockValid = true;
-		}
-		byte[] read = granted.valueBlock();
-		if (read != null && ValueBlockTransfer.of(from, this.heldMode) == ValueBlockTransfer.READ
-				&& !(this.valueBlockDirty && this.heldMode.writesValueBlock())) {
-			// a value set in PW and not yet published survives the up-conversion to EX
-			this.valueBlock = read;
-			this.valueBlockValid = !granted.isValueBlockInvalid();
-			this.valueBlockDirty = false;
-		}
+		threadHolds.add(this.held);
+		return () -> threadHolds.remove(this.held);
 	}
 
 	@Override
 	public String toString() {
-		return (this.async ? "asynchronous hold of " : "hold of ") + this.lock;
+		return "asynchronous hold of " + this.held.lock;
 	}
 
 	/**

@@ -6,12 +6,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -23,9 +21,10 @@ import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmException;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
+import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
-import io.github.dlm.core.DlmStatus;
+import io.github.dlm.core.DlmRequest;
 
 /**
  * A {@link Lock} on one DLM resource in one mode, obtained from a {@link DlmLockRegistry}.
@@ -88,20 +87,9 @@ public final class DlmLock implements Lock {
 
 	private static final Set<DlmFlag> VALBLK_NOQUEUE = EnumSet.of(DlmFlag.VALBLK, DlmFlag.NOQUEUE);
 
-	private static final Set<DlmFlag> INVALIDATE = EnumSet.of(DlmFlag.IVVALBLK);
-
-	private static final Set<DlmFlag> INVALIDATE_NOQUEUE = EnumSet.of(DlmFlag.IVVALBLK, DlmFlag.NOQUEUE);
-
-	private static final Set<DlmFlag> NONE = EnumSet.noneOf(DlmFlag.class);
-
-	private static final Set<DlmFlag> NONE_NOQUEUE = EnumSet.of(DlmFlag.NOQUEUE);
-
-	// granted at once even past waiting requests, so taking it never waits behind others
-	private static final Set<DlmFlag> ANCHOR = EnumSet.of(DlmFlag.EXPEDITE);
-
-	static final long FOREVER = -1;
-
 	private final DlmLockRegistry registry;
+
+	private final LockScope scope;
 
 	private final Object key;
 
@@ -111,23 +99,13 @@ public final class DlmLock implements Lock {
 
 	private final DlmMode mode;
 
-	/** Holds acquired through this object and not yet released, threads' and asynchronous. */
-	private final AtomicInteger holders = new AtomicInteger();
-
-	/** Acquisitions through this object in progress or held: an object in use is not expired. */
-	private final AtomicInteger users = new AtomicInteger();
-
-	private volatile long lastUsedNanos = System.nanoTime();
+	private final LockUsage usage = new LockUsage();
 
 	private volatile @Nullable DlmLockBlockingListener blockingListener;
 
-	private final Object anchorMonitor = new Object();
-
-	/** The NL lock keeping the resource's value block alive, once a value was published. */
-	private @Nullable DlmLockHandle anchor;
-
-	DlmLock(DlmLockRegistry registry, Object key, byte[] resourceName, String nameKey, DlmMode mode) {
+	DlmLock(DlmLockRegistry registry, LockScope scope, Object key, byte[] resourceName, String nameKey, DlmMode mode) {
 		this.registry = registry;
+		this.scope = scope;
 		this.key = key;
 		this.resourceName = resourceName;
 		this.nameKey = nameKey;
@@ -173,7 +151,7 @@ public final class DlmLock implements Lock {
 	 * @return the held mode, or {@code null} if the current thread does not hold the resource
 	 */
 	public @Nullable DlmMode getHeldMode() {
-		DlmHold hold = currentHold();
+		HeldLock hold = currentHold();
 		return (hold != null) ? hold.getMode() : null;
 	}
 
@@ -192,8 +170,8 @@ public final class DlmLock implements Lock {
 	 * @return the hold count, 0 if the current thread does not hold the resource
 	 */
 	public int getHoldCount() {
-		DlmHold hold = currentHold();
-		return (hold != null) ? hold.count : 0;
+		HeldLock hold = currentHold();
+		return (hold != null) ? hold.getCount() : 0;
 	}
 
 	/**
@@ -203,7 +181,7 @@ public final class DlmLock implements Lock {
 	 * @return {@code true} if a hold acquired through this object is held
 	 */
 	public boolean isLocked() {
-		return this.holders.get() > 0;
+		return this.usage.isHeld();
 	}
 
 	/**
@@ -225,7 +203,7 @@ public final class DlmLock implements Lock {
 	@Override
 	public void lock() {
 		try {
-			acquire(FOREVER, false);
+			acquire(DlmRequest.FOREVER, false);
 		}
 		catch (InterruptedException ex) {
 			throw new IllegalStateException("Uninterruptible acquisition was interrupted", ex);
@@ -243,7 +221,7 @@ public final class DlmLock implements Lock {
 		if (Thread.interrupted()) {
 			throw new InterruptedException();
 		}
-		acquire(FOREVER, true);
+		acquire(DlmRequest.FOREVER, true);
 	}
 
 	/**
@@ -295,17 +273,11 @@ public final class DlmLock implements Lock {
 	@Override
 	public void unlock() {
 		ThreadHolds threadHolds = ThreadHolds.current();
-		DlmHold hold = requireHold(threadHolds, "unlock");
-		DlmMode restore = hold.exit();
-		if (hold.count > 0) {
-			DlmMode held = hold.heldMode;
-			if (restore != null && held != restore && held.covers(restore)) {
-				restoreMode(hold, restore);
-			}
-			return;
+		HeldLock hold = requireHold(threadHolds, "unlock");
+		if (hold.exit()) {
+			threadHolds.remove(hold);
+			hold.end();
 		}
-		threadHolds.remove(hold);
-		endHold(hold);
 	}
 
 	/**
@@ -331,12 +303,12 @@ public final class DlmLock implements Lock {
 	 * @throws DlmException if the lock manager refuses the request outright
 	 */
 	public CompletableFuture<DlmHold> lockAsync() {
-		return new AsyncAcquisition<>(this, (hold) -> {
+		return asyncAcquisition((hold) -> {
 			if (hold == null) {
 				throw new CancellationException("The request for " + this + " was cancelled: its lockspace was closed");
 			}
 			return hold;
-		}).start(VALBLK, FOREVER);
+		}).start(newHandle(Thread.currentThread()), VALBLK, DlmRequest.FOREVER);
 	}
 
 	/**
@@ -350,9 +322,9 @@ public final class DlmLock implements Lock {
 	 */
 	public CompletableFuture<Optional<DlmHold>> tryLockAsync(Duration waitTime) {
 		Assert.notNull(waitTime, "Wait time must not be null; use Duration.ZERO to ask without waiting");
-		long nanos = toNanos(waitTime);
-		return new AsyncAcquisition<>(this, Optional::ofNullable).start((nanos == 0) ? VALBLK_NOQUEUE : VALBLK,
-				nanos);
+		long nanos = Math.max(0, TimeUnit.NANOSECONDS.convert(waitTime));
+		return asyncAcquisition(Optional::ofNullable).start(newHandle(Thread.currentThread()),
+				(nanos == 0) ? VALBLK_NOQUEUE : VALBLK, nanos);
 	}
 
 	/**
@@ -366,7 +338,7 @@ public final class DlmLock implements Lock {
 	 */
 	public void convert(DlmMode newMode) {
 		try {
-			doConvert(newMode, FOREVER, false);
+			doConvert(newMode, DlmRequest.FOREVER, false);
 		}
 		catch (InterruptedException ex) {
 			throw new IllegalStateException("Uninterruptible conversion was interrupted", ex);
@@ -452,372 +424,100 @@ public final class DlmLock implements Lock {
 	 * @return {@code true} if it does
 	 */
 	public boolean isRetainingValueBlock() {
-		synchronized (this.anchorMonitor) {
-			return this.anchor != null && !this.anchor.isEnded();
-		}
+		return this.scope.anchors().isRetaining(this);
 	}
 
+	/**
+	 * Whether no thread or asynchronous owner holds or waits for this object, and it was
+	 * last used at least {@code ageNanos} ago.
+	 */
 	boolean isExpirable(long nowNanos, long ageNanos) {
-		return this.users.get() == 0 && nowNanos - this.lastUsedNanos >= ageNanos;
+		return this.usage.isUnusedFor(nowNanos, ageNanos);
 	}
 
+	/** The lockspace as the registry was given it: holds are found by it. */
+	DlmLockspace lockspace() {
+		return this.scope.lockspace();
+	}
+
+	/** The resource name as {@link ThreadHolds} and the registry's cache key it. */
 	String nameKey() {
 		return this.nameKey;
 	}
 
-	void touch() {
-		this.lastUsedNanos = System.nanoTime();
-	}
-
-	private @Nullable DlmHold currentHold() {
-		return ThreadHolds.current().find(this.registry.getLockspace(), this.nameKey);
+	private @Nullable HeldLock currentHold() {
+		return ThreadHolds.current().find(this.scope.lockspace(), this.nameKey);
 	}
 
 	/**
 	 * Acquires for the current thread: re-enters its hold of the resource, or requests a new
 	 * DLM lock.
-	 * @param timeoutNanos {@link #FOREVER}, 0 for no queueing, else the longest wait
+	 * @param timeoutNanos {@link DlmRequest#FOREVER}, 0 for no queueing, else the longest wait
 	 * @param interruptible whether an interrupt ends the wait
 	 */
 	private boolean acquire(long timeoutNanos, boolean interruptible) throws InterruptedException {
 		ThreadHolds threadHolds = ThreadHolds.current();
-		DlmHold hold = threadHolds.find(this.registry.getLockspace(), this.nameKey);
+		HeldLock hold = threadHolds.find(this.scope.lockspace(), this.nameKey);
 		if (hold != null) {
-			return reenter(hold, timeoutNanos, interruptible);
+			if (hold.handle.isEnded()) {
+				throw new IllegalStateException("Cannot re-enter " + this + ": the lock held by thread '"
+						+ Thread.currentThread().getName() + "' ended when its lockspace was closed");
+			}
+			return hold.reenter(this.mode, timeoutNanos, interruptible);
 		}
-		Thread thread = Thread.currentThread();
-		DlmLockHandle handle = startAcquisition(thread);
+		DlmLockHandle handle = newHandle(Thread.currentThread());
 		boolean acquired = false;
 		try {
-			CompletableFuture<DlmCompletion> request = handle.request(this.mode,
-					(timeoutNanos == 0) ? VALBLK_NOQUEUE : VALBLK, null);
-			DlmCompletion granted = await(handle, request, timeoutNanos, interruptible, null, this.mode);
+			DlmCompletion granted = DlmRequest.lock(handle, this.mode, (timeoutNanos == 0) ? VALBLK_NOQUEUE : VALBLK)
+				.await(timeoutNanos, interruptible);
 			if (granted == null) {
 				return false;
 			}
-			hold = new DlmHold(this, handle, granted, this.mode, false);
-			threadHolds.add(hold);
-			this.holders.incrementAndGet();
+			threadHolds.add(new HeldLock(this, handle, granted, this.usage, this.scope.anchors()));
 			acquired = true;
 			return true;
 		}
 		finally {
 			if (!acquired) {
-				acquisitionEnded();
+				this.usage.acquisitionEnded();
 			}
 		}
 	}
 
 	/**
-	 * A re-entry: counts when the held mode covers this object's mode, else converts the
-	 * hold up first (and back down when this acquisition is released).
+	 * Begins an acquisition through this object: a new DLM lock whose blocking callbacks
+	 * tell this object's listeners that the requester's hold blocks someone.
 	 */
-	private boolean reenter(DlmHold hold, long timeoutNanos, boolean interruptible) throws InterruptedException {
-		if (hold.handle.isEnded()) {
-			throw new IllegalStateException("Cannot re-enter " + this + ": the lock held by thread '"
-					+ Thread.currentThread().getName() + "' ended when its lockspace was closed");
-		}
-		DlmMode held = hold.heldMode;
-		DlmMode needed = held.leastCovering(this.mode);
-		if (needed == held) {
-			hold.enter(null);
-			return true;
-		}
-		if (!convertHold(hold, needed, timeoutNanos, interruptible)) {
-			return false;
-		}
-		hold.enter(held);
-		return true;
-	}
-
-	DlmLockHandle startAcquisition(Thread requester) {
-		this.users.incrementAndGet();
-		touch();
+	private DlmLockHandle newHandle(Thread requester) {
+		this.usage.acquisitionStarted();
 		try {
-			return this.registry.getLockspace().newLock(this.resourceName, (blocking) -> blocking(requester));
+			return this.scope.lockspace().newLock(this.resourceName, (blocking) -> blocking(requester));
 		}
 		catch (RuntimeException ex) {
-			acquisitionEnded();
+			this.usage.acquisitionEnded();
 			throw ex;
 		}
 	}
 
-	/** An acquisition through this object that did not lead to a hold ended. */
-	void acquisitionEnded() {
-		this.users.decrementAndGet();
-		touch();
-	}
-
-	/** A hold acquired through this object began (asynchronous holds; threads count themselves). */
-	void holdStarted() {
-		this.holders.incrementAndGet();
+	private <T> AsyncAcquisition<T> asyncAcquisition(Function<@Nullable DlmHold, T> outcome) {
+		return new AsyncAcquisition<>(this, this.usage, this.scope.anchors(), outcome);
 	}
 
 	private boolean doConvert(DlmMode newMode, long timeoutNanos, boolean interruptible) throws InterruptedException {
 		Assert.notNull(newMode, "Mode must not be null");
-		DlmHold hold = requireHold("convert");
-		if (newMode == hold.heldMode) {
+		HeldLock hold = requireHold("convert");
+		if (newMode == hold.getMode()) {
 			return true;
 		}
-		return convertHold(hold, newMode, timeoutNanos, interruptible);
+		return hold.convert(newMode, timeoutNanos, interruptible);
 	}
 
-	/**
-	 * Converts a re-entered hold back down when the re-entry that converted it up ends;
-	 * quiet when the lockspace was closed meanwhile, since closing released the lock.
-	 */
-	private void restoreMode(DlmHold hold, DlmMode restore) {
-		try {
-			convertHold(hold, restore);
-		}
-		catch (RuntimeException ex) {
-			if (!hold.handle.isEnded()) {
-				throw ex;
-			}
-			if (logger.isDebugEnabled()) {
-				logger.debug("Conversion back to " + restore + " of " + this + " after its lockspace was closed: the "
-						+ "close released it", ex);
-			}
-		}
-	}
-
-	/** Converts a hold without waiting limits; down-conversions are granted at once. */
-	private void convertHold(DlmHold hold, DlmMode newMode) {
-		try {
-			convertHold(hold, newMode, FOREVER, false);
-		}
-		catch (InterruptedException ex) {
-			throw new IllegalStateException("Uninterruptible conversion was interrupted", ex);
-		}
-	}
-
-	/**
-	 * Converts a hold, moving the value block by the kernel's rules: up-conversions read it;
-	 * conversions from PW or EX publish the holder's value only if it set one, keep a block
-	 * marked invalid invalid (IVVALBLK), and otherwise write nothing new.
-	 */
-	private boolean convertHold(DlmHold hold, DlmMode newMode, long timeoutNanos, boolean interruptible)
-			throws InterruptedException {
-		boolean noQueue = timeoutNanos == 0;
-		DlmMode from = hold.heldMode;
-		byte[] published = null;
-		Set<DlmFlag> flags;
-		boolean armed;
-		if (ValueBlockTransfer.of(from, newMode) == ValueBlockTransfer.WRITE) {
-			published = hold.dirtyValueBlock();
-			if (published != null) {
-				retainValueBlock(hold);
-				flags = noQueue ? VALBLK_NOQUEUE : VALBLK;
-				armed = true;
-			}
-			else if (!hold.isValueBlockValid()) {
-				flags = noQueue ? INVALIDATE_NOQUEUE : INVALIDATE;
-				armed = false;
-			}
-			else {
-				// VALBLK republishes the buffer, which is the resource's value: nothing new
-				flags = newMode.writesValueBlock() ? (noQueue ? VALBLK_NOQUEUE : VALBLK)
-						: (noQueue ? NONE_NOQUEUE : NONE);
-				armed = newMode.writesValueBlock();
-			}
-		}
-		else {
-			flags = noQueue ? VALBLK_NOQUEUE : VALBLK;
-			armed = true;
-		}
-		CompletableFuture<DlmCompletion> request = hold.handle.request(newMode, flags, published);
-		// the lock manager keeps the flags of the last request, granted or not
-		hold.armed = armed;
-		DlmCompletion granted = await(hold.handle, request, timeoutNanos, interruptible, from, newMode);
-		if (granted == null) {
-			return false;
-		}
-		hold.converted(granted, newMode, published != null);
-		return true;
-	}
-
-	/**
-	 * Waits for a request or conversion: returns its completion when granted,
-	 * {@code null} when not granted in time (the request is then cancelled and, for a new
-	 * request whose grant won the race, unlocked again).
-	 * @param convertedFrom the mode held before a conversion, {@code null} for a new request
-	 * @param mode the mode requested
-	 */
-	private @Nullable DlmCompletion await(DlmLockHandle handle, CompletableFuture<DlmCompletion> request,
-			long timeoutNanos, boolean interruptible, @Nullable DlmMode convertedFrom, DlmMode mode)
-			throws InterruptedException {
-		if (timeoutNanos == 0 || (timeoutNanos == FOREVER && !interruptible)) {
-			return granted(awaitUninterruptibly(request), convertedFrom, mode);
-		}
-		DlmCompletion completion;
-		try {
-			completion = (timeoutNanos == FOREVER) ? request.get() : request.get(timeoutNanos, TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException ex) {
-			return abandon(handle, request, convertedFrom, mode);
-		}
-		catch (InterruptedException ex) {
-			DlmCompletion won = abandon(handle, request, convertedFrom, mode);
-			if (won != null) {
-				// a conversion that won the race stays converted; tell the caller by the flag
-				Thread.currentThread().interrupt();
-				return won;
-			}
-			Thread.interrupted();
-			throw ex;
-		}
-		catch (ExecutionException ex) {
-			throw failure(ex.getCause(), operation(convertedFrom, mode));
-		}
-		return granted(completion, convertedFrom, mode);
-	}
-
-	/**
-	 * Cancels a request that waited too long and waits for its final outcome. A new lock
-	 * granted in the meantime is unlocked (returns {@code null}); a conversion granted in
-	 * the meantime is kept (returns its completion).
-	 */
-	private @Nullable DlmCompletion abandon(DlmLockHandle handle, CompletableFuture<DlmCompletion> request,
-			@Nullable DlmMode convertedFrom, DlmMode mode) {
-		handle.cancel();
-		DlmCompletion outcome = awaitUninterruptibly(request);
-		if (!outcome.isGranted()) {
-			if (outcome.status() == DlmStatus.DEADLOCK) {
-				throw DlmErrors.toException(outcome.status().nativeValue(), operation(convertedFrom, mode),
-						this.registry.getLockspace().name(), this.resourceName);
-			}
-			return null;
-		}
-		if (convertedFrom != null) {
-			return outcome;
-		}
-		if (logger.isDebugEnabled()) {
-			logger.debug("Grant of " + this + " won the race with its cancellation; unlocking it");
-		}
-		unlockHandle(handle, null);
-		return null;
-	}
-
-	private @Nullable DlmCompletion granted(DlmCompletion completion, @Nullable DlmMode convertedFrom,
-			DlmMode mode) {
-		return switch (completion.status()) {
-			case GRANTED -> completion;
-			case NOT_GRANTED -> null;
-			default -> throw DlmErrors.toException(completion.status().nativeValue(),
-					operation(convertedFrom, mode), this.registry.getLockspace().name(), this.resourceName);
-		};
-	}
-
-	/**
-	 * Releases a hold acquired through this object: publishes the value block if the holder
-	 * set one, keeps an invalid block invalid, and unlocks. Quiet when the lockspace was
-	 * closed meanwhile, since closing released the lock.
-	 */
-	void endHold(DlmHold hold) {
-		try {
-			releaseHeld(hold);
-		}
-		catch (RuntimeException ex) {
-			// asked only on failure, off the hot path: closing the lockspace ended the lock
-			if (!hold.handle.isEnded()) {
-				logger.error("Failed to unlock " + this, ex);
-				throw ex;
-			}
-			if (logger.isDebugEnabled()) {
-				logger.debug("Unlock of " + this + " after its lockspace was closed: the close released it", ex);
-			}
-		}
-		finally {
-			this.holders.decrementAndGet();
-			acquisitionEnded();
-		}
-	}
-
-	private void releaseHeld(DlmHold hold) {
-		DlmMode held = hold.heldMode;
-		if (!held.writesValueBlock()) {
-			unlockHandle(hold.handle, null);
-			return;
-		}
-		byte[] published = hold.dirtyValueBlock();
-		if (published != null) {
-			retainValueBlock(hold);
-			if (!hold.armed) {
-				// the last request did not carry VALBLK: a same-mode conversion with it publishes
-				requireGranted(hold.handle.request(held, VALBLK, published), "convert " + held + " to " + held);
-			}
-			unlockHandle(hold.handle, published);
-		}
-		else if (!hold.isValueBlockValid() && hold.armed) {
-			// an unlock would write the invalid block back as valid: invalidate it again first
-			requireGranted(hold.handle.request(DlmMode.NL, INVALIDATE, null), "convert " + held + " to NL");
-			unlockHandle(hold.handle, null);
-		}
-		else {
-			// republishes the buffer, which is the resource's own value (nobody else wrote since)
-			unlockHandle(hold.handle, null);
-		}
-	}
-
-	private void requireGranted(CompletableFuture<DlmCompletion> request, String operation) {
-		DlmCompletion completion = awaitUninterruptibly(request);
-		if (!completion.isGranted()) {
-			throw DlmErrors.toException(completion.status().nativeValue(), operation,
-					this.registry.getLockspace().name(), this.resourceName);
-		}
-	}
-
-	private void unlockHandle(DlmLockHandle handle, byte @Nullable [] valueBlock) {
-		DlmCompletion completion = awaitUninterruptibly(handle.unlock(valueBlock));
-		if (completion.status() != DlmStatus.UNLOCKED && !handle.isEnded()) {
-			throw DlmErrors.toException(completion.status().nativeValue(), "unlock",
-					this.registry.getLockspace().name(), this.resourceName);
-		}
-	}
-
-	private DlmCompletion awaitUninterruptibly(CompletableFuture<DlmCompletion> future) {
-		boolean interrupted = false;
-		try {
-			while (true) {
-				try {
-					return future.get();
-				}
-				catch (InterruptedException ex) {
-					interrupted = true;
-				}
-				catch (ExecutionException ex) {
-					throw failure(ex.getCause(), "wait for");
-				}
-			}
-		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
-	}
-
-	/** Names an operation in error messages; built only on failure, off the hot path. */
-	static String operation(@Nullable DlmMode convertedFrom, DlmMode mode) {
-		return (convertedFrom != null) ? "convert " + convertedFrom + " to " + mode : "lock " + mode;
-	}
-
-	RuntimeException failure(@Nullable Throwable cause, String operation) {
-		if (cause instanceof RuntimeException runtimeException) {
-			return runtimeException;
-		}
-		if (cause instanceof Error error) {
-			throw error;
-		}
-		return new DlmException("DLM " + operation + " of " + this + " failed: " + cause, 0, cause);
-	}
-
-	private DlmHold requireHold(String action) {
+	private HeldLock requireHold(String action) {
 		return requireHold(ThreadHolds.current(), action);
 	}
 
-	private DlmHold requireHold(ThreadHolds threadHolds, String action) {
-		DlmHold hold = threadHolds.find(this.registry.getLockspace(), this.nameKey);
+	private HeldLock requireHold(ThreadHolds threadHolds, String action) {
+		HeldLock hold = threadHolds.find(this.scope.lockspace(), this.nameKey);
 		if (hold == null) {
 			throw new IllegalMonitorStateException("Cannot " + action + " " + this + ": thread '"
 					+ Thread.currentThread().getName() + "' does not hold it; only the thread that acquired a DlmLock "
@@ -826,101 +526,8 @@ public final class DlmLock implements Lock {
 		return hold;
 	}
 
-	static long toNanos(Duration duration) {
-		if (duration.isNegative() || duration.isZero()) {
-			return 0;
-		}
-		try {
-			return duration.toNanos();
-		}
-		catch (ArithmeticException ex) {
-			return Long.MAX_VALUE;
-		}
-	}
-
-	/**
-	 * Takes the NL lock that keeps the resource, and so the value about to be published,
-	 * alive once the holders are gone. Called while the current thread still holds its own
-	 * lock, so the value cannot be lost in between. A failure is logged, not thrown: the
-	 * holder's release matters more than keeping the value.
-	 */
-	private void retainValueBlock(DlmHold publisher) {
-		if (!this.registry.isRetainValueBlocks()) {
-			return;
-		}
-		synchronized (this.anchorMonitor) {
-			if (this.anchor != null && !this.anchor.isEnded()) {
-				return;
-			}
-			this.anchor = null;
-			try {
-				DlmLockHandle handle = this.registry.getLockspace().newLock(this.resourceName, null);
-				DlmCompletion granted = awaitUninterruptibly(handle.request(DlmMode.NL, ANCHOR, null));
-				if (granted.status() != DlmStatus.GRANTED) {
-					throw DlmErrors.toException(granted.status().nativeValue(), "lock NL (value block anchor)",
-							this.registry.getLockspace().name(), this.resourceName);
-				}
-				this.anchor = handle;
-				if (!this.registry.anchored(this)) {
-					releaseAnchor();
-				}
-			}
-			catch (RuntimeException ex) {
-				if (publisher.handle.isEnded()) {
-					// the lockspace closed: the value goes with the publisher's lock, as it would anyway
-					logger.debug("No NL lock to keep the value block of " + this + ": its lock has ended", ex);
-				}
-				else {
-					logger.warn("Could not take the NL lock that keeps the value block of " + this + " alive; the "
-							+ "value is lost once no lock on the resource remains", ex);
-				}
-			}
-		}
-	}
-
-	/**
-	 * Releases the value block anchor if this object has been unused for the given age.
-	 * @return {@code true} if it has no anchor any more
-	 */
-	boolean releaseAnchorIfUnused(long nowNanos, long ageNanos) {
-		synchronized (this.anchorMonitor) {
-			if (!isExpirable(nowNanos, ageNanos)) {
-				return false;
-			}
-			releaseAnchor();
-			return true;
-		}
-	}
-
-	/**
-	 * Releases the value block anchor, if any: the value is then kept only as long as other
-	 * locks on the resource exist.
-	 */
-	void releaseAnchor() {
-		synchronized (this.anchorMonitor) {
-			DlmLockHandle handle = this.anchor;
-			this.anchor = null;
-			this.registry.unanchored(this);
-			if (handle == null || handle.isEnded()) {
-				return;
-			}
-			try {
-				DlmCompletion completion = awaitUninterruptibly(handle.unlock(null));
-				if (completion.status() != DlmStatus.UNLOCKED) {
-					throw DlmErrors.toException(completion.status().nativeValue(), "unlock NL (value block anchor)",
-							this.registry.getLockspace().name(), this.resourceName);
-				}
-			}
-			catch (RuntimeException ex) {
-				if (!handle.isEnded()) {
-					logger.warn("Could not release the NL lock that kept the value block of " + this + " alive", ex);
-				}
-			}
-		}
-	}
-
 	private void blocking(Thread holder) {
-		notify(this.registry.getBlockingListener(), holder);
+		notify(this.scope.blockingListener(), holder);
 		notify(this.blockingListener, holder);
 	}
 
@@ -941,7 +548,7 @@ public final class DlmLock implements Lock {
 		String shownKey = this.key.getClass().isArray() ? DlmErrors.printable(this.resourceName)
 				: String.valueOf(this.key);
 		return "DlmLock '" + KeyNames.shown(shownKey) + "' (" + this.mode + ", resource '"
-				+ DlmErrors.printable(this.resourceName) + "' in lockspace '" + this.registry.getLockspace().name()
+				+ DlmErrors.printable(this.resourceName) + "' in lockspace '" + this.scope.lockspace().name()
 				+ "')";
 	}
 

@@ -1,10 +1,6 @@
 package io.github.dlm.lock;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -61,14 +57,8 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 
 	private volatile DlmKeyStrategy keyStrategy = DlmKeyStrategy.utf8();
 
-	private volatile @Nullable DlmLockBlockingListener blockingListener;
-
-	private volatile boolean retainValueBlocks = true;
-
-	/** Lock objects holding a value block anchor, cached or already expired. */
-	private final Set<DlmLock> anchored = new HashSet<>();
-
-	private volatile boolean closed;
+	/** What the registry's lock objects share, value block anchors included. */
+	private final LockScope scope;
 
 	/**
 	 * Creates a registry whose {@link #obtain(Object)} gives exclusive (EX) locks.
@@ -88,6 +78,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 		Assert.notNull(defaultMode, "Default mode must not be null");
 		this.lockspace = lockspace;
 		this.defaultMode = defaultMode;
+		this.scope = new LockScope(lockspace);
 	}
 
 	/**
@@ -128,7 +119,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	 * @param blockingListener the listener, {@code null} for none
 	 */
 	public void setBlockingListener(@Nullable DlmLockBlockingListener blockingListener) {
-		this.blockingListener = blockingListener;
+		this.scope.setBlockingListener(blockingListener);
 	}
 
 	/**
@@ -141,7 +132,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	 * @param retainValueBlocks {@code true} (the default) to retain published values
 	 */
 	public void setRetainValueBlocks(boolean retainValueBlocks) {
-		this.retainValueBlocks = retainValueBlocks;
+		this.scope.anchors().setEnabled(retainValueBlocks);
 	}
 
 	/**
@@ -150,7 +141,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	 * @see #setRetainValueBlocks(boolean)
 	 */
 	public boolean isRetainValueBlocks() {
-		return this.retainValueBlocks && !this.closed;
+		return this.scope.anchors().isEnabled();
 	}
 
 	/**
@@ -174,7 +165,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	 * @return the listener, or {@code null}
 	 */
 	public @Nullable DlmLockBlockingListener getBlockingListener() {
-		return this.blockingListener;
+		return this.scope.blockingListener();
 	}
 
 	/**
@@ -202,7 +193,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 		byte[] name = toResourceName(key);
 		String nameKey = new String(name, StandardCharsets.ISO_8859_1);
 		DlmLock lock = this.locks.get(nameKey, mode);
-		return (lock != null) ? lock : this.locks.add(new DlmLock(this, key, name, nameKey, mode));
+		return (lock != null) ? lock : this.locks.add(new DlmLock(this, this.scope, key, name, nameKey, mode));
 	}
 
 	/**
@@ -250,11 +241,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 		long now = System.nanoTime();
 		long ageNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, age));
 		this.locks.expireUnusedOlderThan(now, ageNanos);
-		for (DlmLock lock : anchoredLocks()) {
-			if (!this.locks.contains(lock)) {
-				lock.releaseAnchorIfUnused(now, ageNanos);
-			}
-		}
+		this.scope.anchors().releaseIf((lock) -> !this.locks.contains(lock) && lock.isExpirable(now, ageNanos));
 	}
 
 	/**
@@ -265,40 +252,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	 */
 	@Override
 	public void close() {
-		List<DlmLock> toRelease;
-		synchronized (this.anchored) {
-			this.closed = true;
-			toRelease = new ArrayList<>(this.anchored);
-		}
-		for (DlmLock lock : toRelease) {
-			lock.releaseAnchor();
-		}
-	}
-
-	/**
-	 * Records a lock object that took a value block anchor.
-	 * @return {@code false} if the registry is closed: the anchor must be released
-	 */
-	boolean anchored(DlmLock lock) {
-		synchronized (this.anchored) {
-			if (this.closed) {
-				return false;
-			}
-			this.anchored.add(lock);
-			return true;
-		}
-	}
-
-	void unanchored(DlmLock lock) {
-		synchronized (this.anchored) {
-			this.anchored.remove(lock);
-		}
-	}
-
-	private List<DlmLock> anchoredLocks() {
-		synchronized (this.anchored) {
-			return new ArrayList<>(this.anchored);
-		}
+		this.scope.anchors().close();
 	}
 
 	/**

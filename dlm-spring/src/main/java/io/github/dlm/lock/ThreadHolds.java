@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 import io.github.dlm.core.DlmLockspace;
 
 /**
- * The {@link DlmHold holds} of one thread, across all lock objects and registries, found by
+ * The {@linkplain HeldLock holds} of one thread, across all lock objects and registries, found by
  * lockspace and resource: reentrancy belongs to the resource, not to a lock object, so a
  * thread re-entering through another object of the same key (after expiry, or from another
  * registry on the same lockspace) counts on the hold it has instead of waiting for itself.
@@ -19,7 +19,7 @@ final class ThreadHolds {
 
 	private static final ThreadLocal<ThreadHolds> CURRENT = ThreadLocal.withInitial(ThreadHolds::new);
 
-	private @Nullable DlmHold[] holds = new DlmHold[4];
+	private @Nullable HeldLock[] holds = new HeldLock[4];
 
 	private int size;
 
@@ -40,9 +40,9 @@ final class ThreadHolds {
 	 * @param nameKey the resource name as {@link DlmLock} keys it
 	 * @return its hold, or {@code null} if the thread does not hold the resource
 	 */
-	@Nullable DlmHold find(DlmLockspace lockspace, String nameKey) {
+	@Nullable HeldLock find(DlmLockspace lockspace, String nameKey) {
 		for (int i = this.size - 1; i >= 0; i--) {
-			DlmHold hold = this.holds[i];
+			HeldLock hold = this.holds[i];
 			if (hold.lockspace == lockspace && hold.nameKey.equals(nameKey)) {
 				return hold;
 			}
@@ -50,14 +50,14 @@ final class ThreadHolds {
 		return null;
 	}
 
-	void add(DlmHold hold) {
+	void add(HeldLock hold) {
 		if (this.size == this.holds.length) {
 			this.holds = Arrays.copyOf(this.holds, this.size * 2);
 		}
 		this.holds[this.size++] = hold;
 	}
 
-	void remove(DlmHold hold) {
+	void remove(HeldLock hold) {
 		for (int i = this.size - 1; i >= 0; i--) {
 			if (this.holds[i] == hold) {
 				System.arraycopy(this.holds, i + 1, this.holds, i, this.size - i - 1);

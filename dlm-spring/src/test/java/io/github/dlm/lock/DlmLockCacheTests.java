@@ -2,13 +2,11 @@ package io.github.dlm.lock;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
@@ -31,18 +29,14 @@ class DlmLockCacheTests {
 
 	private ExecutorService executor;
 
+	@RegisterExtension
+	final LocalLockspaceExtension local = new LocalLockspaceExtension("cache");
+
 	@BeforeEach
 	void setUp() {
-		this.client = new LocalDlmClient();
-		this.registry = new DlmLockRegistry(this.client.openLockspace("cache", LockspaceOptions.DEFAULTS));
-		this.executor = Executors.newCachedThreadPool();
-	}
-
-	@AfterEach
-	void tearDown() throws InterruptedException {
-		this.executor.shutdownNow();
-		assertThat(this.executor.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-		this.client.close();
+		this.client = this.local.client();
+		this.registry = this.local.registry();
+		this.executor = this.local.executor();
 	}
 
 	@Test
@@ -83,7 +77,7 @@ class DlmLockCacheTests {
 					}
 				}
 			}, this.executor);
-			awaitQueued("waited-for");
+			this.local.awaitWaiting("waited-for", 1);
 			churn(100);
 			assertThat(this.registry.cacheSize()).isLessThanOrEqualTo(8);
 			assertThat(this.registry.obtain("held")).isSameAs(held);
@@ -126,12 +120,12 @@ class DlmLockCacheTests {
 		assertThat(successor).isNotSameAs(evicted);
 		evicted.lock();
 		try {
-			assertThat(tryLockElsewhere(successor)).isFalse();
+			assertThat(this.local.tryLockElsewhere(successor)).isFalse();
 		}
 		finally {
 			evicted.unlock();
 		}
-		assertThat(tryLockElsewhere(successor)).isTrue();
+		assertThat(this.local.tryLockElsewhere(successor)).isTrue();
 	}
 
 	@Test
@@ -225,26 +219,6 @@ class DlmLockCacheTests {
 		}, this.executor);
 		held.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 		return done;
-	}
-
-	private void awaitQueued(String resource) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-		while (this.client.dump("cache")
-			.stream()
-			.noneMatch((info) -> info.resource().equals(resource) && info.requestedMode() != null)) {
-			assertThat(System.nanoTime()).as("a request queued on %s", resource).isLessThan(deadline);
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-		}
-	}
-
-	private boolean tryLockElsewhere(DlmLock lock) throws Exception {
-		return CompletableFuture.supplyAsync(() -> {
-			if (lock.tryLock()) {
-				lock.unlock();
-				return true;
-			}
-			return false;
-		}, this.executor).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 	}
 
 }

@@ -8,12 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,11 +18,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.integration.util.CheckedRunnable;
 
 import io.github.dlm.core.DlmDeadlockException;
@@ -60,19 +56,15 @@ class DlmLockTests {
 
 	private ExecutorService executor;
 
+	@RegisterExtension
+	final LocalLockspaceExtension local = new LocalLockspaceExtension(LOCKSPACE);
+
 	@BeforeEach
 	void setUp() {
-		this.client = new LocalDlmClient();
-		this.lockspace = this.client.openLockspace(LOCKSPACE, LockspaceOptions.DEFAULTS);
-		this.registry = new DlmLockRegistry(this.lockspace);
-		this.executor = Executors.newCachedThreadPool();
-	}
-
-	@AfterEach
-	void tearDown() throws InterruptedException {
-		this.executor.shutdownNow();
-		assertThat(this.executor.awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
-		this.client.close();
+		this.client = this.local.client();
+		this.lockspace = this.local.lockspace();
+		this.registry = this.local.registry();
+		this.executor = this.local.executor();
 	}
 
 	@Test
@@ -105,11 +97,11 @@ class DlmLockTests {
 		assertThat(this.client.dump(LOCKSPACE)).hasSize(1);
 		lock.unlock();
 		lock.unlock();
-		assertThat(tryLockElsewhere(lock)).isFalse();
+		assertThat(this.local.tryLockElsewhere(lock)).isFalse();
 		lock.unlock();
 		assertThat(lock.isHeldByCurrentThread()).isFalse();
 		assertThat(lock.isLocked()).isFalse();
-		assertThat(tryLockElsewhere(lock)).isTrue();
+		assertThat(this.local.tryLockElsewhere(lock)).isTrue();
 		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
 	}
 
@@ -139,9 +131,9 @@ class DlmLockTests {
 	void tryLockDoesNotWaitWhenAnotherThreadHoldsTheLock() throws Exception {
 		DlmLock lock = this.registry.obtain("busy");
 		lock.lock();
-		assertThat(tryLockElsewhere(lock)).isFalse();
-		assertThat(tryLockElsewhere(this.registry.obtain("busy", DlmMode.CR))).isFalse();
-		assertThat(tryLockElsewhere(this.registry.obtain("busy", DlmMode.NL))).isTrue();
+		assertThat(this.local.tryLockElsewhere(lock)).isFalse();
+		assertThat(this.local.tryLockElsewhere(this.registry.obtain("busy", DlmMode.CR))).isFalse();
+		assertThat(this.local.tryLockElsewhere(this.registry.obtain("busy", DlmMode.NL))).isTrue();
 		lock.unlock();
 		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
 	}
@@ -169,7 +161,7 @@ class DlmLockTests {
 			done.countDown();
 			return acquired;
 		});
-		awaitWaiting("released-in-time", 1);
+		this.local.awaitWaiting("released-in-time", 1);
 		lock.unlock();
 		assertThat(waiter.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
 		assertThat(done.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
@@ -203,7 +195,7 @@ class DlmLockTests {
 				return !Thread.currentThread().isInterrupted();
 			}
 		});
-		awaitWaiting("interruptible", 1);
+		this.local.awaitWaiting("interruptible", 1);
 		waiterThread.get().interrupt();
 		assertThat(waiter.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("interrupted, with the flag cleared").isTrue();
 		assertThat(this.client.dump(LOCKSPACE)).hasSize(1);
@@ -226,7 +218,7 @@ class DlmLockTests {
 				return ex;
 			}
 		});
-		awaitWaiting("timed-interrupt", 1);
+		this.local.awaitWaiting("timed-interrupt", 1);
 		waiterThread.get().interrupt();
 		assertThat(waiter.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
 		lock.unlock();
@@ -262,10 +254,10 @@ class DlmLockTests {
 				lock.unlock();
 			}
 		});
-		awaitWaiting("uninterruptible", 1);
+		this.local.awaitWaiting("uninterruptible", 1);
 		waiterThread.get().interrupt();
 		// the interrupt must not end the wait: the request is still queued
-		awaitWaiting("uninterruptible", 1);
+		this.local.awaitWaiting("uninterruptible", 1);
 		assertThat(waiter.isDone()).isFalse();
 		released.set(true);
 		lock.unlock();
@@ -349,7 +341,7 @@ class DlmLockTests {
 				write.unlock();
 			}
 		});
-		awaitWaiting("shared", 1);
+		this.local.awaitWaiting("shared", 1);
 		assertThat(writer.isDone()).isFalse();
 		finishReading.countDown();
 		assertThat(writer.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("readers inside when the writer got in").isZero();
@@ -366,24 +358,24 @@ class DlmLockTests {
 		assertThat(readWrite.writeLock().mode()).isEqualTo(DlmMode.EX);
 		assertThat(readWrite.readLock()).isSameAs(this.registry.obtain("rw", DlmMode.PR));
 		readWrite.readLock().lock();
-		assertThat(tryLockElsewhere(readWrite.readLock())).isTrue();
-		assertThat(tryLockElsewhere(readWrite.writeLock())).isFalse();
+		assertThat(this.local.tryLockElsewhere(readWrite.readLock())).isTrue();
+		assertThat(this.local.tryLockElsewhere(readWrite.writeLock())).isFalse();
 		// the write lock re-enters the thread's hold by converting it up, and back down on unlock
 		readWrite.writeLock().lock();
 		assertThat(readWrite.writeLock().getHoldCount()).isEqualTo(2);
 		assertThat(readWrite.readLock().getHeldMode()).isEqualTo(DlmMode.EX);
-		assertThat(tryLockElsewhere(readWrite.readLock())).isFalse();
+		assertThat(this.local.tryLockElsewhere(readWrite.readLock())).isFalse();
 		readWrite.writeLock().unlock();
 		assertThat(readWrite.readLock().getHeldMode()).isEqualTo(DlmMode.PR);
-		assertThat(tryLockElsewhere(readWrite.readLock())).isTrue();
+		assertThat(this.local.tryLockElsewhere(readWrite.readLock())).isTrue();
 		readWrite.readLock().unlock();
 		readWrite.writeLock().lock();
-		assertThat(tryLockElsewhere(readWrite.readLock())).isFalse();
+		assertThat(this.local.tryLockElsewhere(readWrite.readLock())).isFalse();
 		// a read re-entry is covered by EX and changes nothing
 		readWrite.readLock().lock();
 		assertThat(readWrite.readLock().getHeldMode()).isEqualTo(DlmMode.EX);
 		readWrite.readLock().unlock();
-		assertThat(tryLockElsewhere(readWrite.readLock())).isFalse();
+		assertThat(this.local.tryLockElsewhere(readWrite.readLock())).isFalse();
 		readWrite.writeLock().unlock();
 		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
 	}
@@ -419,7 +411,7 @@ class DlmLockTests {
 			fresh.unlock();
 			return true;
 		});
-		awaitWaiting("stale", 1);
+		this.local.awaitWaiting("stale", 1);
 		fresh.lock();
 		assertThat(fresh.getHoldCount()).isEqualTo(2);
 		assertThat(elsewhere).as("another thread waits while this one holds it").isNotDone();
@@ -427,7 +419,25 @@ class DlmLockTests {
 		stale.unlock();
 		assertThat(elsewhere.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
 		unrelated.unlock();
-		awaitEmpty();
+		this.local.awaitEmpty();
+	}
+
+	@Test
+	void aHoldReleasedThroughAnotherLockObjectStopsCountingForTheObjectItWasAcquiredThrough() {
+		DlmLock acquiredThrough = this.registry.obtain("counted", DlmMode.PR);
+		DlmLock releasedThrough = this.registry.obtain("counted", DlmMode.EX);
+		acquiredThrough.lock();
+		releasedThrough.lock();
+		acquiredThrough.unlock();
+		assertThat(acquiredThrough.isLocked()).isTrue();
+		assertThat(releasedThrough.isLocked()).isFalse();
+		releasedThrough.unlock();
+		assertThat(acquiredThrough.isLocked()).isFalse();
+		assertThat(releasedThrough.isLocked()).isFalse();
+		this.registry.expireUnusedOlderThan(0);
+		assertThat(this.registry.obtain("counted", DlmMode.PR)).as("unused, so expired").isNotSameAs(acquiredThrough);
+		assertThat(this.registry.obtain("counted", DlmMode.EX)).as("unused, so expired").isNotSameAs(releasedThrough);
+		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
 	}
 
 	@Test
@@ -437,16 +447,16 @@ class DlmLockTests {
 		assertThatExceptionOfType(IllegalMonitorStateException.class).isThrownBy(() -> lock.convert(DlmMode.EX));
 		lock.lock();
 		assertThat(lock.getHeldMode()).isEqualTo(DlmMode.PR);
-		assertThat(tryLockElsewhere(otherRead)).isTrue();
+		assertThat(this.local.tryLockElsewhere(otherRead)).isTrue();
 		lock.convert(DlmMode.EX);
 		assertThat(lock.getHeldMode()).isEqualTo(DlmMode.EX);
-		assertThat(tryLockElsewhere(otherRead)).isFalse();
+		assertThat(this.local.tryLockElsewhere(otherRead)).isFalse();
 		assertThat(lock.tryConvert(DlmMode.PW)).isTrue();
-		assertThat(tryLockElsewhere(this.registry.obtain("convert", DlmMode.CR))).isTrue();
-		assertThat(tryLockElsewhere(otherRead)).isFalse();
+		assertThat(this.local.tryLockElsewhere(this.registry.obtain("convert", DlmMode.CR))).isTrue();
+		assertThat(this.local.tryLockElsewhere(otherRead)).isFalse();
 		lock.convert(DlmMode.PR);
 		assertThat(lock.getHeldMode()).isEqualTo(DlmMode.PR);
-		assertThat(tryLockElsewhere(otherRead)).isTrue();
+		assertThat(this.local.tryLockElsewhere(otherRead)).isTrue();
 		assertThat(this.client.dump(LOCKSPACE)).singleElement()
 			.satisfies((info) -> assertThat(info.grantedMode()).isEqualTo(DlmMode.PR));
 		lock.unlock();
@@ -622,7 +632,7 @@ class DlmLockTests {
 		DlmLock writer = this.registry.obtain("lvb-queue");
 		writer.lock();
 		Future<byte[]> waiter = this.executor.submit(() -> readValueBlock(otherProcess.obtain("lvb-queue")));
-		awaitWaiting("lvb-queue", 1);
+		this.local.awaitWaiting("lvb-queue", 1);
 		assertThat(blockingEvents.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("EX lvb-queue");
 		byte[] written = new byte[32];
 		written[3] = 33;
@@ -633,7 +643,7 @@ class DlmLockTests {
 		assertThat(waiter.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo(written);
 		assertThat(writer.isRetainingValueBlock()).isTrue();
 		// the anchor blocks nobody: EX is granted at once elsewhere, and no listener is told
-		assertThat(tryLockElsewhere(otherProcess.obtain("lvb-queue"))).isTrue();
+		assertThat(this.local.tryLockElsewhere(otherProcess.obtain("lvb-queue"))).isTrue();
 		// a blocking callback sent by that request would be delivered asynchronously: let
 		// everything queued on this registry's handle be delivered before checking
 		settleCallbacks(this.lockspace);
@@ -770,7 +780,7 @@ class DlmLockTests {
 		assertThat(this.registry.obtain("held")).isNotSameAs(held);
 		// an expired object still works, and the lock manager still arbitrates
 		idle.lock();
-		assertThat(tryLockElsewhere(fresh)).isFalse();
+		assertThat(this.local.tryLockElsewhere(fresh)).isFalse();
 		idle.unlock();
 		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
 	}
@@ -816,8 +826,8 @@ class DlmLockTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.registry.obtain(""));
 		DlmLock lock = this.registry.obtain(longA);
 		lock.lock();
-		assertThat(tryLockElsewhere(this.registry.obtain(longA))).isFalse();
-		assertThat(tryLockElsewhere(this.registry.obtain(longB))).isTrue();
+		assertThat(this.local.tryLockElsewhere(this.registry.obtain(longA))).isFalse();
+		assertThat(this.local.tryLockElsewhere(this.registry.obtain(longB))).isTrue();
 		lock.unlock();
 		assertThatIllegalArgumentException().isThrownBy(() -> DlmKeyStrategy.hashingLongKeys("p".repeat(33)))
 			.withMessageContaining("1..32 bytes");
@@ -826,7 +836,7 @@ class DlmLockTests {
 	@Test
 	void executeLockedRunsWhileHoldingTheLock() throws Exception {
 		AtomicBoolean heldInside = new AtomicBoolean();
-		this.registry.executeLocked("exec", () -> heldInside.set(!tryLockElsewhere(this.registry.obtain("exec"))));
+		this.registry.executeLocked("exec", () -> heldInside.set(!this.local.tryLockElsewhere(this.registry.obtain("exec"))));
 		assertThat(heldInside).isTrue();
 		String result = this.registry.executeLocked("exec", () -> "done");
 		assertThat(result).isEqualTo("done");
@@ -835,7 +845,7 @@ class DlmLockTests {
 		};
 		assertThatIllegalStateException().isThrownBy(() -> this.registry.executeLocked("exec", failing))
 			.withMessage("boom");
-		assertThat(tryLockElsewhere(this.registry.obtain("exec"))).as("released after the exception").isTrue();
+		assertThat(this.local.tryLockElsewhere(this.registry.obtain("exec"))).as("released after the exception").isTrue();
 		assertThat(this.registry.executeLocked("exec", Duration.ofSeconds(TIMEOUT_SECONDS), () -> 5)).isEqualTo(5);
 		assertThat(this.client.dump(LOCKSPACE)).isEmpty();
 	}
@@ -866,16 +876,6 @@ class DlmLockTests {
 		other.close();
 		assertThatIllegalStateException().isThrownBy(() -> closing.obtain("k").lock());
 		assertThat(closing.obtain("k").isLocked()).isFalse();
-	}
-
-	private boolean tryLockElsewhere(DlmLock lock) throws InterruptedException, ExecutionException, TimeoutException {
-		return CompletableFuture.supplyAsync(() -> {
-			if (lock.tryLock()) {
-				lock.unlock();
-				return true;
-			}
-			return false;
-		}, this.executor).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 	}
 
 	/** Writes {@code value} into byte 7 of the value block under the lock, then releases it. */
@@ -918,27 +918,6 @@ class DlmLockTests {
 	private void isValueBlockAnchor(LocalLockInfo info) {
 		assertThat(info.grantedMode()).isEqualTo(DlmMode.NL);
 		assertThat(info.queue()).isEqualTo(LocalLockInfo.Queue.GRANTED);
-	}
-
-	private void awaitEmpty() {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-		while (!this.client.dump(LOCKSPACE).isEmpty()) {
-			assertThat(System.nanoTime()).as("waiting for every lock to be released: %s", this.client.dump(LOCKSPACE))
-				.isLessThan(deadline);
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-		}
-	}
-
-	private void awaitWaiting(String resource, int count) {
-		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-		while (this.client.dump(LOCKSPACE)
-			.stream()
-			.filter((info) -> info.resource().equals(resource) && info.requestedMode() != null)
-			.count() != count) {
-			assertThat(System.nanoTime()).as("waiting for %d queued requests on %s", count, resource)
-				.isLessThan(deadline);
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-		}
 	}
 
 }

@@ -15,7 +15,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.jspecify.annotations.Nullable;
 
 import io.github.dlm.core.DlmDeadlockException;
@@ -27,6 +30,8 @@ import io.github.dlm.local.LocalLockInfo;
 import io.github.dlm.lock.DlmHold;
 import io.github.dlm.lock.DlmLock;
 import io.github.dlm.lock.DlmLockRegistry;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Runs one {@link Script} on real threads against the lock layer over a fresh local
@@ -238,21 +243,18 @@ final class HistoryRun {
 	}
 
 	/** The locks of a lockspace that are not {@code allowed}, once there are none or time is up. */
-	private List<LocalLockInfo> settle(String lockspace, java.util.function.Predicate<LocalLockInfo> allowed) {
-		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SETTLE_MILLIS);
-		while (true) {
-			List<LocalLockInfo> left = this.client.dump(lockspace).stream().filter(allowed.negate()).toList();
-			if (left.isEmpty() || System.nanoTime() > deadline) {
-				return left;
-			}
-			try {
-				Thread.sleep(2);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return left;
-			}
+	private List<LocalLockInfo> settle(String lockspace, Predicate<LocalLockInfo> allowed) {
+		Supplier<List<LocalLockInfo>> left = () -> this.client.dump(lockspace).stream().filter(allowed.negate()).toList();
+		try {
+			await().pollDelay(Duration.ZERO)
+				.pollInterval(Duration.ofMillis(2))
+				.atMost(Duration.ofMillis(SETTLE_MILLIS))
+				.until(() -> left.get().isEmpty());
 		}
+		catch (ConditionTimeoutException ex) {
+			// the caller reports what is left
+		}
+		return left.get();
 	}
 
 	private Failure leak(String message) {

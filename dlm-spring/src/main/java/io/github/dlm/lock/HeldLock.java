@@ -1,0 +1,357 @@
+package io.github.dlm.lock;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import io.github.dlm.core.DlmCompletion;
+import io.github.dlm.core.DlmFlag;
+import io.github.dlm.core.DlmLockHandle;
+import io.github.dlm.core.DlmLockspace;
+import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmRequest;
+
+/**
+ * One owner's hold of a DLM resource: its own DLM lock, the mode it holds, its view of the
+ * lock value block, and, for a thread, its re-entries. The owner is a thread (the hold is
+ * then found through {@link ThreadHolds}) or whoever asked for a {@link DlmHold}.
+ * <p>
+ * It carries out what happens to the DLM lock while held: a re-entry whose mode the held
+ * mode does not cover converts up to the {@linkplain DlmMode#leastCovering(DlmMode) least
+ * mode covering both} and converts back down when it ends; conversions and the release
+ * move the value block by the kernel's rules, publishing a value only if the holder set one
+ * (after taking its lock object's {@linkplain ValueBlockAnchors anchor}) and keeping a
+ * block marked invalid invalid.
+ * <p>
+ * The state is guarded by the hold's monitor for readers on other threads; the DLM
+ * operations are made by the owner, one at a time.
+ */
+final class HeldLock {
+
+	private static final Log logger = LogFactory.getLog(HeldLock.class);
+
+	private static final Set<DlmFlag> VALBLK = EnumSet.of(DlmFlag.VALBLK);
+
+	private static final Set<DlmFlag> VALBLK_NOQUEUE = EnumSet.of(DlmFlag.VALBLK, DlmFlag.NOQUEUE);
+
+	private static final Set<DlmFlag> INVALIDATE = EnumSet.of(DlmFlag.IVVALBLK);
+
+	private static final Set<DlmFlag> INVALIDATE_NOQUEUE = EnumSet.of(DlmFlag.IVVALBLK, DlmFlag.NOQUEUE);
+
+	private static final Set<DlmFlag> NONE = EnumSet.noneOf(DlmFlag.class);
+
+	private static final Set<DlmFlag> NONE_NOQUEUE = EnumSet.of(DlmFlag.NOQUEUE);
+
+	/** The lock object acquired through. */
+	final DlmLock lock;
+
+	final DlmLockHandle handle;
+
+	final DlmLockspace lockspace;
+
+	final String nameKey;
+
+	private final LockUsage usage;
+
+	private final ValueBlockAnchors anchors;
+
+	/** Acquisitions not yet released: 1 plus the re-entries of a thread. */
+	private int count = 1;
+
+	/** Per re-entry level (count - 1), the mode to convert back to when it is left; null: none. */
+	private DlmMode @Nullable [] restoreModes;
+
+	private DlmMode heldMode;
+
+	private byte[] valueBlock;
+
+	private boolean valueBlockValid;
+
+	private boolean valueBlockDirty;
+
+	/**
+	 * Whether the DLM lock's last request carried VALBLK without IVVALBLK: a release from PW
+	 * or EX then writes the lock's value block buffer to the resource.
+	 */
+	private boolean armed = true;
+
+	/**
+	 * Starts a hold on a granted lock; its lock object's usage counts it from now on.
+	 * @param lock the lock object acquired through
+	 * @param handle the granted DLM lock
+	 * @param granted the grant
+	 * @param usage the usage of {@code lock}
+	 * @param anchors the value block anchors of {@code lock}'s registry
+	 */
+	HeldLock(DlmLock lock, DlmLockHandle handle, DlmCompletion granted, LockUsage usage, ValueBlockAnchors anchors) {
+		this.lock = lock;
+		this.handle = handle;
+		this.lockspace = lock.lockspace();
+		this.nameKey = lock.nameKey();
+		this.usage = usage;
+		this.anchors = anchors;
+		this.heldMode = (granted.grantedMode() != null) ? granted.grantedMode() : lock.mode();
+		byte[] read = granted.valueBlock();
+		this.valueBlock = (read != null) ? read : handle.valueBlock();
+		this.valueBlockValid = !granted.isValueBlockInvalid();
+		usage.holdStarted();
+	}
+
+	synchronized DlmMode getMode() {
+		return this.heldMode;
+	}
+
+	synchronized int getCount() {
+		return this.count;
+	}
+
+	synchronized byte[] getValueBlock() {
+		return this.valueBlock.clone();
+	}
+
+	synchronized boolean isValueBlockValid() {
+		return this.valueBlockValid;
+	}
+
+	/**
+	 * Sets the value block to publish on release or down-conversion.
+	 * @param valueBlock 32 bytes, checked by the caller; copied
+	 * @throws IllegalStateException if held in a mode that does not write it
+	 */
+	synchronized void setValueBlock(byte[] valueBlock) {
+		if (!this.heldMode.writesValueBlock()) {
+			throw new IllegalStateException("Cannot set the value block of " + this.lock + ": it is held in "
+					+ this.heldMode + ", and the DLM publishes value blocks only from PW or EX. Acquire or "
+					+ "convert to PW or EX first");
+		}
+		this.valueBlock = valueBlock.clone();
+		this.valueBlockDirty = true;
+	}
+
+	/**
+	 * Re-enters the hold in a mode: counts when the held mode covers it, else converts up
+	 * to the least mode covering both first (and back down when this re-entry is
+	 * {@linkplain #exit() left}).
+	 * @param mode the mode of the re-entering acquisition
+	 * @param timeoutNanos {@link DlmRequest#FOREVER}, 0 for no queueing, else the longest wait
+	 * @param interruptible whether an interrupt ends the wait
+	 * @return {@code false} if a conversion was needed and not granted in time
+	 */
+	boolean reenter(DlmMode mode, long timeoutNanos, boolean interruptible) throws InterruptedException {
+		DlmMode held = this.heldMode;
+		DlmMode needed = held.leastCovering(mode);
+		if (needed == held) {
+			enter(null);
+			return true;
+		}
+		if (!convert(needed, timeoutNanos, interruptible)) {
+			return false;
+		}
+		enter(held);
+		return true;
+	}
+
+	/**
+	 * Leaves one acquisition: a re-entry that converted up converts back down (quietly once
+	 * the lockspace was closed, since closing released the lock).
+	 * @return {@code true} if that was the outermost one: the hold is to be {@link #end() ended}
+	 */
+	boolean exit() {
+		DlmMode restore = leave();
+		if (this.count == 0) {
+			return true;
+		}
+		DlmMode held = this.heldMode;
+		if (restore != null && held != restore && held.covers(restore)) {
+			restore(restore);
+		}
+		return false;
+	}
+
+	/**
+	 * Converts the hold, moving the value block by the kernel's rules: up-conversions read
+	 * it; conversions from PW or EX publish the holder's value only if it set one, keep a
+	 * block marked invalid invalid (IVVALBLK), and otherwise write nothing new.
+	 * @param newMode the mode wanted
+	 * @param timeoutNanos {@link DlmRequest#FOREVER}, 0 for no queueing, else the longest wait
+	 * @param interruptible whether an interrupt ends the wait
+	 * @return {@code true} if converted
+	 */
+	boolean convert(DlmMode newMode, long timeoutNanos, boolean interruptible) throws InterruptedException {
+		boolean noQueue = timeoutNanos == 0;
+		DlmMode from = this.heldMode;
+		byte[] published = null;
+		Set<DlmFlag> flags;
+		boolean armed;
+		if (ValueBlockTransfer.of(from, newMode) == ValueBlockTransfer.WRITE) {
+			published = dirtyValueBlock();
+			if (published != null) {
+				this.anchors.retain(this.lock, this.handle);
+				flags = noQueue ? VALBLK_NOQUEUE : VALBLK;
+				armed = true;
+			}
+			else if (!isValueBlockValid()) {
+				flags = noQueue ? INVALIDATE_NOQUEUE : INVALIDATE;
+				armed = false;
+			}
+			else {
+				// VALBLK republishes the buffer, which is the resource's value: nothing new
+				flags = newMode.writesValueBlock() ? (noQueue ? VALBLK_NOQUEUE : VALBLK)
+						: (noQueue ? NONE_NOQUEUE : NONE);
+				armed = newMode.writesValueBlock();
+			}
+		}
+		else {
+			flags = noQueue ? VALBLK_NOQUEUE : VALBLK;
+			armed = true;
+		}
+		DlmRequest request = DlmRequest.convert(this.handle, newMode, flags, published);
+		// the lock manager keeps the flags of the last request, granted or not
+		this.armed = armed;
+		DlmCompletion granted = request.await(timeoutNanos, interruptible);
+		if (granted == null) {
+			return false;
+		}
+		converted(granted, newMode, published != null);
+		return true;
+	}
+
+	/**
+	 * Ends the hold: publishes the value block if the holder set one, keeps an invalid
+	 * block invalid, and unlocks. Quiet when the lockspace was closed meanwhile, since
+	 * closing released the lock. The lock object no longer counts the hold afterwards, even
+	 * if the lock manager reports a failure.
+	 */
+	void end() {
+		try {
+			release();
+		}
+		catch (RuntimeException ex) {
+			// asked only on failure, off the hot path: closing the lockspace ended the lock
+			if (!this.handle.isEnded()) {
+				logger.error("Failed to unlock " + this.lock, ex);
+				throw ex;
+			}
+			if (logger.isDebugEnabled()) {
+				logger.debug("Unlock of " + this.lock + " after its lockspace was closed: the close released it", ex);
+			}
+		}
+		finally {
+			this.usage.holdEnded();
+		}
+	}
+
+	private void release() {
+		DlmMode held = this.heldMode;
+		if (!held.writesValueBlock()) {
+			DlmRequest.unlock(this.handle, null);
+			return;
+		}
+		byte[] published = dirtyValueBlock();
+		if (published != null) {
+			this.anchors.retain(this.lock, this.handle);
+			if (!this.armed) {
+				// the last request did not carry VALBLK: a same-mode conversion with it publishes
+				DlmRequest.convert(this.handle, held, VALBLK, published).join();
+			}
+			DlmRequest.unlock(this.handle, published);
+		}
+		else if (!isValueBlockValid() && this.armed) {
+			// an unlock would write the invalid block back as valid: invalidate it again first
+			DlmRequest.convert(this.handle, DlmMode.NL, INVALIDATE, null).join();
+			DlmRequest.unlock(this.handle, null);
+		}
+		else {
+			// republishes the buffer, which is the resource's own value (nobody else wrote since)
+			DlmRequest.unlock(this.handle, null);
+		}
+	}
+
+	/**
+	 * Converts a re-entered hold back down (granted at once); quiet when the lockspace was
+	 * closed meanwhile, since closing released the lock.
+	 */
+	private void restore(DlmMode restore) {
+		try {
+			convertUninterruptibly(restore);
+		}
+		catch (RuntimeException ex) {
+			if (!this.handle.isEnded()) {
+				throw ex;
+			}
+			if (logger.isDebugEnabled()) {
+				logger.debug("Conversion back to " + restore + " of " + this.lock + " after its lockspace was closed: "
+						+ "the close released it", ex);
+			}
+		}
+	}
+
+	private void convertUninterruptibly(DlmMode newMode) {
+		try {
+			convert(newMode, DlmRequest.FOREVER, false);
+		}
+		catch (InterruptedException ex) {
+			throw new IllegalStateException("Uninterruptible conversion was interrupted", ex);
+		}
+	}
+
+	/** Records one more acquisition by the owning thread; {@code restore} is converted back to when it ends. */
+	private synchronized void enter(@Nullable DlmMode restore) {
+		if (restore != null) {
+			if (this.restoreModes == null || this.restoreModes.length <= this.count) {
+				DlmMode[] grown = new DlmMode[Math.max(4, this.count * 2)];
+				if (this.restoreModes != null) {
+					System.arraycopy(this.restoreModes, 0, grown, 0, this.restoreModes.length);
+				}
+				this.restoreModes = grown;
+			}
+			this.restoreModes[this.count] = restore;
+		}
+		else if (this.restoreModes != null && this.restoreModes.length > this.count) {
+			this.restoreModes[this.count] = null;
+		}
+		this.count++;
+	}
+
+	/** Records the end of one acquisition; returns the mode to convert back to, or {@code null}. */
+	private synchronized @Nullable DlmMode leave() {
+		this.count--;
+		if (this.restoreModes == null || this.count >= this.restoreModes.length) {
+			return null;
+		}
+		DlmMode restore = this.restoreModes[this.count];
+		this.restoreModes[this.count] = null;
+		return restore;
+	}
+
+	private synchronized byte @Nullable [] dirtyValueBlock() {
+		return this.valueBlockDirty ? this.valueBlock.clone() : null;
+	}
+
+	/** Applies a granted conversion to the hold's mode and value block. */
+	private synchronized void converted(DlmCompletion granted, DlmMode requested, boolean published) {
+		DlmMode from = this.heldMode;
+		this.heldMode = (granted.grantedMode() != null) ? granted.grantedMode() : requested;
+		if (published) {
+			this.valueBlockDirty = false;
+			this.valueBlockValid = true;
+		}
+		byte[] read = granted.valueBlock();
+		if (read != null && ValueBlockTransfer.of(from, this.heldMode) == ValueBlockTransfer.READ
+				&& !(this.valueBlockDirty && this.heldMode.writesValueBlock())) {
+			// a value set in PW and not yet published survives the up-conversion to EX
+			this.valueBlock = read;
+			this.valueBlockValid = !granted.isValueBlockInvalid();
+			this.valueBlockDirty = false;
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "hold of " + this.lock;
+	}
+
+}

@@ -1,0 +1,42 @@
+package io.github.dlm.lock;
+
+import org.jspecify.annotations.Nullable;
+
+import io.github.dlm.core.DlmLockspace;
+
+/**
+ * What the lock objects of one {@link DlmLockRegistry} share: the lockspace, the
+ * {@linkplain ValueBlockAnchors value block anchors} and the registry-wide blocking
+ * listener. The registry creates and configures it and hands it to each lock object it
+ * creates; lock objects only read it, so no call goes from a lock back to its registry.
+ */
+final class LockScope {
+
+	private final DlmLockspace lockspace;
+
+	private final ValueBlockAnchors anchors;
+
+	private volatile @Nullable DlmLockBlockingListener blockingListener;
+
+	LockScope(DlmLockspace lockspace) {
+		this.lockspace = lockspace;
+		this.anchors = new ValueBlockAnchors(lockspace);
+	}
+
+	DlmLockspace lockspace() {
+		return this.lockspace;
+	}
+
+	ValueBlockAnchors anchors() {
+		return this.anchors;
+	}
+
+	@Nullable DlmLockBlockingListener blockingListener() {
+		return this.blockingListener;
+	}
+
+	void setBlockingListener(@Nullable DlmLockBlockingListener blockingListener) {
+		this.blockingListener = blockingListener;
+	}
+
+}
