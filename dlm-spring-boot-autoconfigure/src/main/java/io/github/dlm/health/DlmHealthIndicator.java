@@ -1,6 +1,5 @@
 package io.github.dlm.health;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,6 +16,7 @@ import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmStatus;
 import io.github.dlm.lock.DlmLockRegistries;
 import io.github.dlm.lock.DlmLockRegistry;
@@ -47,7 +47,7 @@ public class DlmHealthIndicator extends AbstractHealthIndicator {
 	/** The resource the probe locks in NL. */
 	public static final String PROBE_RESOURCE = "dlm-spring-boot-starter:health";
 
-	private static final byte[] PROBE_NAME = PROBE_RESOURCE.getBytes(StandardCharsets.UTF_8);
+	private static final DlmResourceName PROBE_NAME = DlmResourceName.of(PROBE_RESOURCE);
 
 	private final DlmLockRegistries registries;
 
@@ -135,12 +135,12 @@ public class DlmHealthIndicator extends AbstractHealthIndicator {
 		DlmLockHandle handle = lockspace.newLock(PROBE_NAME, null);
 		DlmCompletion granted = handle.request(DlmMode.NL, Set.of(), null).join();
 		if (!granted.isGranted()) {
-			throw DlmErrors.toException(granted.status().nativeValue(), "lock NL (health probe)", lockspace.name(),
+			throw DlmErrors.toException(granted.status(), "lock NL (health probe)", lockspace.name(),
 					PROBE_NAME);
 		}
 		DlmCompletion unlocked = handle.unlock(null).join();
 		if (unlocked.status() != DlmStatus.UNLOCKED) {
-			throw DlmErrors.toException(unlocked.status().nativeValue(), "unlock NL (health probe)", lockspace.name(),
+			throw DlmErrors.toException(unlocked.status(), "unlock NL (health probe)", lockspace.name(),
 					PROBE_NAME);
 		}
 		return Duration.ofNanos(System.nanoTime() - started);

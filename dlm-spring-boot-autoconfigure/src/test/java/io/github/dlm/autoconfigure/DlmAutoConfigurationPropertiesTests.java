@@ -85,7 +85,7 @@ class DlmAutoConfigurationPropertiesTests {
 		this.runner.withPropertyValues("dlm.lockspace.create=false", "dlm.lockspace.name=absent").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(Failures.messages(context.getStartupFailure())).contains("lockspace 'absent'")
-				.contains("dlm.lockspace.create=true");
+				.contains("dlm_tool join absent");
 		});
 	}
 

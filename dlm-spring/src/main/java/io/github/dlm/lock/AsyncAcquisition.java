@@ -97,9 +97,9 @@ final class AsyncAcquisition<T> {
 			}
 			default -> {
 				this.lock.acquisitionEnded();
-				this.result.completeExceptionally(DlmErrors.toException(completion.status().nativeValue(),
+				this.result.completeExceptionally(DlmErrors.toException(completion.status(),
 						DlmLock.operation(null, this.lock.mode()), this.lock.getRegistry().getLockspace().name(),
-						this.lock.getResourceName()));
+						this.lock.resourceName()));
 			}
 		}
 	}

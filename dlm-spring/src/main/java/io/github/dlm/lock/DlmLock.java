@@ -25,6 +25,7 @@ import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmStatus;
 
 /**
@@ -105,7 +106,7 @@ public final class DlmLock implements Lock {
 
 	private final Object key;
 
-	private final byte[] resourceName;
+	private final DlmResourceName resourceName;
 
 	private final String nameKey;
 
@@ -126,7 +127,7 @@ public final class DlmLock implements Lock {
 	/** The NL lock keeping the resource's value block alive, once a value was published. */
 	private @Nullable DlmLockHandle anchor;
 
-	DlmLock(DlmLockRegistry registry, Object key, byte[] resourceName, String nameKey, DlmMode mode) {
+	DlmLock(DlmLockRegistry registry, Object key, DlmResourceName resourceName, String nameKey, DlmMode mode) {
 		this.registry = registry;
 		this.key = key;
 		this.resourceName = resourceName;
@@ -155,7 +156,11 @@ public final class DlmLock implements Lock {
 	 * @return a copy of the name bytes
 	 */
 	public byte[] getResourceName() {
-		return this.resourceName.clone();
+		return this.resourceName.toBytes();
+	}
+
+	DlmResourceName resourceName() {
+		return this.resourceName;
 	}
 
 	/**
@@ -683,7 +688,7 @@ public final class DlmLock implements Lock {
 		DlmCompletion outcome = awaitUninterruptibly(request);
 		if (!outcome.isGranted()) {
 			if (outcome.status() == DlmStatus.DEADLOCK) {
-				throw DlmErrors.toException(outcome.status().nativeValue(), operation(convertedFrom, mode),
+				throw DlmErrors.toException(outcome.status(), operation(convertedFrom, mode),
 						this.registry.getLockspace().name(), this.resourceName);
 			}
 			return null;
@@ -703,7 +708,7 @@ public final class DlmLock implements Lock {
 		return switch (completion.status()) {
 			case GRANTED -> completion;
 			case NOT_GRANTED -> null;
-			default -> throw DlmErrors.toException(completion.status().nativeValue(),
+			default -> throw DlmErrors.toException(completion.status(),
 					operation(convertedFrom, mode), this.registry.getLockspace().name(), this.resourceName);
 		};
 	}
@@ -762,7 +767,7 @@ public final class DlmLock implements Lock {
 	private void requireGranted(CompletableFuture<DlmCompletion> request, String operation) {
 		DlmCompletion completion = awaitUninterruptibly(request);
 		if (!completion.isGranted()) {
-			throw DlmErrors.toException(completion.status().nativeValue(), operation,
+			throw DlmErrors.toException(completion.status(), operation,
 					this.registry.getLockspace().name(), this.resourceName);
 		}
 	}
@@ -770,7 +775,7 @@ public final class DlmLock implements Lock {
 	private void unlockHandle(DlmLockHandle handle, byte @Nullable [] valueBlock) {
 		DlmCompletion completion = awaitUninterruptibly(handle.unlock(valueBlock));
 		if (completion.status() != DlmStatus.UNLOCKED && !handle.isEnded()) {
-			throw DlmErrors.toException(completion.status().nativeValue(), "unlock",
+			throw DlmErrors.toException(completion.status(), "unlock",
 					this.registry.getLockspace().name(), this.resourceName);
 		}
 	}
@@ -857,7 +862,7 @@ public final class DlmLock implements Lock {
 				DlmLockHandle handle = this.registry.getLockspace().newLock(this.resourceName, null);
 				DlmCompletion granted = awaitUninterruptibly(handle.request(DlmMode.NL, ANCHOR, null));
 				if (granted.status() != DlmStatus.GRANTED) {
-					throw DlmErrors.toException(granted.status().nativeValue(), "lock NL (value block anchor)",
+					throw DlmErrors.toException(granted.status(), "lock NL (value block anchor)",
 							this.registry.getLockspace().name(), this.resourceName);
 				}
 				this.anchor = handle;
@@ -907,7 +912,7 @@ public final class DlmLock implements Lock {
 			try {
 				DlmCompletion completion = awaitUninterruptibly(handle.unlock(null));
 				if (completion.status() != DlmStatus.UNLOCKED) {
-					throw DlmErrors.toException(completion.status().nativeValue(), "unlock NL (value block anchor)",
+					throw DlmErrors.toException(completion.status(), "unlock NL (value block anchor)",
 							this.registry.getLockspace().name(), this.resourceName);
 				}
 			}
@@ -938,10 +943,10 @@ public final class DlmLock implements Lock {
 	@Override
 	public String toString() {
 		// arrays have identity strings: show what they name instead
-		String shownKey = this.key.getClass().isArray() ? DlmErrors.printable(this.resourceName)
+		String shownKey = this.key.getClass().isArray() ? this.resourceName.toString()
 				: String.valueOf(this.key);
 		return "DlmLock '" + KeyNames.shown(shownKey) + "' (" + this.mode + ", resource '"
-				+ DlmErrors.printable(this.resourceName) + "' in lockspace '" + this.registry.getLockspace().name()
+				+ this.resourceName + "' in lockspace '" + this.registry.getLockspace().name()
 				+ "')";
 	}
 
