@@ -45,7 +45,8 @@ public final class DlmErrors {
 							: "the lockspace does not exist on this node; create it (LockspaceOptions with create "
 									+ "true) or join it with 'dlm_tool join " + lockspace + "'"),
 					errno);
-			case Errno.EEXIST -> new DlmLockspaceExistsException(prefix + "the lockspace already exists (EEXIST)", errno);
+			case Errno.EEXIST ->
+				new DlmLockspaceExistsException(prefix + "the lockspace already exists (EEXIST)", errno);
 			case Errno.ENOMEM -> new DlmException(prefix + "the kernel is out of memory (ENOMEM)", errno);
 			case Errno.EUNATCH -> new DlmUnavailableException(prefix + "no DLM user daemon is running (EUNATCH): start "
 					+ "corosync and dlm_controld ('systemctl start corosync dlm') and wait until the cluster is quorate",

@@ -54,8 +54,8 @@ public final class DlmRequestRules {
 		if (!conversion) {
 			refuse(flags.contains(DlmFlag.QUECVT), "QUECVT is only valid on a conversion; request the lock first",
 					mode, resourceName);
-			refuse(flags.contains(DlmFlag.CONVDEADLK), "CONVDEADLK is only valid on a conversion; request the lock first",
-					mode, resourceName);
+			refuse(flags.contains(DlmFlag.CONVDEADLK),
+					"CONVDEADLK is only valid on a conversion; request the lock first", mode, resourceName);
 		}
 		refuse(flags.contains(DlmFlag.CONVDEADLK) && flags.contains(DlmFlag.NOQUEUE),
 				"CONVDEADLK and NOQUEUE cannot be combined: a NOQUEUE conversion never waits, so it never deadlocks",

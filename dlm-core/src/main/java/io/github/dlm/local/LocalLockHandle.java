@@ -48,7 +48,8 @@ public final class LocalLockHandle implements DlmLockHandle {
 	 */
 	boolean inCall;
 
-	LocalLockHandle(LocalLockspace lockspace, DlmResourceName resourceName, @Nullable DlmBlockingListener blockingListener) {
+	LocalLockHandle(LocalLockspace lockspace, DlmResourceName resourceName,
+			@Nullable DlmBlockingListener blockingListener) {
 		this.lockspace = lockspace;
 		this.resourceName = resourceName;
 		this.blockingListener = blockingListener;

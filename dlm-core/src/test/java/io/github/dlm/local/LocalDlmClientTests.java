@@ -100,7 +100,8 @@ class LocalDlmClientTests {
 	@Test
 	void binaryResourceNamesAreDumpedInHex() throws Exception {
 		LocalLockspace ls = this.client.openLockspace("binary", LockspaceOptions.DEFAULTS);
-		await(ls.newLock(DlmResourceName.of(new byte[] { 0, 1, (byte) 0xff }), null).request(DlmMode.NL, Set.of(), null));
+		DlmResourceName binary = DlmResourceName.of(new byte[] { 0, 1, (byte) 0xff });
+		await(ls.newLock(binary, null).request(DlmMode.NL, Set.of(), null));
 		assertThat(this.client.dump("binary")).extracting(LocalLockInfo::resource).containsExactly("0x0001ff");
 	}
 

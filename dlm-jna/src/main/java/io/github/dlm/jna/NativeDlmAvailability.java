@@ -80,7 +80,8 @@ public final class NativeDlmAvailability {
 			IntByReference minor = new IntByReference();
 			IntByReference patch = new IntByReference();
 			if (libDlm.dlm_kernel_version(major, minor, patch) != 0) {
-				return unavailable(Problem.PROTOCOL, "dlm_kernel_version failed with " + Errno.name(Native.getLastError())
+				return unavailable(Problem.PROTOCOL,
+						"dlm_kernel_version failed with " + Errno.name(Native.getLastError())
 						+ " although /dev/misc/dlm-control exists: check the kernel log (dmesg) for DLM errors",
 						libDlm);
 			}

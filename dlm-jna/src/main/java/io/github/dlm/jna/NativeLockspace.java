@@ -72,8 +72,8 @@ final class NativeLockspace implements DlmLockspace {
 
 	private boolean closed;
 
-	NativeLockspace(NativeDlmClient client, LibDlm libDlm, String name, LibDlm.LockspaceHandle handle, boolean created,
-			LockspaceOptions options, NativeDlmSettings settings) {
+	NativeLockspace(NativeDlmClient client, LibDlm libDlm, String name, LibDlm.LockspaceHandle handle,
+			boolean created, LockspaceOptions options, NativeDlmSettings settings) {
 		this.client = client;
 		this.libDlm = libDlm;
 		this.name = name;

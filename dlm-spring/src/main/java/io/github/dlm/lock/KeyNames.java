@@ -77,7 +77,8 @@ final class KeyNames {
 	 * @return the key as shown
 	 */
 	static String describe(Object key, byte[] name) {
-		String text = (key instanceof byte[]) ? DlmResourceName.printable(name) : new String(name, StandardCharsets.UTF_8);
+		String text = (key instanceof byte[]) ? DlmResourceName.printable(name)
+				: new String(name, StandardCharsets.UTF_8);
 		return "'" + shown(text) + "' (" + key.getClass().getTypeName() + ")";
 	}
 
