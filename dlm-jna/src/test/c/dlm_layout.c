@@ -1,10 +1,13 @@
 /*
- * Prints the layout of struct dlm_lksb and the constants of libdlm.h as "name=value"
+ * Prints the layout of struct dlm_lksb and struct pollfd, the constants of libdlm.h and
+ * the errno values the binding uses as "name=value"
  * lines, for LibDlmLayoutTests to compare with the JNA mapping. Compiled by the test:
  *   gcc -D_REENTRANT -o dlm_layout dlm_layout.c
  * (libdlm.h uses mode_t without including <sys/types.h>, hence the include order.)
  */
 #include <sys/types.h>
+#include <errno.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <libdlm.h>
@@ -35,5 +38,12 @@ int main(void)
 	SHOW(DLM_SBF_DEMOTED); SHOW(DLM_SBF_VALNOTVALID); SHOW(DLM_SBF_ALTMODE);
 	SHOW(DLM_LSFL_NEWEXCL);
 	SHOW(DLM_LVB_LEN); SHOW(DLM_RESNAME_MAXLEN); SHOW(DLM_LOCKSPACE_LEN);
+	SHOW(EPERM); SHOW(ENOENT); SHOW(EINTR); SHOW(EAGAIN); SHOW(ENOMEM); SHOW(EACCES);
+	SHOW(EBUSY); SHOW(EEXIST); SHOW(EINVAL); SHOW(EDEADLK); SHOW(EUNATCH);
+	SHOW(EADDRNOTAVAIL); SHOW(EINPROGRESS);
+	SHOW(POLLIN);
+	printf("sizeof.pollfd=%zu\n", sizeof(struct pollfd));
+	printf("offsetof.pollfd.events=%zu\n", offsetof(struct pollfd, events));
+	printf("offsetof.pollfd.revents=%zu\n", offsetof(struct pollfd, revents));
 	return 0;
 }

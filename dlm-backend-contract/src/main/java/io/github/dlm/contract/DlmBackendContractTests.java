@@ -1,6 +1,5 @@
 package io.github.dlm.contract;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -21,6 +20,7 @@ import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmLockspaceNotFoundException;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmStatus;
 import io.github.dlm.core.DlmStatusFlag;
 import io.github.dlm.core.LockspaceOptions;
@@ -31,9 +31,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import static io.github.dlm.contract.Completions.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.github.dlm.contract.Completions.await;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static io.github.dlm.contract.Completions.await;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static io.github.dlm.contract.Completions.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -52,7 +56,7 @@ public abstract class DlmBackendContractTests {
 	/** How long any single completion may take; generous, never a speed assertion. */
 	protected static final long TIMEOUT_SECONDS = 20;
 
-	private static final byte[] R = bytes("resource");
+	private static final DlmResourceName R = DlmResourceName.of("resource");
 
 	private DlmClient client;
 
@@ -756,8 +760,8 @@ public abstract class DlmBackendContractTests {
 	@Test
 	void badInputIsRefusedWithTheRuleInTheMessage() throws Exception {
 		DlmLockspace ls = openHandle();
-		assertThatIllegalArgumentException().isThrownBy(() -> ls.newLock(new byte[0], null));
-		assertThatIllegalArgumentException().isThrownBy(() -> ls.newLock(new byte[65], null))
+		assertThatIllegalArgumentException().isThrownBy(() -> ls.newLock(DlmResourceName.of(new byte[0]), null));
+		assertThatIllegalArgumentException().isThrownBy(() -> ls.newLock(DlmResourceName.of(new byte[65]), null))
 			.withMessageContaining("64");
 		DlmLockHandle lock = ls.newLock(R, null);
 		assertThatIllegalArgumentException()
@@ -864,30 +868,25 @@ public abstract class DlmBackendContractTests {
 	// ---- helpers ----
 
 	/** Requests a lock, waits for the grant and checks it. */
-	protected DlmLockHandle hold(DlmLockspace ls, byte[] resource, DlmMode mode) throws Exception {
+	protected DlmLockHandle hold(DlmLockspace ls, DlmResourceName resource, DlmMode mode) throws Exception {
 		return hold(ls, resource, mode, EnumSet.noneOf(DlmFlag.class), null);
 	}
 
-	protected DlmLockHandle hold(DlmLockspace ls, byte[] resource, DlmMode mode, Set<DlmFlag> flags)
+	protected DlmLockHandle hold(DlmLockspace ls, DlmResourceName resource, DlmMode mode, Set<DlmFlag> flags)
 			throws Exception {
 		return hold(ls, resource, mode, flags, null);
 	}
 
-	protected DlmLockHandle hold(DlmLockspace ls, byte[] resource, DlmMode mode,
+	protected DlmLockHandle hold(DlmLockspace ls, DlmResourceName resource, DlmMode mode,
 			io.github.dlm.core.DlmBlockingListener listener) throws Exception {
 		return hold(ls, resource, mode, EnumSet.noneOf(DlmFlag.class), listener);
 	}
 
-	protected DlmLockHandle hold(DlmLockspace ls, byte[] resource, DlmMode mode, Set<DlmFlag> flags,
+	protected DlmLockHandle hold(DlmLockspace ls, DlmResourceName resource, DlmMode mode, Set<DlmFlag> flags,
 			io.github.dlm.core.@org.jspecify.annotations.Nullable DlmBlockingListener listener) throws Exception {
 		DlmLockHandle lock = ls.newLock(resource, listener);
 		assertGranted(await(lock.request(mode, flags, null)), mode);
 		return lock;
-	}
-
-	/** Waits for a completion. */
-	protected static DlmCompletion await(CompletableFuture<DlmCompletion> future) throws Exception {
-		return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 	}
 
 	protected static void assertGranted(DlmCompletion completion, DlmMode mode) {
@@ -900,7 +899,7 @@ public abstract class DlmBackendContractTests {
 	 * handle before has been delivered.
 	 */
 	protected void settle(DlmLockspace ls) throws Exception {
-		DlmLockHandle probe = ls.newLock(bytes("probe-" + this.probes.incrementAndGet()), null);
+		DlmLockHandle probe = ls.newLock(DlmResourceName.of("probe-" + this.probes.incrementAndGet()), null);
 		assertGranted(await(probe.request(DlmMode.NL, Set.of(), null)), DlmMode.NL);
 		assertThat(await(probe.unlock(null)).status()).isEqualTo(DlmStatus.UNLOCKED);
 	}
@@ -909,10 +908,6 @@ public abstract class DlmBackendContractTests {
 	protected void assertWaiting(DlmLockspace ls, CompletableFuture<DlmCompletion> future) throws Exception {
 		settle(ls);
 		assertThat(future).as("a request that should still wait").isNotDone();
-	}
-
-	protected static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/** A value block whose 32 bytes are {@code fill, fill+1, ...}. */

@@ -1,6 +1,5 @@
 package io.github.dlm.contract;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -16,6 +15,8 @@ import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmRequestRules;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmStatusFlag;
 
 /**
@@ -81,7 +82,7 @@ public final class OperationSequences {
 	public OperationSequences(DlmLockspace lockspace, Options options) {
 		this.lockspace = lockspace;
 		this.options = options;
-		this.barrier = lockspace.newLock((options.resourcePrefix() + "barrier").getBytes(StandardCharsets.UTF_8), null);
+		this.barrier = lockspace.newLock(DlmResourceName.of(options.resourcePrefix() + "barrier"), null);
 		DlmCompletion granted = join(this.barrier.request(DlmMode.NL, Set.of(), null));
 		if (!granted.isGranted()) {
 			throw new IllegalStateException("Barrier lock not granted: " + granted);
@@ -340,7 +341,7 @@ public final class OperationSequences {
 			if (chance(50)) {
 				flags.add(DlmFlag.VALBLK);
 			}
-			if (QUECVT[from.nativeValue()][to.nativeValue()] && chance(25)) {
+			if (DlmRequestRules.allowsQueuedConversion(from, to) && chance(25)) {
 				flags.add(DlmFlag.QUECVT);
 			}
 			if (!flags.contains(DlmFlag.NOQUEUE) && chance(25) && OperationSequences.this.options.convdeadlk()) {
@@ -452,7 +453,7 @@ public final class OperationSequences {
 			void newLock(int resource, String name) {
 				this.resource = resource;
 				String fullName = OperationSequences.this.options.resourcePrefix() + Sequence.this.seed + "-" + name;
-				this.lock = OperationSequences.this.lockspace.newLock(fullName.getBytes(StandardCharsets.UTF_8),
+				this.lock = OperationSequences.this.lockspace.newLock(DlmResourceName.of(fullName),
 						(handle) -> record(this, (handle == this.lock) ? "B" : "B(ended lock)"));
 			}
 
@@ -546,15 +547,5 @@ public final class OperationSequences {
 		}
 		return tailZero ? HexFormat.of().formatHex(bytes, 0, 4) : HexFormat.of().formatHex(bytes);
 	}
-
-	/** QUECVT[granted][requested]: the up-conversions the kernel accepts QUECVT on. */
-	private static final boolean[][] QUECVT = {
-			/*          NL     CR     CW     PR     PW     EX */
-			/* NL */ { false, true, true, true, true, true },
-			/* CR */ { false, false, true, true, true, true },
-			/* CW */ { false, false, false, true, true, true },
-			/* PR */ { false, false, true, false, true, true },
-			/* PW */ { false, false, false, false, false, true },
-			/* EX */ { false, false, false, false, false, false } };
 
 }

@@ -30,8 +30,8 @@ public class DlmException extends RuntimeException {
 	}
 
 	/**
-	 * The {@code errno} or status value behind this exception.
-	 * @return the value, 0 when there is none
+	 * The {@code errno} behind this exception (see {@link Errno}).
+	 * @return the value, 0 when there is none (such as for a cancelled request)
 	 */
 	public int getErrno() {
 		return this.errno;

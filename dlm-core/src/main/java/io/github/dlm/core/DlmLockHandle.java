@@ -43,9 +43,9 @@ public interface DlmLockHandle {
 
 	/**
 	 * The resource this lock is on.
-	 * @return a copy of the resource name
+	 * @return the resource name
 	 */
-	byte[] resourceName();
+	DlmResourceName resourceName();
 
 	/**
 	 * The lockspace this lock belongs to.

@@ -22,15 +22,13 @@ public interface DlmLockspace extends AutoCloseable {
 	/**
 	 * Creates a lock on a resource, not yet requested: the first
 	 * {@link DlmLockHandle#request request} makes it known to the lock manager.
-	 * @param resourceName the resource name, 1..{@value DlmNames#MAX_RESOURCE_NAME_LENGTH}
-	 * bytes (binary-safe); copied
+	 * @param resourceName the resource name
 	 * @param blockingListener called (on the dispatcher thread) when this lock, while
 	 * granted, blocks another request; {@code null} for none
 	 * @return the new lock handle
-	 * @throws IllegalArgumentException if the name is empty or too long
 	 * @throws IllegalStateException if the lockspace is closed
 	 */
-	DlmLockHandle newLock(byte[] resourceName, @Nullable DlmBlockingListener blockingListener);
+	DlmLockHandle newLock(DlmResourceName resourceName, @Nullable DlmBlockingListener blockingListener);
 
 	/**
 	 * Cancels and releases what this handle still has outstanding and closes it. Idempotent.

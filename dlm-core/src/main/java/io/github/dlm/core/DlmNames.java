@@ -44,24 +44,6 @@ public final class DlmNames {
 	}
 
 	/**
-	 * Checks a resource name.
-	 * @param name the name bytes
-	 * @return the name
-	 * @throws IllegalArgumentException if it is null, empty or longer than
-	 * {@value #MAX_RESOURCE_NAME_LENGTH} bytes
-	 */
-	public static byte[] checkResourceName(byte[] name) {
-		if (name == null || name.length == 0) {
-			throw new IllegalArgumentException("DLM resource name must not be null or empty");
-		}
-		if (name.length > MAX_RESOURCE_NAME_LENGTH) {
-			throw new IllegalArgumentException("DLM resource name is " + name.length + " bytes long; the limit is "
-					+ MAX_RESOURCE_NAME_LENGTH + " bytes (DLM_RESNAME_MAXLEN)");
-		}
-		return name;
-	}
-
-	/**
 	 * Checks a value block.
 	 * @param valueBlock the bytes
 	 * @return the bytes

@@ -180,7 +180,7 @@ public final class DlmRequest {
 	public static void unlock(DlmLockHandle handle, byte @Nullable [] valueBlock) {
 		DlmCompletion outcome = join(handle.unlock(valueBlock));
 		if (outcome.status() != DlmStatus.UNLOCKED && !handle.isEnded()) {
-			throw DlmErrors.toException(outcome.status().nativeValue(), "unlock", handle.lockspace().name(),
+			throw DlmErrors.toException(outcome.status(), "unlock", handle.lockspace().name(),
 					handle.resourceName());
 		}
 	}
@@ -224,7 +224,7 @@ public final class DlmRequest {
 	}
 
 	private DlmException toException(DlmCompletion outcome, String operation) {
-		return DlmErrors.toException(outcome.status().nativeValue(), operation, this.handle.lockspace().name(),
+		return DlmErrors.toException(outcome.status(), operation, this.handle.lockspace().name(),
 				this.handle.resourceName());
 	}
 
@@ -244,7 +244,7 @@ public final class DlmRequest {
 	}
 
 	private static String describe(DlmLockHandle handle) {
-		return "lock '" + DlmErrors.printable(handle.resourceName()) + "' in lockspace '" + handle.lockspace().name()
+		return "lock '" + handle.resourceName() + "' in lockspace '" + handle.lockspace().name()
 				+ "'";
 	}
 

@@ -11,6 +11,7 @@ import java.util.Set;
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.Errno;
 import io.github.dlm.core.LockspaceOptions;
 
 /**
@@ -115,7 +116,7 @@ public final class LocalDlmClient implements DlmClient {
 		LockEngine engine = this.lockspaces.get(name);
 		if (engine == null) {
 			if (!options.create()) {
-				throw DlmErrors.toException(DlmErrors.ENOENT, "open lockspace", name, null);
+				throw DlmErrors.toException(Errno.ENOENT, "open lockspace", name, null);
 			}
 			engine = new LockEngine(name);
 			this.lockspaces.put(name, engine);
@@ -140,7 +141,7 @@ public final class LocalDlmClient implements DlmClient {
 			engine = this.lockspaces.get(lockspace);
 		}
 		if (engine == null) {
-			throw DlmErrors.toException(DlmErrors.ENOENT, "dump", lockspace, null);
+			throw DlmErrors.toException(Errno.ENOENT, "dump", lockspace, null);
 		}
 		return engine.dump();
 	}

@@ -7,11 +7,11 @@ import java.util.concurrent.CompletableFuture;
 
 import io.github.dlm.core.DlmBlockingListener;
 import io.github.dlm.core.DlmCompletion;
-import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.DlmResourceName;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,10 +23,8 @@ public final class LocalLockHandle implements DlmLockHandle {
 
 	private final LocalLockspace lockspace;
 
-	private final byte[] resourceName;
-
-	/** The resource name as the engine's table key, hashed once. */
-	final ResourceKey resourceKey;
+	/** Also the key of the engine's resource table (hashed once, when it was made). */
+	final DlmResourceName resourceName;
 
 	private final @Nullable DlmBlockingListener blockingListener;
 
@@ -50,16 +48,16 @@ public final class LocalLockHandle implements DlmLockHandle {
 	 */
 	boolean inCall;
 
-	LocalLockHandle(LocalLockspace lockspace, byte[] resourceName, @Nullable DlmBlockingListener blockingListener) {
+	LocalLockHandle(LocalLockspace lockspace, DlmResourceName resourceName,
+			@Nullable DlmBlockingListener blockingListener) {
 		this.lockspace = lockspace;
 		this.resourceName = resourceName;
-		this.resourceKey = new ResourceKey(resourceName);
 		this.blockingListener = blockingListener;
 	}
 
 	@Override
-	public byte[] resourceName() {
-		return this.resourceName.clone();
+	public DlmResourceName resourceName() {
+		return this.resourceName;
 	}
 
 	@Override
@@ -161,8 +159,8 @@ public final class LocalLockHandle implements DlmLockHandle {
 
 	@Override
 	public String toString() {
-		return "LocalLockHandle[lockspace=" + this.lockspace.name() + ", resource="
-				+ DlmErrors.printable(this.resourceName) + "]";
+		return "LocalLockHandle[lockspace=" + this.lockspace.name() + ", resource=" + this.resourceName
+				+ "]";
 	}
 
 }

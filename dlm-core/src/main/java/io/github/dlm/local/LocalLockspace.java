@@ -2,10 +2,11 @@ package io.github.dlm.local;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import io.github.dlm.core.DlmBlockingListener;
 import io.github.dlm.core.DlmLockspace;
-import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.LockspaceOptions;
 import org.jspecify.annotations.Nullable;
 
@@ -63,10 +64,10 @@ public final class LocalLockspace implements DlmLockspace {
 	}
 
 	@Override
-	public LocalLockHandle newLock(byte[] resourceName, @Nullable DlmBlockingListener blockingListener) {
-		DlmNames.checkResourceName(resourceName);
+	public LocalLockHandle newLock(DlmResourceName resourceName, @Nullable DlmBlockingListener blockingListener) {
+		Objects.requireNonNull(resourceName, "resourceName must not be null");
 		checkOpen();
-		return new LocalLockHandle(this, resourceName.clone(), blockingListener);
+		return new LocalLockHandle(this, resourceName, blockingListener);
 	}
 
 	@Override

@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.github.dlm.core.DlmCompletion;
-import io.github.dlm.core.DlmErrors;
+import io.github.dlm.core.DlmRequestRules;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmStatus;
@@ -34,7 +35,7 @@ final class LockEngine {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private final Map<ResourceKey, Resource> resources = new LinkedHashMap<>();
+	private final Map<DlmResourceName, Resource> resources = new LinkedHashMap<>();
 
 	private int lastLockId;
 
@@ -61,7 +62,7 @@ final class LockEngine {
 				throw new IllegalStateException(describe(existing) + " already has a request or conversion in flight; "
 						+ "wait for its completion or cancel() it before converting again (EBUSY)");
 			}
-			RequestValidator.check(mode, flags, existing.grantedMode);
+			DlmRequestRules.check(mode, flags, Modes.toMode(existing.grantedMode), handle.resourceName);
 			return convert(existing, mode, flags, valueBlock);
 		}
 		finally {
@@ -72,8 +73,8 @@ final class LockEngine {
 
 	private CompletableFuture<DlmCompletion> requestNew(LocalLockHandle handle, DlmMode mode, Set<DlmFlag> flags,
 			byte @Nullable [] valueBlock) {
-		RequestValidator.check(mode, flags, Modes.IV);
-		Resource resource = this.resources.computeIfAbsent(handle.resourceKey, Resource::new);
+		DlmRequestRules.check(mode, flags, null, handle.resourceName);
+		Resource resource = this.resources.computeIfAbsent(handle.resourceName, Resource::new);
 		LockBlock lock = new LockBlock(++this.lastLockId, handle, resource);
 		resource.lockCount++;
 		handle.lockBlock = lock;
@@ -164,7 +165,7 @@ final class LockEngine {
 			handle.lockspace().checkOpen();
 			LockBlock lock = handle.lockBlock;
 			if (lock == null) {
-				throw new IllegalStateException("Cannot unlock DLM lock '" + DlmErrors.printable(handle.resourceName())
+				throw new IllegalStateException("Cannot unlock DLM lock '" + handle.resourceName
 						+ "' in lockspace '" + this.name + "': it was never requested");
 			}
 			checkUsable(lock, "unlock");
@@ -305,7 +306,7 @@ final class LockEngine {
 		try {
 			List<LocalLockInfo> locks = new ArrayList<>();
 			for (Resource resource : this.resources.values()) {
-				String resourceName = DlmErrors.printable(resource.name);
+				String resourceName = resource.name.toString();
 				for (LocalLockInfo.Queue queue : LocalLockInfo.Queue.values()) {
 					for (LockBlock lock : resource.queue(queue)) {
 						locks.add(new LocalLockInfo(resourceName, lock.id, lock.handle.lockspace().handleId(),
@@ -331,7 +332,7 @@ final class LockEngine {
 		lock.handle.lockspace().removeLock(lock);
 		Resource resource = lock.resource;
 		if (--resource.lockCount == 0) {
-			this.resources.remove(resource.key);
+			this.resources.remove(resource.name);
 		}
 	}
 
@@ -343,7 +344,7 @@ final class LockEngine {
 	}
 
 	private String describe(LockBlock lock) {
-		return "DLM lock '" + DlmErrors.printable(lock.resource.name) + "' (id " + lock.id + ") in lockspace '"
+		return "DLM lock '" + lock.resource.name + "' (id " + lock.id + ") in lockspace '"
 				+ this.name + "'";
 	}
 

@@ -3,6 +3,7 @@ package io.github.dlm.local;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.dlm.core.DlmResourceName;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,9 +14,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class Resource {
 
-	final ResourceKey key;
-
-	final byte[] name;
+	final DlmResourceName name;
 
 	/** Locks granted, including conversions granted in place. */
 	final List<LockBlock> grantQueue = new ArrayList<>();
@@ -35,9 +34,8 @@ final class Resource {
 	/** Locks attached to this resource, on a queue or not. */
 	int lockCount;
 
-	Resource(ResourceKey key) {
-		this.key = key;
-		this.name = key.name;
+	Resource(DlmResourceName name) {
+		this.name = name;
 	}
 
 	List<LockBlock> queue(LocalLockInfo.Queue queue) {

@@ -1,6 +1,5 @@
 package io.github.dlm.core;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -31,7 +30,7 @@ class DlmRequestTests {
 
 	private static final String LOCKSPACE = "requests";
 
-	private static final byte[] R = "resource".getBytes(StandardCharsets.UTF_8);
+	private static final DlmResourceName R = DlmResourceName.of("resource");
 
 	/** How long anything that must happen may take; generous, never a speed assertion. */
 	private static final long TIMEOUT_SECONDS = 30;

@@ -1,6 +1,5 @@
 package io.github.dlm.local;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -18,12 +17,14 @@ import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspaceNotFoundException;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmStatus;
 import io.github.dlm.core.LockspaceOptions;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import static io.github.dlm.local.Completions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -35,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class LocalDlmClientTests {
 
-	private static final byte[] R = "resource".getBytes(StandardCharsets.UTF_8);
+	private static final DlmResourceName R = DlmResourceName.of("resource");
 
 	/** How long anything that must happen may take; generous, never a speed assertion. */
 	private static final long TIMEOUT_SECONDS = 30;
@@ -99,7 +100,8 @@ class LocalDlmClientTests {
 	@Test
 	void binaryResourceNamesAreDumpedInHex() throws Exception {
 		LocalLockspace ls = this.client.openLockspace("binary", LockspaceOptions.DEFAULTS);
-		await(ls.newLock(new byte[] { 0, 1, (byte) 0xff }, null).request(DlmMode.NL, Set.of(), null));
+		DlmResourceName binary = DlmResourceName.of(new byte[] { 0, 1, (byte) 0xff });
+		await(ls.newLock(binary, null).request(DlmMode.NL, Set.of(), null));
 		assertThat(this.client.dump("binary")).extracting(LocalLockInfo::resource).containsExactly("0x0001ff");
 	}
 
@@ -220,7 +222,7 @@ class LocalDlmClientTests {
 	void completionKnownAtOnceWaitsBehindACallbackStillRunningOrQueued() throws Exception {
 		LocalLockspace ls = this.client.openLockspace("order", LockspaceOptions.DEFAULTS);
 		LocalLockspace other = this.client.openLockspace("order", LockspaceOptions.DEFAULTS);
-		byte[] busy = "busy".getBytes(StandardCharsets.UTF_8);
+		DlmResourceName busy = DlmResourceName.of("busy");
 		CountDownLatch running = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		List<String> events = new CopyOnWriteArrayList<>();
@@ -239,7 +241,7 @@ class LocalDlmClientTests {
 		CompletableFuture<DlmCompletion> writer = other.newLock(R, null).request(DlmMode.EX, Set.of(), null);
 		// known at once, but must not overtake either callback
 		CompletableFuture<DlmCompletion> demoted = holder.request(DlmMode.NL, Set.of(), null);
-		CompletableFuture<DlmCompletion> unrelated = ls.newLock("unrelated".getBytes(StandardCharsets.UTF_8), null)
+		CompletableFuture<DlmCompletion> unrelated = ls.newLock(DlmResourceName.of("unrelated"), null)
 			.request(DlmMode.EX, Set.of(), null);
 		// runs on the dispatcher once the completion is delivered, after get() may have returned
 		CompletableFuture<Void> demotedSeen = demoted.thenRun(() -> events.add("holder demoted"));
@@ -262,7 +264,7 @@ class LocalDlmClientTests {
 		// the callback that completed it. Wait for idle (nothing queues anything on ls any
 		// more, so it stays idle), then a completion known at once takes the short way again.
 		Awaitility.await().atMost(Duration.ofSeconds(TIMEOUT_SECONDS)).until(ls.dispatcher()::isIdle);
-		CompletableFuture<DlmCompletion> later = ls.newLock("later".getBytes(StandardCharsets.UTF_8), null)
+		CompletableFuture<DlmCompletion> later = ls.newLock(DlmResourceName.of("later"), null)
 			.request(DlmMode.EX, Set.of(), null);
 		assertThat(later).isDone();
 		assertThat(later.join().status()).isEqualTo(DlmStatus.GRANTED);
@@ -285,7 +287,7 @@ class LocalDlmClientTests {
 		ls.newLock(R, null).request(DlmMode.EX, Set.of(), null);
 		ls.newLock(R, null).request(DlmMode.PR, Set.of(), null);
 		assertThat(basts.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isNotNull();
-		DlmLockHandle probe = ls.newLock("probe".getBytes(StandardCharsets.UTF_8), null);
+		DlmLockHandle probe = ls.newLock(DlmResourceName.of("probe"), null);
 		await(probe.request(DlmMode.NL, Set.of(), null));
 		assertThat(basts).isEmpty();
 	}
@@ -307,10 +309,6 @@ class LocalDlmClientTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	private static DlmCompletion await(CompletableFuture<DlmCompletion> future) throws Exception {
-		return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
 	}
 
 }

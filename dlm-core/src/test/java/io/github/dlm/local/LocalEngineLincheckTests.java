@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jetbrains.lincheck.datastructures.IntGen;
@@ -20,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import io.github.dlm.core.DlmCompletion;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.LockspaceOptions;
+
+import static io.github.dlm.local.Completions.await;
 
 /**
  * Lincheck (stress mode): random concurrent histories of the local engine's operations (new
@@ -58,7 +59,7 @@ class LocalEngineLincheckTests {
 	/** Runs of each scenario, each with its own timing. */
 	private static final int INVOCATIONS = Integer.getInteger("dlm.model.lincheck.invocations", 10);
 
-	static final byte[] RESOURCE = "r".getBytes();
+	static final DlmResourceName RESOURCE = DlmResourceName.of("r");
 
 	/**
 	 * The engine of the running invocation: Lincheck runs one at a time and has no tear-down
@@ -209,15 +210,6 @@ class LocalEngineLincheckTests {
 			}
 			granted.sort(null);
 			return "granted " + granted + " waiting " + waiting;
-		}
-
-		private static DlmCompletion await(CompletableFuture<DlmCompletion> future) {
-			try {
-				return future.get(30, TimeUnit.SECONDS);
-			}
-			catch (Exception ex) {
-				throw new IllegalStateException("No completion: " + ex, ex);
-			}
 		}
 
 		private static String describe(DlmCompletion completion) {

@@ -1,6 +1,5 @@
 package io.github.dlm.local;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -22,6 +21,7 @@ import io.github.dlm.core.DlmCompletion;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmStatus;
 import io.github.dlm.core.LockspaceOptions;
 import org.junit.jupiter.api.Test;
@@ -164,7 +164,7 @@ class LocalEngineStressTests {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		try {
 			while (!stop.get()) {
-				DlmLockHandle lock = ls.newLock(("key-" + random.nextInt(2)).getBytes(StandardCharsets.UTF_8),
+				DlmLockHandle lock = ls.newLock(DlmResourceName.of("key-" + random.nextInt(2)),
 						(blocking) -> {
 						});
 				DlmMode mode = random.nextBoolean() ? DlmMode.EX : DlmMode.PR;
@@ -198,7 +198,7 @@ class LocalEngineStressTests {
 			while ((System.nanoTime() < deadline || !everyOutcomeSeen()) && System.nanoTime() < giveUp
 					&& this.failures.isEmpty()) {
 				LocalLockspace ls = handles.get(random.nextInt(handles.size()));
-				byte[] key = ("key-" + random.nextInt(KEYS)).getBytes(StandardCharsets.UTF_8);
+				DlmResourceName key = DlmResourceName.of("key-" + random.nextInt(KEYS));
 				DlmLockHandle lock = ls.newLock(key, (blocking) -> {
 				});
 				DlmMode mode = MODES[random.nextInt(MODES.length)];

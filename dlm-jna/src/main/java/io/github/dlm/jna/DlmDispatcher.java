@@ -5,11 +5,11 @@ import java.util.concurrent.locks.Lock;
 
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.Platform;
-import com.sun.jna.Pointer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import io.github.dlm.core.Errno;
 
 /**
  * Delivers the completion and blocking callbacks (ASTs and BASTs) of one open lockspace on
@@ -35,15 +35,9 @@ import org.jspecify.annotations.Nullable;
  * Lifecycle: {@link #start()} once, {@link #stop()} once (it joins the thread); the native
  * backend starts and stops it with its lockspace.
  */
-public final class DlmDispatcher {
+final class DlmDispatcher {
 
 	private static final Log logger = LogFactory.getLog(DlmDispatcher.class);
-
-	private static final short POLLIN = 0x001;
-
-	private static final int EINTR = 4;
-
-	private final LibDlm.HotPath libDlm;
 
 	private final int fd;
 
@@ -59,14 +53,14 @@ public final class DlmDispatcher {
 
 	/**
 	 * Creates a dispatcher, not yet started.
-	 * @param libDlm the library
+	 * @param libDlm the library, whose direct-mapped calls are bound by this
 	 * @param fd the lockspace descriptor ({@code dlm_ls_get_fd})
 	 * @param threadName the name of the dispatcher thread
 	 * @param pollInterval how long one {@code poll()} waits before checking for
 	 * {@link #stop()}: 1 ms .. 10 s
 	 * @param dispatchLock held while callbacks are dispatched
 	 */
-	public DlmDispatcher(LibDlm libDlm, int fd, String threadName, Duration pollInterval, Lock dispatchLock) {
+	DlmDispatcher(LibDlm libDlm, int fd, String threadName, Duration pollInterval, Lock dispatchLock) {
 		if (fd < 0) {
 			throw new IllegalArgumentException("The lockspace descriptor must not be negative but was " + fd);
 		}
@@ -74,7 +68,7 @@ public final class DlmDispatcher {
 			throw new IllegalArgumentException("The dispatcher thread name must not be empty");
 		}
 		NativeDlmSettings.checkPollInterval(pollInterval);
-		this.libDlm = LibDlm.hotPath(libDlm);
+		LibDlmDirect.bind(libDlm);
 		this.fd = fd;
 		this.threadName = threadName;
 		this.pollMillis = (int) pollInterval.toMillis();
@@ -85,7 +79,7 @@ public final class DlmDispatcher {
 	 * Starts the dispatcher thread.
 	 * @throws IllegalStateException if it was started before
 	 */
-	public synchronized void start() {
+	synchronized void start() {
 		if (this.thread != null) {
 			throw new IllegalStateException("DLM dispatcher " + this.threadName + " was already started");
 		}
@@ -102,7 +96,7 @@ public final class DlmDispatcher {
 	 * the kernel. Idempotent.
 	 * @throws IllegalStateException if called from a callback on the dispatcher thread
 	 */
-	public void stop() {
+	void stop() {
 		Thread thread = this.thread;
 		if (thread == Thread.currentThread()) {
 			throw new IllegalStateException(
@@ -130,7 +124,7 @@ public final class DlmDispatcher {
 	 * Whether the dispatcher thread is running.
 	 * @return {@code true} between {@link #start()} and {@link #stop()}
 	 */
-	public boolean isRunning() {
+	boolean isRunning() {
 		Thread thread = this.thread;
 		return this.running && thread != null && thread.isAlive();
 	}
@@ -139,7 +133,7 @@ public final class DlmDispatcher {
 	 * Whether the calling thread is this dispatcher's thread.
 	 * @return {@code true} inside a callback
 	 */
-	public boolean isDispatcherThread() {
+	boolean isDispatcherThread() {
 		return Thread.currentThread() == this.thread;
 	}
 
@@ -147,20 +141,20 @@ public final class DlmDispatcher {
 	 * The dispatcher thread's name.
 	 * @return the name
 	 */
-	public String getThreadName() {
+	String getThreadName() {
 		return this.threadName;
 	}
 
 	private void loop() {
-		try (Memory pollFd = new Memory(8)) {
+		try (Memory pollFd = new Memory(LibC.POLLFD_SIZE)) {
 			while (this.running) {
 				pollFd.setInt(0, this.fd);
-				pollFd.setShort(4, POLLIN);
-				pollFd.setShort(6, (short) 0);
-				int ready = Poll.poll(pollFd, 1L, this.pollMillis);
+				pollFd.setShort(LibC.POLLFD_EVENTS, LibC.POLLIN);
+				pollFd.setShort(LibC.POLLFD_REVENTS, (short) 0);
+				int ready = LibC.poll(pollFd, 1L, this.pollMillis);
 				if (ready < 0) {
 					int errno = Native.getLastError();
-					if (errno != EINTR) {
+					if (errno != Errno.EINTR) {
 						logger.error("poll() on DLM lockspace descriptor " + this.fd + " failed with errno " + errno);
 						pause();
 					}
@@ -169,10 +163,10 @@ public final class DlmDispatcher {
 				if (ready == 0 || !this.running) {
 					continue;
 				}
-				if ((pollFd.getShort(6) & POLLIN) == 0) {
+				if ((pollFd.getShort(LibC.POLLFD_REVENTS) & LibC.POLLIN) == 0) {
 					// POLLERR/POLLHUP/POLLNVAL without data: nothing to dispatch; avoid a busy loop.
 					logger.warn("DLM lockspace descriptor " + this.fd + " reported poll events 0x"
-							+ Integer.toHexString(pollFd.getShort(6) & 0xffff) + " without data");
+							+ Integer.toHexString(pollFd.getShort(LibC.POLLFD_REVENTS) & 0xffff) + " without data");
 					pause();
 					continue;
 				}
@@ -189,7 +183,7 @@ public final class DlmDispatcher {
 	private void dispatch() {
 		this.dispatchLock.lock();
 		try {
-			if (this.libDlm.dispatch(this.fd) < 0) {
+			if (LibDlmDirect.dlm_dispatch(this.fd) < 0) {
 				logger.error("dlm_dispatch on descriptor " + this.fd + " failed with errno " + Native.getLastError());
 				pause();
 			}
@@ -212,30 +206,6 @@ public final class DlmDispatcher {
 	@Override
 	public String toString() {
 		return "DlmDispatcher[" + this.threadName + ", fd " + this.fd + (isRunning() ? ", running]" : ", stopped]");
-	}
-
-	/**
-	 * {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)} of the C library, by
-	 * direct mapping (called for every completion).
-	 */
-	static final class Poll {
-
-		static {
-			Native.register(Poll.class, Platform.C_LIBRARY_NAME);
-		}
-
-		private Poll() {
-		}
-
-		/**
-		 * Waits for events on descriptors.
-		 * @param fds {@code struct pollfd[nfds]}: int fd, short events, short revents
-		 * @param nfds the number of descriptors ({@code nfds_t}, an {@code unsigned long})
-		 * @param timeout milliseconds
-		 * @return the number of descriptors with events, 0 on timeout, -1 with {@code errno}
-		 */
-		static native int poll(Pointer fds, long nfds, int timeout);
-
 	}
 
 }

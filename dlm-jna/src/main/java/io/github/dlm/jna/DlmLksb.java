@@ -3,6 +3,10 @@ package io.github.dlm.jna;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import org.jspecify.annotations.Nullable;
+
+import io.github.dlm.core.DlmStatus;
+import io.github.dlm.core.Errno;
 
 /**
  * {@code struct dlm_lksb}, the lock status block libdlm writes a completion into, together
@@ -28,10 +32,10 @@ import com.sun.jna.Pointer;
  * then does {@link #free()} release it. Fields are written explicitly before a request and
  * read explicitly after its completion callback, never behind libdlm's back.
  */
-public final class DlmLksb {
+final class DlmLksb {
 
 	/** Size of the structure in bytes on LP64. */
-	public static final int SIZE = 24;
+	static final int SIZE = 24;
 
 	static final int SB_STATUS = 0;
 
@@ -54,7 +58,7 @@ public final class DlmLksb {
 	 * at the buffer.
 	 * @throws IllegalStateException on a JVM whose pointers are not 8 bytes
 	 */
-	public DlmLksb() {
+	DlmLksb() {
 		if (Native.POINTER_SIZE != 8) {
 			throw new IllegalStateException("The native DLM backend needs a 64-bit (LP64) JVM: struct dlm_lksb is "
 					+ "laid out for 8-byte pointers but this JVM's are " + Native.POINTER_SIZE + " bytes");
@@ -70,7 +74,7 @@ public final class DlmLksb {
 	 * The size of {@code struct dlm_lksb}.
 	 * @return {@value #SIZE}
 	 */
-	public int size() {
+	int size() {
 		return SIZE;
 	}
 
@@ -80,7 +84,7 @@ public final class DlmLksb {
 	 * @return the offset in bytes
 	 * @throws IllegalArgumentException for an unknown field
 	 */
-	public int offsetOf(String field) {
+	int offsetOf(String field) {
 		return switch (field) {
 			case "sb_status" -> SB_STATUS;
 			case "sb_lkid" -> SB_LKID;
@@ -115,6 +119,23 @@ public final class DlmLksb {
 		this.block.setInt(SB_STATUS, LibDlm.EINPROG);
 		DlmUnlockRequest.fill(this.unlockRequest, lkid, this.block, castparam, valueBlock);
 		return this.unlockRequest;
+	}
+
+	/**
+	 * The outcome an {@code sb_status} value reports.
+	 * @param sbStatus the value
+	 * @return the status, or {@code null} for a value that is none of them (an error, or
+	 * {@link LibDlm#EINPROG} when no result was written)
+	 */
+	static @Nullable DlmStatus statusOf(int sbStatus) {
+		return switch (sbStatus) {
+			case 0 -> DlmStatus.GRANTED;
+			case Errno.EAGAIN -> DlmStatus.NOT_GRANTED;
+			case Errno.EDEADLK -> DlmStatus.DEADLOCK;
+			case LibDlm.ECANCEL -> DlmStatus.CANCELLED;
+			case LibDlm.EUNLOCK -> DlmStatus.UNLOCKED;
+			default -> null;
+		};
 	}
 
 	/**

@@ -1,30 +1,28 @@
 package io.github.dlm.jna;
 
-import java.io.File;
-import java.util.Collections;
-
 import com.sun.jna.Callback;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.PointerType;
 import com.sun.jna.ptr.IntByReference;
 import org.jspecify.annotations.Nullable;
-
-import io.github.dlm.core.DlmUnavailableException;
 
 /**
  * JNA mapping of the parts of {@code libdlm.so.3} (the pthread build of Debian's
  * {@code libdlm3}, dlm 4.2.0) that the native backend uses, with the constants of
- * {@code libdlm.h} beside them.
+ * {@code libdlm.h} beside them, in the style of JNA's own platform mappings: functions and
+ * constants only. {@link LibDlmLoader} loads it; {@link LibDlmDirect} binds the calls made
+ * for every lock operation by direct mapping; {@link LibC} maps the C library calls.
  * <p>
  * Only the asynchronous API is mapped on purpose: every lock is requested with
  * {@link #dlm_ls_lock} and ended with an unlock request written to the lockspace
- * descriptor ({@link #write}, because {@link #dlm_ls_unlock} sends garbage as the value
- * block; it is kept for cancels), whose completions are delivered by {@link #dlm_dispatch}
- * on a Java thread we own ({@link DlmDispatcher}). The
- * {@code *_wait} calls and {@code dlm_ls_pthread_init} are deliberately absent: the first
- * park a thread inside native code, the second runs callbacks on a foreign pthread that
- * libdlm stops with {@code pthread_cancel} (forced unwinding through JVM frames).
+ * descriptor ({@link LibC#write}, because {@link #dlm_ls_unlock} sends garbage as the
+ * value block; it is kept for cancels), whose completions are delivered by
+ * {@link #dlm_dispatch} on a Java thread we own ({@link DlmDispatcher}). The {@code *_wait}
+ * calls and {@code dlm_ls_pthread_init} are deliberately absent: the first park a thread
+ * inside native code, the second runs callbacks on a foreign pthread that libdlm stops with
+ * {@code pthread_cancel} (forced unwinding through JVM frames).
  * <p>
  * Return convention: {@code int} calls return {@code 0} when the request was accepted and
  * {@code -1} with {@code errno} (read with {@link Native#getLastError()} right after the
@@ -33,7 +31,7 @@ import io.github.dlm.core.DlmUnavailableException;
  * block ({@link DlmLksb}) when the completion callback runs. Lockspace create, open, close
  * and release touch unprotected globals in libdlm: callers serialize them.
  */
-public interface LibDlm extends Library {
+interface LibDlm extends Library {
 
 	/** The library's soname, loaded first. */
 	String SONAME = "libdlm.so.3";
@@ -162,6 +160,19 @@ public interface LibDlm extends Library {
 	int DLM_USER_UNLOCK = 2;
 
 	/**
+	 * {@code dlm_lshandle_t}: an open lockspace, opaque (libdlm's {@code struct dlm_ls_info});
+	 * never dereferenced, never used after {@link #dlm_close_lockspace} or
+	 * {@link #dlm_release_lockspace}.
+	 */
+	final class LockspaceHandle extends PointerType {
+
+		/** For JNA, which creates the handles libdlm returns. */
+		public LockspaceHandle() {
+		}
+
+	}
+
+	/**
 	 * A completion (AST) or blocking (BAST) callback: {@code void (*)(void *astarg)}. The
 	 * userspace API gives both only the argument, not the blocking mode.
 	 */
@@ -176,14 +187,6 @@ public interface LibDlm extends Library {
 	}
 
 	/**
-	 * {@code dlm_lshandle_t dlm_create_lockspace(const char *name, mode_t mode)}.
-	 * @param name the lockspace name
-	 * @param mode the device permission bits
-	 * @return the handle, or {@code null} with {@code errno}
-	 */
-	@Nullable Pointer dlm_create_lockspace(String name, int mode);
-
-	/**
 	 * {@code dlm_lshandle_t dlm_new_lockspace(const char *name, mode_t mode, uint32_t flags)}:
 	 * creates the lockspace or joins it when it exists (unless {@link #DLM_LSFL_NEWEXCL}).
 	 * Needs {@code CAP_SYS_ADMIN}; may sleep up to about 10 s waiting for udev.
@@ -192,7 +195,7 @@ public interface LibDlm extends Library {
 	 * @param flags {@code DLM_LSFL_*}
 	 * @return the handle, or {@code null} with {@code errno}
 	 */
-	@Nullable Pointer dlm_new_lockspace(String name, int mode, int flags);
+	@Nullable LockspaceHandle dlm_new_lockspace(String name, int mode, int flags);
 
 	/**
 	 * {@code dlm_lshandle_t dlm_open_lockspace(const char *name)}: opens an existing
@@ -200,7 +203,7 @@ public interface LibDlm extends Library {
 	 * @param name the lockspace name
 	 * @return the handle, or {@code null} with {@code errno} ({@code ENOENT} when it does not exist)
 	 */
-	@Nullable Pointer dlm_open_lockspace(String name);
+	@Nullable LockspaceHandle dlm_open_lockspace(String name);
 
 	/**
 	 * {@code int dlm_close_lockspace(dlm_lshandle_t ls)}: closes the device (the kernel drops
@@ -208,7 +211,7 @@ public interface LibDlm extends Library {
 	 * @param ls the handle, never used again
 	 * @return 0
 	 */
-	int dlm_close_lockspace(Pointer ls);
+	int dlm_close_lockspace(LockspaceHandle ls);
 
 	/**
 	 * {@code int dlm_release_lockspace(const char *name, dlm_lshandle_t ls, int force)}:
@@ -219,14 +222,14 @@ public interface LibDlm extends Library {
 	 * @param force non-zero to release even with locks left
 	 * @return 0, or -1 with {@code errno}
 	 */
-	int dlm_release_lockspace(String name, Pointer ls, int force);
+	int dlm_release_lockspace(String name, LockspaceHandle ls, int force);
 
 	/**
 	 * {@code int dlm_ls_get_fd(dlm_lshandle_t ls)}.
 	 * @param ls the handle
 	 * @return the lockspace device file descriptor
 	 */
-	int dlm_ls_get_fd(Pointer ls);
+	int dlm_ls_get_fd(LockspaceHandle ls);
 
 	/**
 	 * {@code int dlm_dispatch(int fd)}: reads every completion waiting on the descriptor,
@@ -256,7 +259,7 @@ public interface LibDlm extends Library {
 	 * @return 0 when accepted (the new lock id is then in {@code lksb->sb_lkid}), or -1
 	 * with {@code errno}
 	 */
-	int dlm_ls_lock(Pointer ls, int mode, Pointer lksb, int flags, byte[] name, int namelen, int parent,
+	int dlm_ls_lock(LockspaceHandle ls, int mode, Pointer lksb, int flags, byte[] name, int namelen, int parent,
 			AstCallback ast, @Nullable Pointer astarg, @Nullable AstCallback bast, @Nullable Pointer range);
 
 	/**
@@ -265,7 +268,7 @@ public interface LibDlm extends Library {
 	 * the request in flight. The completion runs the lock's last AST function. libdlm sends
 	 * an uninitialised value block with it, which the kernel publishes when a PW or EX lock
 	 * last requested with {@link #LKF_VALBLK} is unlocked, so the backend uses this only to
-	 * cancel and unlocks with its own request through {@link #write} ({@link DlmUnlockRequest}).
+	 * cancel and unlocks with its own request through {@link LibC#write} ({@link DlmUnlockRequest}).
 	 * @param ls the handle
 	 * @param lkid the lock id
 	 * @param flags 0, {@link #LKF_CANCEL} or {@link #LKF_FORCEUNLOCK}
@@ -274,42 +277,7 @@ public interface LibDlm extends Library {
 	 * @return 0 when accepted (also for a cancel that finds nothing to cancel, in which
 	 * case no completion follows), or -1 with {@code errno}
 	 */
-	int dlm_ls_unlock(Pointer ls, int lkid, int flags, Pointer lksb, @Nullable Pointer astarg);
-
-	/**
-	 * {@code ssize_t write(int fd, const void *buf, size_t count)} of the C library, looked up
-	 * like the other functions through this library's symbol scope (libdlm's own
-	 * dependencies), so it is the C library's {@code write} for libdlm and a stand-in
-	 * library may serve its own descriptors. Sends a {@link DlmUnlockRequest} to the
-	 * lockspace descriptor ({@link #dlm_ls_get_fd}); the kernel answers an accepted unlock
-	 * with 0 and its completion later arrives through {@link #dlm_dispatch}, as for
-	 * {@link #dlm_ls_unlock}.
-	 * @param fd the lockspace descriptor
-	 * @param buffer the request
-	 * @param count its size, {@value DlmUnlockRequest#SIZE}
-	 * @return 0 when the unlock was accepted, or -1 with {@code errno}
-	 */
-	long write(int fd, Pointer buffer, long count);
-
-	/**
-	 * {@code int dlm_ls_deadlock_cancel(dlm_lshandle_t ls, uint32_t lkid, uint32_t flags)}:
-	 * cancels a blocked request, whose completion then reports {@code EDEADLK}.
-	 * @param ls the handle
-	 * @param lkid the lock id
-	 * @param flags 0
-	 * @return 0, or -1 with {@code errno}
-	 */
-	int dlm_ls_deadlock_cancel(Pointer ls, int lkid, int flags);
-
-	/**
-	 * {@code int dlm_ls_purge(dlm_lshandle_t ls, int nodeid, int pid)}: removes orphaned
-	 * persistent locks of a process.
-	 * @param ls the handle
-	 * @param nodeid the node
-	 * @param pid the process
-	 * @return 0, or -1 with {@code errno}
-	 */
-	int dlm_ls_purge(Pointer ls, int nodeid, int pid);
+	int dlm_ls_unlock(LockspaceHandle ls, int lkid, int flags, Pointer lksb, @Nullable Pointer astarg);
 
 	/**
 	 * {@code int dlm_kernel_version(uint32_t *maj, uint32_t *min, uint32_t *patch)}: the
@@ -331,165 +299,5 @@ public interface LibDlm extends Library {
 	 * @param patch receives the patch level
 	 */
 	void dlm_library_version(IntByReference major, IntByReference minor, IntByReference patch);
-
-	/**
-	 * The calls made for every lock operation, {@link #dlm_ls_lock}, {@link #write} and
-	 * {@link #dlm_dispatch}, bound to the same library by JNA direct mapping
-	 * ({@link Native#register(Class, com.sun.jna.NativeLibrary)}): no proxy, no reflective
-	 * argument conversion, and the completion callbacks passed to it are called back
-	 * directly rather than through JNA's reflective callback proxy. Obtained with
-	 * {@link #hotPath(LibDlm)}; the signatures are those of the methods of the same name
-	 * above.
-	 */
-	interface HotPath {
-
-		/**
-		 * {@link #dlm_ls_lock(Pointer, int, Pointer, int, byte[], int, int, AstCallback, Pointer, AstCallback, Pointer)}.
-		 * @param ls the handle
-		 * @param mode {@code LKM_*MODE}
-		 * @param lksb the lock status block
-		 * @param flags {@code LKF_*}
-		 * @param name the resource name bytes
-		 * @param namelen the name length
-		 * @param parent 0
-		 * @param ast the completion callback
-		 * @param astarg the argument of both callbacks
-		 * @param bast the blocking callback, or {@code null}
-		 * @param range {@code null}
-		 * @return 0, or -1 with {@code errno}
-		 */
-		int lock(Pointer ls, int mode, Pointer lksb, int flags, byte[] name, int namelen, int parent, AstCallback ast,
-				@Nullable Pointer astarg, @Nullable AstCallback bast, @Nullable Pointer range);
-
-		/**
-		 * {@link LibDlm#write}.
-		 * @param fd the lockspace descriptor
-		 * @param buffer the request
-		 * @param count its size
-		 * @return 0, or -1 with {@code errno}
-		 */
-		long send(int fd, Pointer buffer, long count);
-
-		/**
-		 * {@link LibDlm#dlm_dispatch}.
-		 * @param fd the lockspace descriptor
-		 * @return 0, or -1 with {@code errno}
-		 */
-		int dispatch(int fd);
-
-	}
-
-	/**
-	 * The direct-mapped natives behind {@link HotPath}. JNI binds a class's natives to one
-	 * library, and one JVM may load several libdlm files (tests load the real library and a
-	 * stand-in side by side), so {@link LibDlmDirectBinding} defines a copy of this class per
-	 * library in a class loader of its own and registers that copy; this class itself is
-	 * never registered. Not for use outside the binding.
-	 */
-	final class Direct implements HotPath {
-
-		/** Created reflectively by {@link LibDlmDirectBinding} for the registered copy. */
-		public Direct() {
-		}
-
-		@Override
-		public int lock(Pointer ls, int mode, Pointer lksb, int flags, byte[] name, int namelen, int parent,
-				AstCallback ast, @Nullable Pointer astarg, @Nullable AstCallback bast, @Nullable Pointer range) {
-			return dlm_ls_lock(ls, mode, lksb, flags, name, namelen, parent, ast, astarg, bast, range);
-		}
-
-		@Override
-		public long send(int fd, Pointer buffer, long count) {
-			return write(fd, buffer, count);
-		}
-
-		@Override
-		public int dispatch(int fd) {
-			return dlm_dispatch(fd);
-		}
-
-		/**
-		 * Direct-mapped {@link LibDlm#dlm_ls_lock}.
-		 * @param ls the handle
-		 * @param mode the mode
-		 * @param lksb the lock status block
-		 * @param flags the flags
-		 * @param name the name
-		 * @param namelen the name length
-		 * @param parent 0
-		 * @param ast the completion callback
-		 * @param astarg the argument
-		 * @param bast the blocking callback
-		 * @param range {@code null}
-		 * @return 0, or -1 with {@code errno}
-		 */
-		public static native int dlm_ls_lock(Pointer ls, int mode, Pointer lksb, int flags, byte[] name, int namelen,
-				int parent, AstCallback ast, @Nullable Pointer astarg, @Nullable AstCallback bast, @Nullable Pointer range);
-
-		/**
-		 * Direct-mapped {@link LibDlm#write}.
-		 * @param fd the descriptor
-		 * @param buffer the request
-		 * @param count its size
-		 * @return 0, or -1 with {@code errno}
-		 */
-		public static native long write(int fd, Pointer buffer, long count);
-
-		/**
-		 * Direct-mapped {@link LibDlm#dlm_dispatch}.
-		 * @param fd the descriptor
-		 * @return 0, or -1 with {@code errno}
-		 */
-		public static native int dlm_dispatch(int fd);
-
-	}
-
-	/**
-	 * The direct-mapped hot calls of a loaded library.
-	 * @param libDlm a mapping returned by {@link #load(String)}
-	 * @return its calls, bound once per library file and then shared
-	 */
-	static HotPath hotPath(LibDlm libDlm) {
-		return LibDlmDirectBinding.of(libDlm);
-	}
-
-	/**
-	 * Loads libdlm.
-	 * @param libraryPath the library file to load instead of searching the system's
-	 * library path; {@code null} loads {@value #SONAME} (falling back to {@code libdlm.so})
-	 * @return the mapping
-	 * @throws DlmUnavailableException naming the cause and the fix if it cannot be loaded
-	 */
-	static LibDlm load(@Nullable String libraryPath) {
-		if (libraryPath != null) {
-			File file = new File(libraryPath);
-			if (!file.isFile()) {
-				throw new DlmUnavailableException("The libdlm library path '" + libraryPath + "' (dlm.native.library-path) "
-						+ (file.exists() ? "is not a regular file" : "does not exist")
-						+ ": point it at libdlm.so.3 (Debian: /usr/lib/x86_64-linux-gnu/libdlm.so.3 from the libdlm3 "
-						+ "package) or remove the setting to use the system library", 0);
-			}
-			try {
-				return Native.load(file.getAbsolutePath(), LibDlm.class, Collections.emptyMap());
-			}
-			catch (UnsatisfiedLinkError ex) {
-				throw new DlmUnavailableException("The libdlm library '" + libraryPath + "' (dlm.native.library-path) "
-						+ "cannot be loaded: " + ex.getMessage() + ". Point it at a libdlm.so.3 built for this platform", 0);
-			}
-		}
-		try {
-			return Native.load(SONAME, LibDlm.class, Collections.emptyMap());
-		}
-		catch (UnsatisfiedLinkError soname) {
-			try {
-				return Native.load(NAME, LibDlm.class, Collections.emptyMap());
-			}
-			catch (UnsatisfiedLinkError plain) {
-				throw new DlmUnavailableException("libdlm (" + SONAME + ") is not installed or cannot be loaded ("
-						+ soname.getMessage() + "): install it with 'apt-get install libdlm3' (Debian/Ubuntu) or "
-						+ "'dnf install dlm-lib' (Fedora/RHEL), or set dlm.native.library-path to the library file", 0);
-			}
-		}
-	}
 
 }

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * and removed at its final completion; a callback whose token is unknown (it cannot
  * happen unless the kernel misbehaves) is logged and ignored.
  * <p>
- * Both are handed to the direct-mapped {@code dlm_ls_lock} ({@link LibDlm.HotPath}) as
+ * Both are handed to the direct-mapped {@code dlm_ls_lock} ({@link LibDlmDirect}) as
  * callback objects, so JNA makes direct callbacks of them: libdlm's call reaches the method
  * through JNI without JNA's reflective callback proxy.
  */

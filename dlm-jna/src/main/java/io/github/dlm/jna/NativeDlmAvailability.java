@@ -11,11 +11,13 @@ import com.sun.jna.ptr.IntByReference;
 import org.jspecify.annotations.Nullable;
 
 import io.github.dlm.core.DlmUnavailableException;
+import io.github.dlm.core.Errno;
 
 /**
  * Whether the native DLM can be used on this machine, and if not, exactly why and how to
- * fix it. Used by {@code dlm.backend=auto} to choose between the native and the local
- * backend, and by {@link NativeDlmClient} to fail with a precise message.
+ * fix it. Lets an application choose between the native and the local backend, and
+ * {@link NativeDlmClient} fail with a precise message; {@link #getProblem()} tells which
+ * piece is missing.
  * <p>
  * The checks run in the order a missing piece is usually found and never block: libdlm
  * loads; the {@code dlm} kernel module is loaded ({@code dlm-control} in {@code /proc/misc});
@@ -29,14 +31,14 @@ public final class NativeDlmAvailability {
 
 	private static final String PREFIX = "The native DLM backend is not available: ";
 
-	private final boolean available;
+	private final @Nullable Problem problem;
 
 	private final String reason;
 
 	private final @Nullable LibDlm libDlm;
 
-	private NativeDlmAvailability(boolean available, String reason, @Nullable LibDlm libDlm) {
-		this.available = available;
+	private NativeDlmAvailability(@Nullable Problem problem, String reason, @Nullable LibDlm libDlm) {
+		this.problem = problem;
 		this.reason = reason;
 		this.libDlm = libDlm;
 	}
@@ -64,65 +66,79 @@ public final class NativeDlmAvailability {
 			boolean askKernel) {
 		LibDlm libDlm;
 		try {
-			libDlm = LibDlm.load(libraryPath);
+			libDlm = LibDlmLoader.load(libraryPath);
 		}
 		catch (DlmUnavailableException ex) {
-			return unavailable(ex.getMessage(), null);
+			return unavailable(Problem.LIBRARY, ex.getMessage(), null);
 		}
-		String notReady = checkKernel(procMisc, dev, configfs);
+		NativeDlmAvailability notReady = checkKernel(procMisc, dev, configfs, libDlm);
 		if (notReady != null) {
-			return unavailable(notReady, libDlm);
+			return notReady;
 		}
 		if (askKernel) {
 			IntByReference major = new IntByReference();
 			IntByReference minor = new IntByReference();
 			IntByReference patch = new IntByReference();
 			if (libDlm.dlm_kernel_version(major, minor, patch) != 0) {
-				return unavailable("dlm_kernel_version failed with errno " + Native.getLastError()
-						+ " although /dev/misc/dlm-control exists: check the kernel log (dmesg) for DLM errors", libDlm);
+				return unavailable(Problem.PROTOCOL,
+						"dlm_kernel_version failed with " + Errno.name(Native.getLastError())
+						+ " although /dev/misc/dlm-control exists: check the kernel log (dmesg) for DLM errors",
+						libDlm);
 			}
 			if (major.getValue() != 6) {
-				return unavailable("the kernel DLM speaks device protocol " + major.getValue() + "." + minor.getValue()
-						+ "." + patch.getValue() + " but libdlm 4 needs 6.x: use a kernel from the last decade", libDlm);
+				return unavailable(Problem.PROTOCOL,
+						"the kernel DLM speaks device protocol " + major.getValue() + "." + minor.getValue()
+						+ "." + patch.getValue() + " but libdlm 4 needs 6.x: use a kernel from the last decade",
+						libDlm);
 			}
 		}
-		return new NativeDlmAvailability(true, "libdlm loaded and the kernel DLM is ready", libDlm);
+		return new NativeDlmAvailability(null, "libdlm loaded and the kernel DLM is ready", libDlm);
 	}
 
-	private static @Nullable String checkKernel(Path procMisc, Path dev, Path configfs) {
+	private static @Nullable NativeDlmAvailability checkKernel(Path procMisc, Path dev, Path configfs,
+			LibDlm libDlm) {
 		List<String> misc;
 		try {
 			misc = Files.readAllLines(procMisc);
 		}
 		catch (IOException ex) {
-			return "cannot read " + procMisc + " (" + ex + ") to find the dlm-control device: is /proc mounted?";
+			return unavailable(Problem.KERNEL_MODULE,
+					"cannot read " + procMisc + " (" + ex + ") to find the dlm-control device: is /proc mounted?",
+					libDlm);
 		}
 		if (misc.stream().map(String::trim).noneMatch((line) -> line.endsWith(" dlm-control"))) {
-			return "the dlm kernel module is not loaded (" + procMisc + " lists no dlm-control device): load it with "
+			return unavailable(Problem.KERNEL_MODULE,
+					"the dlm kernel module is not loaded (" + procMisc + " lists no dlm-control device): load it with "
 					+ "'modprobe dlm' (it ships with the distribution kernel, e.g. Debian's linux-image-amd64), then "
 					+ "start the cluster stack: corosync and dlm_controld ('apt-get install dlm-controld corosync', "
-					+ "'systemctl start corosync dlm')";
+					+ "'systemctl start corosync dlm')", libDlm);
 		}
 		Path control = dev.resolve("misc/dlm-control");
 		if (!Files.exists(control)) {
 			String found = Files.exists(dev.resolve("dlm-control")) ? "the kernel created " + dev.resolve("dlm-control")
 					+ " but libdlm only opens " + control : control + " does not exist";
-			return found + ": the udev rules that create the /dev/misc links come with dlm_controld (Debian package "
-					+ "dlm-controld, file 51-dlm.rules); install it and run 'udevadm trigger', or start the 'dlm' service";
+			return unavailable(Problem.DEVICE,
+					found + ": the udev rules that create the /dev/misc links come with dlm_controld (Debian package "
+					+ "dlm-controld, file 51-dlm.rules); install it and run 'udevadm trigger', or start the 'dlm' service",
+					libDlm);
 		}
 		if (!Files.isReadable(control) || !Files.isWritable(control)) {
-			return "this process (user " + System.getProperty("user.name") + ") may not read and write " + control
-					+ ": dlm-controld's udev rule makes it mode 0666; check the device's mode and any security policy";
+			return unavailable(Problem.PERMISSION,
+					"this process (user " + System.getProperty("user.name") + ") may not read and write " + control
+					+ ": dlm-controld's udev rule makes it mode 0666; check the device's mode and any security policy",
+					libDlm);
 		}
 		if (!Files.isDirectory(configfs.resolve("dlm/cluster"))) {
-			return "dlm_controld is not running (" + configfs.resolve("dlm/cluster") + " does not exist): start corosync, "
-					+ "wait until the cluster is quorate, then start dlm_controld ('systemctl start corosync dlm')";
+			return unavailable(Problem.DAEMON,
+					"dlm_controld is not running (" + configfs.resolve("dlm/cluster") + " does not exist): start corosync, "
+					+ "wait until the cluster is quorate, then start dlm_controld ('systemctl start corosync dlm')",
+					libDlm);
 		}
 		return null;
 	}
 
-	private static NativeDlmAvailability unavailable(String reason, @Nullable LibDlm libDlm) {
-		return new NativeDlmAvailability(false, PREFIX + reason, libDlm);
+	private static NativeDlmAvailability unavailable(Problem problem, String reason, @Nullable LibDlm libDlm) {
+		return new NativeDlmAvailability(problem, PREFIX + reason, libDlm);
 	}
 
 	/**
@@ -130,7 +146,15 @@ public final class NativeDlmAvailability {
 	 * @return {@code true} if every check passed
 	 */
 	public boolean isAvailable() {
-		return this.available;
+		return this.problem == null;
+	}
+
+	/**
+	 * Which piece is missing.
+	 * @return the problem, or {@code null} when the backend is available
+	 */
+	public @Nullable Problem getProblem() {
+		return this.problem;
 	}
 
 	/**
@@ -145,7 +169,7 @@ public final class NativeDlmAvailability {
 	 * The loaded library, even when the kernel side is missing.
 	 * @return the library, or {@code null} if it could not be loaded
 	 */
-	public @Nullable LibDlm getLibrary() {
+	@Nullable LibDlm getLibrary() {
 		return this.libDlm;
 	}
 
@@ -154,8 +178,8 @@ public final class NativeDlmAvailability {
 	 * @return the library
 	 * @throws DlmUnavailableException with {@link #getReason()} otherwise
 	 */
-	public LibDlm requireAvailable() {
-		if (!this.available || this.libDlm == null) {
+	LibDlm requireAvailable() {
+		if (this.problem != null || this.libDlm == null) {
 			throw new DlmUnavailableException(this.reason, 0);
 		}
 		return this.libDlm;
@@ -163,7 +187,32 @@ public final class NativeDlmAvailability {
 
 	@Override
 	public String toString() {
-		return (this.available ? "available: " : "unavailable: ") + this.reason;
+		return (isAvailable() ? "available: " : "unavailable: ") + this.reason;
+	}
+
+	/**
+	 * The piece of the native DLM stack that is missing, in the order they are checked.
+	 */
+	public enum Problem {
+
+		/** libdlm cannot be loaded: not installed, or the configured library path is wrong. */
+		LIBRARY,
+
+		/** The {@code dlm} kernel module is not loaded (or {@code /proc} cannot be read). */
+		KERNEL_MODULE,
+
+		/** {@code /dev/misc/dlm-control} is missing: the udev rules of {@code dlm-controld} did not run. */
+		DEVICE,
+
+		/** This process may not read and write {@code /dev/misc/dlm-control}. */
+		PERMISSION,
+
+		/** {@code dlm_controld} is not running. */
+		DAEMON,
+
+		/** The kernel does not answer, or speaks another device protocol than libdlm. */
+		PROTOCOL
+
 	}
 
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import org.jspecify.annotations.Nullable;
 
 import io.github.dlm.core.DlmClient;
@@ -16,6 +15,7 @@ import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmNames;
 import io.github.dlm.core.DlmUnavailableException;
+import io.github.dlm.core.Errno;
 import io.github.dlm.core.LockspaceOptions;
 
 /**
@@ -98,14 +98,14 @@ public final class NativeDlmClient implements DlmClient {
 		DlmNames.checkLockspaceName(name);
 		Objects.requireNonNull(options, "options must not be null");
 		checkOpen();
-		Pointer handle;
+		LibDlm.LockspaceHandle handle;
 		boolean created = false;
 		LOCKSPACE_CALLS.lock();
 		try {
 			handle = this.libDlm.dlm_open_lockspace(name);
 			if (handle == null) {
 				int errno = Native.getLastError();
-				if (errno != DlmErrors.ENOENT || !options.create()) {
+				if (errno != Errno.ENOENT || !options.create()) {
 					throw failure(errno, "open lockspace", name);
 				}
 				handle = this.libDlm.dlm_new_lockspace(name, options.permissions(), 0);
@@ -143,7 +143,7 @@ public final class NativeDlmClient implements DlmClient {
 		return DlmErrors.toException(errno, operation, name, null);
 	}
 
-	private static void closeHandle(LibDlm libDlm, Pointer handle) {
+	private static void closeHandle(LibDlm libDlm, LibDlm.LockspaceHandle handle) {
 		LOCKSPACE_CALLS.lock();
 		try {
 			libDlm.dlm_close_lockspace(handle);
@@ -194,14 +194,6 @@ public final class NativeDlmClient implements DlmClient {
 	 */
 	List<DlmLockspace> openLockspaces() {
 		return List.copyOf(this.lockspaces);
-	}
-
-	/**
-	 * The loaded library.
-	 * @return the library
-	 */
-	public LibDlm getLibrary() {
-		return this.libDlm;
 	}
 
 	@Override

@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Settings of the native backend.
  *
- * @param libraryPath the libdlm file to load instead of the system's {@code libdlm.so.3}
- * ({@code dlm.native.library-path}), or {@code null}
+ * @param libraryPath the libdlm file to load instead of the system's {@code libdlm.so.3},
+ * or {@code null}
  * @param dispatcherThreadNamePrefix the prefix of each lockspace's dispatcher thread name;
  * the lockspace name is appended
  * @param pollInterval how long the dispatcher's {@code poll()} waits before it checks

@@ -21,8 +21,11 @@ import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.DlmRequestRules;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmStatus;
 import io.github.dlm.core.DlmStatusFlag;
+import io.github.dlm.core.Errno;
 
 /**
  * One libdlm lock ({@code lkid}) of a {@link NativeLockspace}.
@@ -59,13 +62,12 @@ final class NativeLockHandle implements DlmLockHandle {
 
 	private static final Log logger = LogFactory.getLog(NativeLockHandle.class);
 
-	private static final int EAGAIN = 11;
-
-	private static final int EDEADLK = 35;
-
 	private final NativeLockspace lockspace;
 
-	private final byte[] resourceName;
+	private final DlmResourceName resourceName;
+
+	/** The name's bytes, copied once for every request's {@code dlm_ls_lock}. */
+	private final byte[] nameBytes;
 
 	private final @Nullable DlmBlockingListener blockingListener;
 
@@ -87,15 +89,17 @@ final class NativeLockHandle implements DlmLockHandle {
 
 	private byte[] valueBlock = new byte[DlmCompletion.VALUE_BLOCK_LENGTH];
 
-	NativeLockHandle(NativeLockspace lockspace, byte[] resourceName, @Nullable DlmBlockingListener blockingListener) {
+	NativeLockHandle(NativeLockspace lockspace, DlmResourceName resourceName,
+			@Nullable DlmBlockingListener blockingListener) {
 		this.lockspace = lockspace;
-		this.resourceName = resourceName.clone();
+		this.resourceName = resourceName;
+		this.nameBytes = resourceName.toBytes();
 		this.blockingListener = blockingListener;
 	}
 
 	@Override
-	public byte[] resourceName() {
-		return this.resourceName.clone();
+	public DlmResourceName resourceName() {
+		return this.resourceName;
 	}
 
 	@Override
@@ -114,7 +118,7 @@ final class NativeLockHandle implements DlmLockHandle {
 		try {
 			checkUsable("request " + mode);
 			boolean conversion = this.granted != null;
-			NativeRequestRules.check(mode, flags, this.granted, this.resourceName);
+			DlmRequestRules.check(mode, flags, this.granted, this.resourceName);
 			this.lockspace.checkOpen();
 			if (!conversion) {
 				attach();
@@ -135,9 +139,11 @@ final class NativeLockHandle implements DlmLockHandle {
 			int bits = DlmFlag.toBits(flags) | (conversion ? LibDlm.LKF_CONVERT : 0);
 			Operation operation = new Operation(conversion ? Kind.CONVERT : Kind.REQUEST, mode, bits, this.granted);
 			DlmMode before = this.granted;
-			send(operation, () -> (conversion ? "convert " + before + " to " : "lock ") + mode, (calls) -> calls.lock(this.lockspace.handle(), mode.nativeValue(),
-					lksb.address(), bits, this.resourceName, this.resourceName.length, 0, NativeCallbacks.AST,
-					NativeCallbacks.argument(this.token), bast(), null), conversion ? this.lkid : 0);
+			send(operation, () -> (conversion ? "convert " + before + " to " : "lock ") + mode,
+					() -> LibDlmDirect.dlm_ls_lock(this.lockspace.handle(), mode.nativeValue(), lksb.address(), bits,
+							this.nameBytes, this.nameBytes.length, 0, NativeCallbacks.AST,
+							NativeCallbacks.argument(this.token), bast(), null),
+					conversion ? this.lkid : 0);
 			if (!conversion) {
 				this.lkid = lksb.readLkid();
 			}
@@ -201,7 +207,7 @@ final class NativeLockHandle implements DlmLockHandle {
 					// ENOENT: the request already ended and its completion is queued; it will arrive.
 					int errno = Native.getLastError();
 					if (logger.isDebugEnabled()) {
-						logger.debug("Cancel of " + this + " was refused with " + DlmErrors.name(errno)
+						logger.debug("Cancel of " + this + " was refused with " + Errno.name(errno)
 								+ "; its completion is on its way");
 					}
 					return false;
@@ -374,19 +380,14 @@ final class NativeLockHandle implements DlmLockHandle {
 			DlmCompletion completion = new DlmCompletion(DlmStatus.GRANTED, mode, flags, read);
 			return () -> operation.future.complete(completion);
 		}
-		DlmStatus failed = switch (status) {
-			case EAGAIN -> DlmStatus.NOT_GRANTED;
-			case EDEADLK -> DlmStatus.DEADLOCK;
-			case LibDlm.ECANCEL -> DlmStatus.CANCELLED;
-			default -> null;
-		};
+		DlmStatus failed = DlmLksb.statusOf(status);
 		if (operation.kind == Kind.REQUEST) {
 			end();
 		}
 		else if (flags.contains(DlmStatusFlag.DEMOTED)) {
 			this.granted = DlmMode.NL;
 		}
-		if (failed == null) {
+		if (failed == null || failed == DlmStatus.UNLOCKED) {
 			DlmException error = (status == LibDlm.EINPROG) ? new DlmException("DLM completion of " + operation.mode
 					+ " for " + this + " carried no result (EINPROG): the lock status block was overwritten; report "
 					+ "this as a bug", status) : DlmErrors.toException(status, "lock " + operation.mode,
@@ -412,8 +413,7 @@ final class NativeLockHandle implements DlmLockHandle {
 		DlmLksb lksb = Objects.requireNonNull(this.lksb);
 		Pointer request = lksb.prepareUnlock(this.lkid, NativeCallbacks.argument(this.token), this.valueBlock);
 		int fd = this.lockspace.fd();
-		send(operation, () -> "unlock",
-				(calls) -> (calls.send(fd, request, DlmUnlockRequest.SIZE) < 0) ? -1 : 0, -1);
+		send(operation, () -> "unlock", () -> (LibC.write(fd, request, DlmUnlockRequest.SIZE) < 0) ? -1 : 0, -1);
 	}
 
 	/**
@@ -427,7 +427,7 @@ final class NativeLockHandle implements DlmLockHandle {
 			lksb.prepare(prepareLkid);
 		}
 		this.pending = operation;
-		int result = call.invoke(this.lockspace.hotPath());
+		int result = call.invoke();
 		if (result != 0) {
 			int errno = Native.getLastError();
 			this.pending = null;
@@ -498,14 +498,14 @@ final class NativeLockHandle implements DlmLockHandle {
 
 	@Override
 	public String toString() {
-		return "lock '" + DlmErrors.printable(this.resourceName) + "' in lockspace '" + this.lockspace.name() + "'"
+		return "lock '" + this.resourceName + "' in lockspace '" + this.lockspace.name() + "'"
 				+ ((this.lkid != 0) ? " (lkid " + Integer.toUnsignedString(this.lkid, 16) + ")" : "");
 	}
 
 	@FunctionalInterface
 	private interface NativeCall {
 
-		int invoke(LibDlm.HotPath calls);
+		int invoke();
 
 	}
 

@@ -2,6 +2,7 @@ package io.github.dlm.jna;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,17 +11,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import com.sun.jna.Native;
-import com.sun.jna.Pointer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import io.github.dlm.core.DlmBlockingListener;
 import io.github.dlm.core.DlmCompletion;
-import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
-import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.DlmResourceName;
+import io.github.dlm.core.Errno;
 import io.github.dlm.core.LockspaceOptions;
 
 /**
@@ -45,11 +45,9 @@ final class NativeLockspace implements DlmLockspace {
 
 	private final LibDlm libDlm;
 
-	private final LibDlm.HotPath hotPath;
-
 	private final String name;
 
-	private final Pointer handle;
+	private final LibDlm.LockspaceHandle handle;
 
 	private final int fd;
 
@@ -74,11 +72,10 @@ final class NativeLockspace implements DlmLockspace {
 
 	private boolean closed;
 
-	NativeLockspace(NativeDlmClient client, LibDlm libDlm, String name, Pointer handle, boolean created,
-			LockspaceOptions options, NativeDlmSettings settings) {
+	NativeLockspace(NativeDlmClient client, LibDlm libDlm, String name, LibDlm.LockspaceHandle handle,
+			boolean created, LockspaceOptions options, NativeDlmSettings settings) {
 		this.client = client;
 		this.libDlm = libDlm;
-		this.hotPath = LibDlm.hotPath(libDlm);
 		this.name = name;
 		this.handle = handle;
 		this.created = created;
@@ -96,8 +93,8 @@ final class NativeLockspace implements DlmLockspace {
 	}
 
 	@Override
-	public DlmLockHandle newLock(byte[] resourceName, @Nullable DlmBlockingListener blockingListener) {
-		DlmNames.checkResourceName(resourceName);
+	public DlmLockHandle newLock(DlmResourceName resourceName, @Nullable DlmBlockingListener blockingListener) {
+		Objects.requireNonNull(resourceName, "resourceName must not be null");
 		checkOpen();
 		return new NativeLockHandle(this, resourceName, blockingListener);
 	}
@@ -227,7 +224,7 @@ final class NativeLockspace implements DlmLockspace {
 		if (release) {
 			if (this.libDlm.dlm_release_lockspace(this.name, this.handle, 0) != 0) {
 				logger.warn("dlm_release_lockspace('" + this.name + "') failed with "
-						+ DlmErrors.name(Native.getLastError()) + "; the handle was closed");
+						+ Errno.name(Native.getLastError()) + "; the handle was closed");
 			}
 		}
 		else {
@@ -253,7 +250,7 @@ final class NativeLockspace implements DlmLockspace {
 		return this.handles.size();
 	}
 
-	Pointer handle() {
+	LibDlm.LockspaceHandle handle() {
 		return this.handle;
 	}
 
@@ -263,10 +260,6 @@ final class NativeLockspace implements DlmLockspace {
 
 	LibDlm libDlm() {
 		return this.libDlm;
-	}
-
-	LibDlm.HotPath hotPath() {
-		return this.hotPath;
 	}
 
 	ReentrantLock dispatchLock() {

@@ -1,9 +1,12 @@
 /**
- * The native backend: a JNA binding of {@code libdlm.so.3} ({@link io.github.dlm.jna.LibDlm},
- * {@link io.github.dlm.jna.DlmLksb}), the dispatcher thread that delivers its callbacks
- * ({@link io.github.dlm.jna.DlmDispatcher}), the {@link io.github.dlm.core.DlmClient}
- * implementation ({@link io.github.dlm.jna.NativeDlmClient}) and the availability probe
- * ({@link io.github.dlm.jna.NativeDlmAvailability}).
+ * The native backend: the {@link io.github.dlm.core.DlmClient} implementation over the
+ * kernel DLM ({@link io.github.dlm.jna.NativeDlmClient}), its settings
+ * ({@link io.github.dlm.jna.NativeDlmSettings}) and the availability probe
+ * ({@link io.github.dlm.jna.NativeDlmAvailability}). The rest is package-private: the JNA
+ * mapping of {@code libdlm.so.3} ({@code LibDlm}, functions and constants, loaded by
+ * {@code LibDlmLoader}), of the C library ({@code LibC}), the direct-mapped hot calls
+ * ({@code LibDlmDirect}), the lock status block ({@code DlmLksb}) and the dispatcher thread
+ * that delivers the callbacks ({@code DlmDispatcher}).
  */
 @NullMarked
 package io.github.dlm.jna;

@@ -14,6 +14,7 @@ import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
 import io.github.dlm.core.DlmStatus;
 import io.github.dlm.core.DlmStatusFlag;
+import io.github.dlm.core.Errno;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Compares the JNA mapping with what gcc makes of the installed {@code libdlm.h} and
  * {@code linux/dlm_device.h}: the layout of {@code struct dlm_lksb} and of the unlock
  * request ({@code struct dlm_write_request}), and every constant the binding and the core
- * enums use.
+ * enums use, and the errno values and {@code struct pollfd} of the C library.
  */
 class LibDlmLayoutTests {
 
@@ -104,11 +105,32 @@ class LibDlmLayoutTests {
 
 	@Test
 	void coreStatusesMatchTheHeader() {
-		assertThat((long) DlmStatus.GRANTED.nativeValue()).isZero();
-		assertThat(DlmStatus.NOT_GRANTED.nativeValue()).isEqualTo(11);
-		assertThat(DlmStatus.DEADLOCK.nativeValue()).isEqualTo(35);
-		assertThat((long) DlmStatus.CANCELLED.nativeValue()).isEqualTo(c.get("ECANCEL"));
-		assertThat((long) DlmStatus.UNLOCKED.nativeValue()).isEqualTo(c.get("EUNLOCK"));
+		assertThat(DlmLksb.statusOf(0)).isEqualTo(DlmStatus.GRANTED);
+		assertThat(DlmLksb.statusOf(c.get("EAGAIN").intValue())).isEqualTo(DlmStatus.NOT_GRANTED);
+		assertThat(DlmLksb.statusOf(c.get("EDEADLK").intValue())).isEqualTo(DlmStatus.DEADLOCK);
+		assertThat(DlmLksb.statusOf(c.get("ECANCEL").intValue())).isEqualTo(DlmStatus.CANCELLED);
+		assertThat(DlmLksb.statusOf(c.get("EUNLOCK").intValue())).isEqualTo(DlmStatus.UNLOCKED);
+	}
+
+	@Test
+	void errnoValuesMatchTheSystemHeaders() throws Exception {
+		int compared = 0;
+		for (Field field : Errno.class.getFields()) {
+			if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class) {
+				assertThat(c).as("errno.h defines %s", field.getName()).containsKey(field.getName());
+				assertThat((long) field.getInt(null)).as(field.getName()).isEqualTo(c.get(field.getName()));
+				compared++;
+			}
+		}
+		assertThat(compared).isGreaterThanOrEqualTo(13);
+	}
+
+	@Test
+	void pollMappingMatchesTheSystemHeaders() {
+		assertThat((long) LibC.POLLIN).isEqualTo(c.get("POLLIN"));
+		assertThat((long) LibC.POLLFD_SIZE).isEqualTo(c.get("sizeof.pollfd"));
+		assertThat((long) LibC.POLLFD_EVENTS).isEqualTo(c.get("offsetof.pollfd.events"));
+		assertThat((long) LibC.POLLFD_REVENTS).isEqualTo(c.get("offsetof.pollfd.revents"));
 	}
 
 	@Test

@@ -29,8 +29,23 @@ class LibDlmSymbolTests {
 		NativeTestSupport.requireLibDlm();
 		NativeLibrary library = NativeLibrary.getInstance(LibDlm.SONAME);
 		List<Method> functions = mappedFunctions();
-		assertThat(functions).hasSizeGreaterThanOrEqualTo(13);
+		assertThat(functions).hasSizeGreaterThanOrEqualTo(10);
 		for (Method function : functions) {
+			assertThat(library.getFunction(function.getName())).as(function.getName()).isNotNull();
+		}
+	}
+
+	@Test
+	void everyDirectMappedFunctionIsMappedAndFoundInLibdlmsScope() {
+		NativeTestSupport.requireLibDlm();
+		NativeLibrary library = NativeLibrary.getInstance(LibDlm.SONAME);
+		List<String> mapped = mappedFunctions().stream().map(Method::getName).toList();
+		for (Method function : nativeMethods(LibDlmDirect.class)) {
+			assertThat(mapped).as("LibDlm declares %s", function.getName()).contains(function.getName());
+			assertThat(library.getFunction(function.getName())).as(function.getName()).isNotNull();
+		}
+		assertThat(nativeMethods(LibC.class)).extracting(Method::getName).containsExactlyInAnyOrder("write", "poll");
+		for (Method function : nativeMethods(LibC.class)) {
 			assertThat(library.getFunction(function.getName())).as(function.getName()).isNotNull();
 		}
 	}
@@ -62,33 +77,34 @@ class LibDlmSymbolTests {
 			.filter((file) -> file.endsWith("/" + LibDlm.SONAME) || file.contains("/libdlm.so.3."))
 			.findFirst()
 			.orElseThrow();
-		LibDlm libDlm = LibDlm.load(real);
+		LibDlm libDlm = LibDlmLoader.load(real);
 		IntByReference major = new IntByReference(-1);
 		libDlm.dlm_library_version(major, new IntByReference(), new IntByReference());
 		assertThat(major.getValue()).isEqualTo(6);
 	}
 
 	@Test
-	void pathOverrideToAMissingFileNamesThePropertyAndTheFix(@TempDir Path dir) {
+	void pathOverrideToAMissingFileNamesTheSettingAndTheFix(@TempDir Path dir) {
 		String missing = dir.resolve("nowhere/libdlm.so.3").toString();
-		assertThatExceptionOfType(DlmUnavailableException.class).isThrownBy(() -> LibDlm.load(missing))
+		assertThatExceptionOfType(DlmUnavailableException.class).isThrownBy(() -> LibDlmLoader.load(missing))
 			.withMessageContaining(missing)
 			.withMessageContaining("does not exist")
-			.withMessageContaining("dlm.native.library-path")
+			.withMessageContaining("NativeDlmSettings.libraryPath")
+			.withMessageNotContaining("dlm.native")
 			.withMessageContaining("libdlm3");
 	}
 
 	@Test
 	void pathOverrideToANonLibraryNamesTheFile(@TempDir Path dir) throws Exception {
 		Path bogus = Files.writeString(dir.resolve("libdlm.so.3"), "not an ELF file");
-		assertThatExceptionOfType(DlmUnavailableException.class).isThrownBy(() -> LibDlm.load(bogus.toString()))
+		assertThatExceptionOfType(DlmUnavailableException.class).isThrownBy(() -> LibDlmLoader.load(bogus.toString()))
 			.withMessageContaining(bogus.toString())
 			.withMessageContaining("cannot be loaded");
 	}
 
 	@Test
 	void pathOverrideToADirectoryIsRefused(@TempDir Path dir) {
-		assertThatExceptionOfType(DlmUnavailableException.class).isThrownBy(() -> LibDlm.load(dir.toString()))
+		assertThatExceptionOfType(DlmUnavailableException.class).isThrownBy(() -> LibDlmLoader.load(dir.toString()))
 			.withMessageContaining("is not a regular file");
 	}
 
@@ -100,6 +116,11 @@ class LibDlmSymbolTests {
 		NativeTestSupport.Result usage = NativeTestSupport.run(List.of(loop.toAbsolutePath().toString(), "-n", "0"));
 		assertThat(usage.exitCode()).isEqualTo(2);
 		assertThat(usage.output()).contains("iterations > 0");
+	}
+
+	private static List<Method> nativeMethods(Class<?> type) {
+		return Arrays.stream(type.getDeclaredMethods()).filter((method) -> Modifier.isNative(method.getModifiers()))
+			.toList();
 	}
 
 	private static List<Method> mappedFunctions() {

@@ -60,7 +60,9 @@ class NativeDlmAvailabilityTests {
 		assertThat(availability.getLibrary()).isNull();
 		assertThat(availability.getReason()).startsWith("The native DLM backend is not available: ")
 			.contains(missing)
-			.contains("dlm.native.library-path");
+			.contains("NativeDlmSettings.libraryPath")
+			.doesNotContain("dlm.native");
+		assertThat(availability.getProblem()).isEqualTo(NativeDlmAvailability.Problem.LIBRARY);
 		assertThatExceptionOfType(DlmUnavailableException.class)
 			.isThrownBy(() -> new NativeDlmClient(NativeDlmSettings.DEFAULTS.withLibraryPath(missing)))
 			.withMessageContaining(missing);
@@ -79,6 +81,7 @@ class NativeDlmAvailabilityTests {
 		NativeTestSupport.requireLibDlm();
 		Files.writeString(procMisc(), "229 fuse\n237 loop-control\n");
 		assertThat(check().getReason()).contains("dlm kernel module is not loaded").contains("modprobe dlm");
+		assertThat(check().getProblem()).isEqualTo(NativeDlmAvailability.Problem.KERNEL_MODULE);
 	}
 
 	@Test
@@ -99,6 +102,7 @@ class NativeDlmAvailabilityTests {
 		moduleLoaded();
 		assertThat(check().getReason()).contains(dev().resolve("misc/dlm-control") + " does not exist")
 			.contains("udevadm trigger");
+		assertThat(check().getProblem()).isEqualTo(NativeDlmAvailability.Problem.DEVICE);
 	}
 
 	@Test
@@ -109,6 +113,7 @@ class NativeDlmAvailabilityTests {
 		Path control = controlDevice();
 		Files.setPosixFilePermissions(control, PosixFilePermissions.fromString("r--r--r--"));
 		assertThat(check().getReason()).contains("may not read and write " + control).contains("0666");
+		assertThat(check().getProblem()).isEqualTo(NativeDlmAvailability.Problem.PERMISSION);
 	}
 
 	@Test
@@ -119,6 +124,7 @@ class NativeDlmAvailabilityTests {
 		assertThat(check().getReason()).contains("dlm_controld is not running")
 			.contains(configfs().resolve("dlm/cluster").toString())
 			.contains("systemctl start corosync dlm");
+		assertThat(check().getProblem()).isEqualTo(NativeDlmAvailability.Problem.DAEMON);
 	}
 
 	@Test
@@ -130,6 +136,7 @@ class NativeDlmAvailabilityTests {
 		NativeDlmAvailability availability = check();
 		assertThat(availability.isAvailable()).as(availability.getReason()).isTrue();
 		assertThat(availability.requireAvailable()).isNotNull();
+		assertThat(availability.getProblem()).isNull();
 	}
 
 	@Test

@@ -1,8 +1,8 @@
 package io.github.dlm.jna;
 
-import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -17,7 +17,10 @@ import io.github.dlm.core.DlmLockspaceExistsException;
 import io.github.dlm.core.DlmLockspaceNotFoundException;
 import io.github.dlm.core.DlmNotGrantedException;
 import io.github.dlm.core.DlmPermissionException;
+import io.github.dlm.core.DlmResourceName;
+import io.github.dlm.core.DlmStatus;
 import io.github.dlm.core.DlmUnavailableException;
+import io.github.dlm.core.Errno;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,12 +31,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NativeDlmErrorsTests {
 
+	private static final DlmResourceName ORDER = DlmResourceName.of("order-42");
+
 	static Stream<Arguments> errors() {
 		return Stream.of(Arguments.of(11, "EAGAIN", DlmNotGrantedException.class, "incompatible mode"),
 				Arguments.of(35, "EDEADLK", DlmDeadlockException.class, "CONVDEADLK"),
-				Arguments.of(LibDlm.ECANCEL, "DLM_ECANCEL", DlmCancelledException.class, "cancelled"),
-				Arguments.of(LibDlm.EUNLOCK, "DLM_EUNLOCK", DlmException.class, "DLM_EUNLOCK"),
-				Arguments.of(LibDlm.EINPROG, "DLM_EINPROG", DlmException.class, "DLM_EINPROG"),
 				Arguments.of(22, "EINVAL", DlmInvalidRequestException.class, "flag combination"),
 				Arguments.of(12, "ENOMEM", DlmException.class, "out of memory"),
 				Arguments.of(16, "EBUSY", DlmBusyException.class, "in flight"),
@@ -50,10 +52,10 @@ class NativeDlmErrorsTests {
 	@MethodSource("errors")
 	void lockErrorsNameTheLockTheLockspaceAndTheCause(int errno, String name, Class<? extends DlmException> type,
 			String hint) {
-		DlmException ex = DlmErrors.toException(errno, "lock EX", "orders", "order-42".getBytes(StandardCharsets.UTF_8));
+		DlmException ex = DlmErrors.toException(errno, "lock EX", "orders", ORDER);
 		assertThat(ex).isExactlyInstanceOf(type);
 		assertThat(ex.getErrno()).isEqualTo(errno);
-		assertThat(DlmErrors.name(errno)).isEqualTo(name);
+		assertThat(Errno.name(errno)).isEqualTo(name);
 		assertThat(ex.getMessage()).contains("lock EX").contains("'order-42'").contains("'orders'").contains(hint);
 	}
 
@@ -68,8 +70,33 @@ class NativeDlmErrorsTests {
 	@ParameterizedTest(name = "{1}")
 	@MethodSource("errors")
 	void binaryLockNamesArePrintedInHex(int errno, String name, Class<? extends DlmException> type, String hint) {
-		DlmException ex = DlmErrors.toException(errno, "unlock", "ls", new byte[] { 0, 1, (byte) 0xff });
+		DlmException ex = DlmErrors.toException(errno, "unlock", "ls",
+				DlmResourceName.of(new byte[] { 0, 1, (byte) 0xff }));
 		assertThat(ex.getMessage()).contains("lock '0x0001ff'");
+	}
+
+	static Stream<Arguments> statuses() {
+		return Stream.of(Arguments.of(11, DlmStatus.NOT_GRANTED, DlmNotGrantedException.class, "incompatible mode"),
+				Arguments.of(35, DlmStatus.DEADLOCK, DlmDeadlockException.class, "CONVDEADLK"),
+				Arguments.of(LibDlm.ECANCEL, DlmStatus.CANCELLED, DlmCancelledException.class, "cancelled"));
+	}
+
+	@ParameterizedTest(name = "{1}")
+	@MethodSource("statuses")
+	void statusesThatEndARequestMapToTheirExceptions(int sbStatus, DlmStatus status,
+			Class<? extends DlmException> type, String hint) {
+		assertThat(DlmLksb.statusOf(sbStatus)).isEqualTo(status);
+		DlmException ex = DlmErrors.toException(status, "lock EX", "orders", ORDER);
+		assertThat(ex).isExactlyInstanceOf(type);
+		assertThat(ex.getMessage()).contains("lock EX").contains("'order-42'").contains("'orders'").contains(hint);
+	}
+
+	@Test
+	void statusBlockValuesThatAreNoOutcomeHaveNoStatus() {
+		assertThat(DlmLksb.statusOf(0)).isEqualTo(DlmStatus.GRANTED);
+		assertThat(DlmLksb.statusOf(LibDlm.EUNLOCK)).isEqualTo(DlmStatus.UNLOCKED);
+		assertThat(DlmLksb.statusOf(LibDlm.EINPROG)).isNull();
+		assertThat(DlmLksb.statusOf(Errno.EINVAL)).isNull();
 	}
 
 }

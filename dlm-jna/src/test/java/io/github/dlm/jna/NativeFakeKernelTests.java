@@ -1,6 +1,5 @@
 package io.github.dlm.jna;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +24,7 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.github.dlm.core.DlmBusyException;
@@ -35,12 +35,16 @@ import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmLockspaceNotFoundException;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmStatus;
 import io.github.dlm.core.DlmUnavailableException;
 import io.github.dlm.core.LockspaceOptions;
 
+import static io.github.dlm.contract.Completions.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.github.dlm.contract.Completions.await;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static io.github.dlm.contract.Completions.await;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
@@ -52,9 +56,12 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * not the kernel: lock semantics are checked against the real kernel by
  * the backend contract suite in the VM cluster (cluster-tests).
  */
+@Tag(NativeTestSupport.FAKE_LIBDLM)
 class NativeFakeKernelTests {
 
 	private static final long TIMEOUT = 20;
+
+	private static final DlmResourceName R = DlmResourceName.of("r");
 
 	private static LibDlm libDlm;
 
@@ -72,7 +79,7 @@ class NativeFakeKernelTests {
 		NativeTestSupport.requireLibDlm();
 		Path library = NativeTestSupport.compile("fake_libdlm.c", "libfakedlm.so", "-shared", "-fPIC", "-pthread");
 		String path = library.toAbsolutePath().toString();
-		libDlm = LibDlm.load(path);
+		libDlm = LibDlmLoader.load(path);
 		fake = Native.load(path, FakeControl.class, Collections.emptyMap());
 	}
 
@@ -95,7 +102,7 @@ class NativeFakeKernelTests {
 	@Test
 	void grantCompletesOnTheDispatcherThreadAndUnlockEndsTheLock() throws Exception {
 		DlmLockspace ls = open();
-		DlmLockHandle lock = ls.newLock(bytes("r"), null);
+		DlmLockHandle lock = ls.newLock(R, null);
 		AtomicReference<String> thread = new AtomicReference<>();
 		fake.fake_hold_callbacks(1);
 		CompletableFuture<DlmCompletion> request = lock.request(DlmMode.EX, Set.of(), null)
@@ -117,22 +124,21 @@ class NativeFakeKernelTests {
 	}
 
 	@Test
-	void directMappedCallsAreBoundToTheLibraryTheyWereAskedFor() {
+	void directMappedCallsAreBoundToTheLibraryTheyWereAskedForAndNoOther() {
 		NativeLockspace ls = (NativeLockspace) open();
-		LibDlm.HotPath fakeCalls = LibDlm.hotPath(libDlm);
-		LibDlm.HotPath realCalls = LibDlm.hotPath(NativeTestSupport.requireLibDlm());
-		assertThat(LibDlm.hotPath(libDlm)).as("bound once per library").isSameAs(fakeCalls);
-		assertThat(realCalls.getClass()).isNotSameAs(fakeCalls.getClass());
+		LibDlmDirect.bind(libDlm);
 		try (com.sun.jna.Memory request = new com.sun.jna.Memory(DlmUnlockRequest.SIZE)) {
 			request.clear();
 			request.setInt(0, 5);
-			// The stand-in's device write checks the protocol version like the kernel; the C
-			// library's write, which the real libdlm resolves to, refuses the pipe's read end.
-			assertThat(fakeCalls.send(ls.fd(), request, DlmUnlockRequest.SIZE)).isEqualTo(-1);
+			// The stand-in's device write checks the protocol version like the kernel (the C
+			// library's write would refuse the pipe's read end with EBADF).
+			assertThat(LibC.write(ls.fd(), request, DlmUnlockRequest.SIZE)).isEqualTo(-1);
 			assertThat(Native.getLastError()).as("EBADE").isEqualTo(52);
-			assertThat(realCalls.send(ls.fd(), request, DlmUnlockRequest.SIZE)).isEqualTo(-1);
-			assertThat(Native.getLastError()).as("EBADF").isEqualTo(9);
 		}
+		assertThatExceptionOfType(DlmUnavailableException.class)
+			.isThrownBy(() -> LibDlmDirect.bind(NativeTestSupport.requireLibDlm()))
+			.withMessageContaining("libfakedlm.so")
+			.withMessageContaining("one libdlm file per JVM");
 	}
 
 	@Test
@@ -147,9 +153,9 @@ class NativeFakeKernelTests {
 	void waiterIsGrantedWhenTheHolderUnlocksAndTheHolderGetsABlockingCallback() throws Exception {
 		DlmLockspace ls = open();
 		CountDownLatch blocking = new CountDownLatch(1);
-		DlmLockHandle holder = ls.newLock(bytes("r"), (lock) -> blocking.countDown());
+		DlmLockHandle holder = ls.newLock(R, (lock) -> blocking.countDown());
 		await(holder.request(DlmMode.PR, Set.of(), null));
-		DlmLockHandle waiter = open().newLock(bytes("r"), null);
+		DlmLockHandle waiter = open().newLock(R, null);
 		CompletableFuture<DlmCompletion> waiting = waiter.request(DlmMode.EX, Set.of(), null);
 		assertThat(blocking.await(TIMEOUT, TimeUnit.SECONDS)).isTrue();
 		assertThat(waiting).isNotDone();
@@ -162,9 +168,9 @@ class NativeFakeKernelTests {
 	@Test
 	void noqueueRequestThatCannotBeGrantedEndsTheLock() throws Exception {
 		DlmLockspace ls = open();
-		DlmLockHandle holder = ls.newLock(bytes("r"), null);
+		DlmLockHandle holder = ls.newLock(R, null);
 		await(holder.request(DlmMode.EX, Set.of(), null));
-		DlmLockHandle tryer = ls.newLock(bytes("r"), null);
+		DlmLockHandle tryer = ls.newLock(R, null);
 		DlmCompletion refused = await(tryer.request(DlmMode.EX, EnumSet.of(DlmFlag.NOQUEUE), null));
 		assertThat(refused.status()).isEqualTo(DlmStatus.NOT_GRANTED);
 		assertThat(tryer.isEnded()).isTrue();
@@ -174,9 +180,9 @@ class NativeFakeKernelTests {
 	@Test
 	void cancelledWaitingRequestEndsAndFreesItsToken() throws Exception {
 		DlmLockspace ls = open();
-		DlmLockHandle holder = ls.newLock(bytes("r"), null);
+		DlmLockHandle holder = ls.newLock(R, null);
 		await(holder.request(DlmMode.EX, Set.of(), null));
-		DlmLockHandle waiter = ls.newLock(bytes("r"), null);
+		DlmLockHandle waiter = ls.newLock(R, null);
 		CompletableFuture<DlmCompletion> waiting = waiter.request(DlmMode.EX, Set.of(), null);
 		assertThat(NativeCallbacks.registeredCount()).isEqualTo(2);
 		assertThat(waiter.cancel()).isTrue();
@@ -191,9 +197,9 @@ class NativeFakeKernelTests {
 	@Test
 	void cancelThatLosesTheRaceToTheGrantDeliversTheGrant() throws Exception {
 		DlmLockspace ls = open();
-		DlmLockHandle holder = ls.newLock(bytes("r"), null);
+		DlmLockHandle holder = ls.newLock(R, null);
 		await(holder.request(DlmMode.EX, Set.of(), null));
-		DlmLockHandle waiter = ls.newLock(bytes("r"), null);
+		DlmLockHandle waiter = ls.newLock(R, null);
 		CompletableFuture<DlmCompletion> waiting = waiter.request(DlmMode.EX, Set.of(), null);
 		fake.fake_hold_callbacks(1);
 		CompletableFuture<DlmCompletion> unlocked = holder.unlock(null);
@@ -210,8 +216,8 @@ class NativeFakeKernelTests {
 	@Test
 	void cancelledConversionKeepsTheGrantedMode() throws Exception {
 		DlmLockspace ls = open();
-		DlmLockHandle a = ls.newLock(bytes("r"), null);
-		DlmLockHandle b = ls.newLock(bytes("r"), null);
+		DlmLockHandle a = ls.newLock(R, null);
+		DlmLockHandle b = ls.newLock(R, null);
 		await(a.request(DlmMode.PR, Set.of(), null));
 		await(b.request(DlmMode.PR, Set.of(), null));
 		CompletableFuture<DlmCompletion> converting = a.request(DlmMode.EX, Set.of(), null);
@@ -227,9 +233,9 @@ class NativeFakeKernelTests {
 	@Test
 	void unlockFromExWithValblkPublishesTheBufferNotLibdlmsGarbage() throws Exception {
 		DlmLockspace ls = open();
-		DlmLockHandle keeper = ls.newLock(bytes("r"), null);
+		DlmLockHandle keeper = ls.newLock(R, null);
 		await(keeper.request(DlmMode.NL, EnumSet.of(DlmFlag.VALBLK), null));
-		DlmLockHandle writer = ls.newLock(bytes("r"), null);
+		DlmLockHandle writer = ls.newLock(R, null);
 		await(writer.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null));
 		DlmCompletion unlocked = await(writer.unlock(lvb(7)));
 		assertThat(unlocked.status()).isEqualTo(DlmStatus.UNLOCKED);
@@ -243,12 +249,12 @@ class NativeFakeKernelTests {
 	@Test
 	void acquireAndReleaseWithValblkAreTwoRequestsAndTheUnlockNeverGoesThroughLibdlm() throws Exception {
 		DlmLockspace ls = open();
-		DlmLockHandle keeper = ls.newLock(bytes("r"), null);
+		DlmLockHandle keeper = ls.newLock(R, null);
 		await(keeper.request(DlmMode.NL, EnumSet.of(DlmFlag.VALBLK), null));
 		int locks = fake.fake_calls(0);
 		int unlocks = fake.fake_calls(1);
 		int writes = fake.fake_calls(2);
-		DlmLockHandle writer = ls.newLock(bytes("r"), null);
+		DlmLockHandle writer = ls.newLock(R, null);
 		await(writer.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null));
 		await(writer.unlock(lvb(9)));
 		assertThat(fake.fake_calls(0) - locks).as("dlm_ls_lock calls: the request only").isOne();
@@ -261,12 +267,12 @@ class NativeFakeKernelTests {
 	@Test
 	void unlockWithoutANewValueRepublishesWhatTheLockLastRead() throws Exception {
 		DlmLockspace ls = open();
-		DlmLockHandle keeper = ls.newLock(bytes("r"), null);
+		DlmLockHandle keeper = ls.newLock(R, null);
 		await(keeper.request(DlmMode.NL, EnumSet.of(DlmFlag.VALBLK), null));
-		DlmLockHandle first = ls.newLock(bytes("r"), null);
+		DlmLockHandle first = ls.newLock(R, null);
 		await(first.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null));
 		await(first.unlock(pattern()));
-		DlmLockHandle second = ls.newLock(bytes("r"), null);
+		DlmLockHandle second = ls.newLock(R, null);
 		assertThat(await(second.request(DlmMode.PW, EnumSet.of(DlmFlag.VALBLK), null)).valueBlock()).isEqualTo(pattern());
 		await(second.unlock(null));
 		assertThat(await(keeper.request(DlmMode.PR, EnumSet.of(DlmFlag.VALBLK), null)).valueBlock()).isEqualTo(pattern());
@@ -276,12 +282,12 @@ class NativeFakeKernelTests {
 	@Test
 	void valueBlockWrittenByDownConversionIsReadByTheNextGrant() throws Exception {
 		DlmLockspace ls = open();
-		DlmLockHandle writer = ls.newLock(bytes("r"), null);
+		DlmLockHandle writer = ls.newLock(R, null);
 		DlmCompletion first = await(writer.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null));
 		assertThat(first.valueBlock()).isEqualTo(new byte[32]);
 		DlmCompletion down = await(writer.request(DlmMode.NL, EnumSet.of(DlmFlag.VALBLK), lvb(3)));
 		assertThat(down.valueBlock()).as("a write-type conversion reads nothing").isNull();
-		DlmLockHandle reader = ls.newLock(bytes("r"), null);
+		DlmLockHandle reader = ls.newLock(R, null);
 		assertThat(await(reader.request(DlmMode.PR, EnumSet.of(DlmFlag.VALBLK), null)).valueBlock()).isEqualTo(lvb(3));
 		await(reader.unlock(null));
 		await(writer.unlock(null));
@@ -291,13 +297,13 @@ class NativeFakeKernelTests {
 	void closingALockspaceCancelsItsWaitersReleasesItsHoldersAndWakesOthers() throws Exception {
 		DlmLockspace closing = open();
 		DlmLockspace other = open();
-		DlmLockHandle held = closing.newLock(bytes("r"), null);
+		DlmLockHandle held = closing.newLock(R, null);
 		await(held.request(DlmMode.EX, Set.of(), null));
-		DlmLockHandle otherHolder = other.newLock(bytes("s"), null);
+		DlmLockHandle otherHolder = other.newLock(DlmResourceName.of("s"), null);
 		await(otherHolder.request(DlmMode.EX, Set.of(), null));
-		DlmLockHandle closingWaiter = closing.newLock(bytes("s"), null);
+		DlmLockHandle closingWaiter = closing.newLock(DlmResourceName.of("s"), null);
 		CompletableFuture<DlmCompletion> closingWaiting = closingWaiter.request(DlmMode.EX, Set.of(), null);
-		CompletableFuture<DlmCompletion> otherWaiting = other.newLock(bytes("r"), null).request(DlmMode.EX, Set.of(),
+		CompletableFuture<DlmCompletion> otherWaiting = other.newLock(R, null).request(DlmMode.EX, Set.of(),
 				null);
 		closing.close();
 		assertThat(await(closingWaiting).status()).isEqualTo(DlmStatus.CANCELLED);
@@ -305,7 +311,7 @@ class NativeFakeKernelTests {
 		assertThat(held.isEnded()).isTrue();
 		assertThat(await(otherWaiting).status()).isEqualTo(DlmStatus.GRANTED);
 		assertThat(threadNames()).doesNotContain("dlm-dispatch-" + this.lockspaceName + "-closed");
-		assertThatIllegalStateException().isThrownBy(() -> closing.newLock(bytes("r"), null));
+		assertThatIllegalStateException().isThrownBy(() -> closing.newLock(R, null));
 		closing.close();
 	}
 
@@ -313,9 +319,9 @@ class NativeFakeKernelTests {
 	void closingALockspaceInvalidatesTheValueBlockOfAnExWriter() throws Exception {
 		DlmLockspace keeperSide = open();
 		DlmLockspace closing = open();
-		DlmLockHandle keeper = keeperSide.newLock(bytes("r"), null);
+		DlmLockHandle keeper = keeperSide.newLock(R, null);
 		await(keeper.request(DlmMode.NL, EnumSet.of(DlmFlag.VALBLK), null));
-		DlmLockHandle writer = closing.newLock(bytes("r"), null);
+		DlmLockHandle writer = closing.newLock(R, null);
 		await(writer.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null));
 		closing.close();
 		assertThat(writer.isEnded()).isTrue();
@@ -328,7 +334,7 @@ class NativeFakeKernelTests {
 		DlmLockspace ls = open();
 		AtomicReference<String> thread = new AtomicReference<>();
 		AtomicReference<Throwable> failure = new AtomicReference<>();
-		DlmLockHandle lock = ls.newLock(bytes("r"), null);
+		DlmLockHandle lock = ls.newLock(R, null);
 		// Held so that the action is attached before the completion and runs in the callback.
 		fake.fake_hold_callbacks(1);
 		CompletableFuture<DlmCompletion> request = lock.request(DlmMode.EX, Set.of(), null)
@@ -354,7 +360,7 @@ class NativeFakeKernelTests {
 		DlmLockspace ls = open();
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		CountDownLatch blocked = new CountDownLatch(1);
-		DlmLockHandle holder = ls.newLock(bytes("r"), (lock) -> {
+		DlmLockHandle holder = ls.newLock(R, (lock) -> {
 			try {
 				ls.close();
 			}
@@ -367,7 +373,7 @@ class NativeFakeKernelTests {
 		DlmLockspace other = open();
 		fake.fake_hold_callbacks(1);
 		// Queued, not delivered: the blocking callback, then the unlock made by the close.
-		CompletableFuture<DlmCompletion> waiting = other.newLock(bytes("r"), null).request(DlmMode.EX, Set.of(), null);
+		CompletableFuture<DlmCompletion> waiting = other.newLock(R, null).request(DlmMode.EX, Set.of(), null);
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(ls::close);
 		try {
 			// The close has begun once the lockspace refuses new locks.
@@ -390,7 +396,7 @@ class NativeFakeKernelTests {
 	void repeatedOpenCloseCyclesLeaveNoThreadsTokensOrLocks() throws Exception {
 		for (int i = 0; i < 20; i++) {
 			DlmLockspace ls = open();
-			DlmLockHandle lock = ls.newLock(bytes("r" + i), null);
+			DlmLockHandle lock = ls.newLock(DlmResourceName.of("r" + i), null);
 			await(lock.request(DlmMode.PW, EnumSet.of(DlmFlag.VALBLK), lvb(i)));
 			ls.close();
 			assertThat(lock.isEnded()).isTrue();
@@ -410,7 +416,7 @@ class NativeFakeKernelTests {
 			for (int t = 0; t < 6; t++) {
 				workers.add(pool.submit(() -> {
 					for (int i = 0; i < 150; i++) {
-						DlmLockHandle lock = ls.newLock(bytes("hot"), null);
+						DlmLockHandle lock = ls.newLock(DlmResourceName.of("hot"), null);
 						CompletableFuture<DlmCompletion> request = lock.request(DlmMode.EX, Set.of(), null);
 						if (ThreadLocalRandom.current().nextInt(3) == 0) {
 							lock.cancel();
@@ -447,7 +453,7 @@ class NativeFakeKernelTests {
 	@Test
 	void refusedNewRequestThrowsTheMappedErrorAndLeavesTheHandleUsable() throws Exception {
 		DlmLockspace ls = open();
-		DlmLockHandle lock = ls.newLock(bytes("r"), null);
+		DlmLockHandle lock = ls.newLock(R, null);
 		fake.fake_fail_next(49);
 		assertThatExceptionOfType(DlmUnavailableException.class)
 			.isThrownBy(() -> lock.request(DlmMode.EX, Set.of(), null))
@@ -462,7 +468,7 @@ class NativeFakeKernelTests {
 	@Test
 	void refusedConversionAndUnlockKeepTheGrantedMode() throws Exception {
 		DlmLockspace ls = open();
-		DlmLockHandle lock = ls.newLock(bytes("r"), null);
+		DlmLockHandle lock = ls.newLock(R, null);
 		await(lock.request(DlmMode.PR, Set.of(), null));
 		fake.fake_fail_next(12);
 		assertThatExceptionOfType(DlmException.class).isThrownBy(() -> lock.request(DlmMode.EX, Set.of(), null))
@@ -478,9 +484,9 @@ class NativeFakeKernelTests {
 	@Test
 	void closedLockspaceRefusesItsLocks() throws Exception {
 		DlmLockspace ls = open();
-		DlmLockHandle lock = ls.newLock(bytes("r"), null);
+		DlmLockHandle lock = ls.newLock(R, null);
 		await(lock.request(DlmMode.EX, Set.of(), null));
-		DlmLockHandle unused = ls.newLock(bytes("r"), null);
+		DlmLockHandle unused = ls.newLock(R, null);
 		ls.close();
 		assertThatIllegalStateException().isThrownBy(() -> lock.unlock(null)).withMessageContaining("has ended");
 		assertThatIllegalStateException().isThrownBy(() -> unused.request(DlmMode.EX, Set.of(), null))
@@ -489,14 +495,6 @@ class NativeFakeKernelTests {
 
 	private DlmLockspace open() {
 		return this.client.openLockspace(this.lockspaceName, new LockspaceOptions(true, 0600, false));
-	}
-
-	private static DlmCompletion await(CompletableFuture<DlmCompletion> future) throws Exception {
-		return future.get(TIMEOUT, TimeUnit.SECONDS);
-	}
-
-	private static byte[] bytes(String text) {
-		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	private static byte[] lvb(int fill) {

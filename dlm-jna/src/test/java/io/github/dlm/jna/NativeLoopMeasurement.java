@@ -1,7 +1,6 @@
 package io.github.dlm.jna;
 
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +15,7 @@ import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmStatus;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.lock.DlmLock;
@@ -60,7 +60,7 @@ public final class NativeLoopMeasurement {
 				"-pthread");
 		Path loop = NativeTestSupport.compile("fake_async_loop.c", "fake_async_loop", "-O2", "-pthread",
 				library.toAbsolutePath().toString(), "-Wl,-rpath," + library.toAbsolutePath().getParent());
-		LibDlm libDlm = LibDlm.load(library.toAbsolutePath().toString());
+		LibDlm libDlm = LibDlmLoader.load(library.toAbsolutePath().toString());
 		NativeDlmClient client = new NativeDlmClient(libDlm,
 				new NativeDlmSettings(null, "dlm-dispatch-", Duration.ofMillis(200), Duration.ofSeconds(10)));
 		DlmLockspace lockspace = client.openLockspace("loopbench", new LockspaceOptions(true, 0600, true));
@@ -113,7 +113,7 @@ public final class NativeLoopMeasurement {
 
 	private static void handlePair(DlmLockspace lockspace, Set<DlmFlag> flags)
 			throws InterruptedException, ExecutionException {
-		DlmLockHandle handle = lockspace.newLock("handle-loop".getBytes(StandardCharsets.UTF_8), null);
+		DlmLockHandle handle = lockspace.newLock(DlmResourceName.of("handle-loop"), null);
 		CompletableFuture<DlmCompletion> granted = handle.request(DlmMode.EX, flags, null);
 		if (granted.get().status() != DlmStatus.GRANTED) {
 			throw new IllegalStateException("not granted: " + granted.get());

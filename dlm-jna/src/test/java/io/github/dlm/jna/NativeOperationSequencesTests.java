@@ -12,6 +12,7 @@ import io.github.dlm.contract.OperationSequences;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.LockspaceOptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * conversion-deadlock detection, FIFO grants), so its traces are only compared with
  * themselves; the kernel's are compared with the local engine's in the cluster suite.
  */
+@Tag(NativeTestSupport.FAKE_LIBDLM)
 class NativeOperationSequencesTests {
 
 	private static final int SEQUENCES = 100;
@@ -40,7 +42,7 @@ class NativeOperationSequencesTests {
 		NativeTestSupport.requireLibDlm();
 		Path library = NativeTestSupport.compile("fake_libdlm.c", "libfakedlm.so", "-shared", "-fPIC", "-pthread");
 		String path = library.toAbsolutePath().toString();
-		libDlm = LibDlm.load(path);
+		libDlm = LibDlmLoader.load(path);
 		fake = Native.load(path, NativeFakeKernelTests.FakeControl.class, Collections.emptyMap());
 	}
 

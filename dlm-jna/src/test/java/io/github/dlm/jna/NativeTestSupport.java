@@ -21,6 +21,12 @@ import static org.assertj.core.api.Assertions.fail;
  */
 final class NativeTestSupport {
 
+	/**
+	 * The tag of the tests that load the stand-in library {@code src/test/c/fake_libdlm.c}:
+	 * they run in a Surefire execution, and so a JVM, of their own (see {@link LibDlmDirect}).
+	 */
+	static final String FAKE_LIBDLM = "fake-libdlm";
+
 	static final Path HEADER = Paths.get("/usr/include/libdlm.h");
 
 	static final Path C_SOURCES = Paths.get("src/test/c");
@@ -39,7 +45,7 @@ final class NativeTestSupport {
 	 */
 	static LibDlm requireLibDlm() {
 		try {
-			return LibDlm.load(null);
+			return LibDlmLoader.load(null);
 		}
 		catch (RuntimeException ex) {
 			return fail("libdlm.so.3 is needed by this test but cannot be loaded: " + INSTALL + " (" + ex.getMessage()

@@ -1,7 +1,7 @@
 package io.github.dlm.autoconfigure;
 
-import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmPermissionException;
+import io.github.dlm.core.Errno;
 
 /**
  * Permission denied: {@code EACCES} on a lockspace device another process created,
@@ -11,7 +11,7 @@ final class DlmPermissionFailureAnalyzer extends DlmFailureAnalyzer<DlmPermissio
 
 	@Override
 	String action(DlmPermissionException cause) {
-		if (cause.getErrno() == DlmErrors.EACCES) {
+		if (cause.getErrno() == Errno.EACCES) {
 			return "Opening a lockspace needs read-write access to its device /dev/misc/dlm_<lockspace name>. The "
 					+ "process that creates the lockspace sets the device's mode with dlm.lockspace.permissions: set "
 					+ "it there to admit this process (such as 0660 for the same group, or 0666 for everyone), or "

@@ -1,6 +1,6 @@
 package io.github.dlm.autoconfigure;
 
-import io.github.dlm.core.DlmErrors;
+import io.github.dlm.core.Errno;
 import io.github.dlm.core.DlmUnavailableException;
 
 /**
@@ -37,9 +37,9 @@ final class DlmUnavailableFailureAnalyzer extends DlmFailureAnalyzer<DlmUnavaila
 			};
 		}
 		return switch (cause.getErrno()) {
-			case DlmErrors.EUNATCH -> "Start corosync and dlm_controld ('systemctl start corosync dlm') and wait "
+			case Errno.EUNATCH -> "Start corosync and dlm_controld ('systemctl start corosync dlm') and wait "
 					+ "until the cluster is quorate.";
-			case DlmErrors.EADDRNOTAVAIL -> "Make the network interface named in corosync.conf available, or "
+			case Errno.EADDRNOTAVAIL -> "Make the network interface named in corosync.conf available, or "
 					+ "correct corosync.conf, then restart corosync and dlm_controld.";
 			default -> "Check that libdlm is installed ('apt-get install libdlm3' on Debian/Ubuntu, 'dnf install "
 					+ "dlm-lib' on Fedora/RHEL) or that dlm.native.library-path points at it. " + START_CLUSTER;

@@ -19,7 +19,8 @@ final class JnaNativeDlmSupport implements NativeDlmSupport {
 		if (availability.isAvailable()) {
 			return Availability.AVAILABLE;
 		}
-		Problem problem = (availability.getLibrary() != null) ? Problem.KERNEL_NOT_READY : Problem.LIBRARY_NOT_LOADED;
+		Problem problem = (availability.getProblem() == NativeDlmAvailability.Problem.LIBRARY)
+				? Problem.LIBRARY_NOT_LOADED : Problem.KERNEL_NOT_READY;
 		return Availability.unavailable(problem, availability.getReason());
 	}
 

@@ -4,13 +4,13 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmException;
 import io.github.dlm.core.DlmInvalidRequestException;
 import io.github.dlm.core.DlmLockspaceExistsException;
 import io.github.dlm.core.DlmLockspaceNotFoundException;
 import io.github.dlm.core.DlmPermissionException;
 import io.github.dlm.core.DlmUnavailableException;
+import io.github.dlm.core.Errno;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.local.LocalDlmClient;
 
@@ -56,7 +56,7 @@ class DlmFailureAnalyzersTests {
 
 	@Test
 	void lockspaceDeviceNotAccessible() {
-		DlmPermissionException denied = new DlmPermissionException("open denied", DlmErrors.EACCES);
+		DlmPermissionException denied = new DlmPermissionException("open denied", Errno.EACCES);
 		FailureAnalysis analysis = new DlmPermissionFailureAnalyzer().analyze(wrapped(denied));
 		assertDescribedBy(analysis, denied);
 		assertThat(analysis.getAction()).contains("dlm.lockspace.permissions").contains("0660")
@@ -65,7 +65,7 @@ class DlmFailureAnalyzersTests {
 
 	@Test
 	void creatingWithoutTheCapability() {
-		DlmPermissionException denied = new DlmPermissionException("create denied", DlmErrors.EPERM);
+		DlmPermissionException denied = new DlmPermissionException("create denied", Errno.EPERM);
 		FailureAnalysis analysis = new DlmPermissionFailureAnalyzer().analyze(wrapped(denied));
 		assertDescribedBy(analysis, denied);
 		assertThat(analysis.getAction()).contains("CAP_SYS_ADMIN")
@@ -75,7 +75,7 @@ class DlmFailureAnalyzersTests {
 
 	@Test
 	void lockspaceThatExists() {
-		DlmLockspaceExistsException exists = new DlmLockspaceExistsException("exists", DlmErrors.EEXIST);
+		DlmLockspaceExistsException exists = new DlmLockspaceExistsException("exists", Errno.EEXIST);
 		FailureAnalysis analysis = new DlmLockspaceExistsFailureAnalyzer().analyze(wrapped(exists));
 		assertDescribedBy(analysis, exists);
 		assertThat(analysis.getAction()).contains("dlm.lockspace.create=false").contains("dlm.lockspace.name");
@@ -83,7 +83,7 @@ class DlmFailureAnalyzersTests {
 
 	@Test
 	void invalidRequest() {
-		DlmInvalidRequestException invalid = new DlmInvalidRequestException("invalid", DlmErrors.EINVAL);
+		DlmInvalidRequestException invalid = new DlmInvalidRequestException("invalid", Errno.EINVAL);
 		FailureAnalysis analysis = new DlmInvalidRequestFailureAnalyzer().analyze(wrapped(invalid));
 		assertDescribedBy(analysis, invalid);
 		assertThat(analysis.getAction()).contains("dlm.lockspace.name").contains("1 to 19 characters");
@@ -91,7 +91,7 @@ class DlmFailureAnalyzersTests {
 
 	@Test
 	void noDlmDaemon() {
-		DlmUnavailableException unavailable = new DlmUnavailableException("no daemon", DlmErrors.EUNATCH);
+		DlmUnavailableException unavailable = new DlmUnavailableException("no daemon", Errno.EUNATCH);
 		FailureAnalysis analysis = new DlmUnavailableFailureAnalyzer().analyze(wrapped(unavailable));
 		assertDescribedBy(analysis, unavailable);
 		assertThat(analysis.getAction()).contains("systemctl start corosync dlm")
@@ -147,7 +147,7 @@ class DlmFailureAnalyzersTests {
 		assertThat(new DlmUnavailableFailureAnalyzer().analyze(other)).isNull();
 		assertThat(new DlmLockspaceNotFoundFailureAnalyzer().analyze(other)).isNull();
 		assertThat(new DlmPermissionFailureAnalyzer()
-			.analyze(wrapped(new DlmLockspaceNotFoundException("missing", DlmErrors.ENOENT)))).isNull();
+			.analyze(wrapped(new DlmLockspaceNotFoundException("missing", Errno.ENOENT)))).isNull();
 	}
 
 	private static void assertDescribedBy(FailureAnalysis analysis, DlmException cause) {

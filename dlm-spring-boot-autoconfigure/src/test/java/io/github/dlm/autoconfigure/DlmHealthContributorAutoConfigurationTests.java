@@ -1,6 +1,5 @@
 package io.github.dlm.autoconfigure;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -12,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.health.DlmHealthIndicator;
 import io.github.dlm.lock.DlmLockRegistries;
 
@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  */
 class DlmHealthContributorAutoConfigurationTests {
 
-	private static final byte[] RESOURCE = "r".getBytes(StandardCharsets.UTF_8);
+	private static final DlmResourceName RESOURCE = DlmResourceName.of("r");
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(DlmAutoConfiguration.class, DlmLockRegistryAutoConfiguration.class,

@@ -1,6 +1,5 @@
 package io.github.dlm.autoconfigure;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +14,7 @@ import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.LockspaceOptions;
 
 /**
@@ -67,7 +67,7 @@ class RecordingDlmClient implements DlmClient {
 		}
 
 		@Override
-		public DlmLockHandle newLock(byte[] resourceName, @Nullable DlmBlockingListener blockingListener) {
+		public DlmLockHandle newLock(DlmResourceName resourceName, @Nullable DlmBlockingListener blockingListener) {
 			return new RecordingHandle(this.delegate.newLock(resourceName, blockingListener), this);
 		}
 
@@ -91,7 +91,7 @@ class RecordingDlmClient implements DlmClient {
 		}
 
 		@Override
-		public byte[] resourceName() {
+		public DlmResourceName resourceName() {
 			return this.delegate.resourceName();
 		}
 
@@ -104,7 +104,7 @@ class RecordingDlmClient implements DlmClient {
 		public CompletableFuture<DlmCompletion> request(DlmMode mode, Set<DlmFlag> flags,
 				byte @Nullable [] valueBlock) {
 			RecordingDlmClient.this.events
-				.add("request " + mode + " " + new String(resourceName(), StandardCharsets.UTF_8));
+				.add("request " + mode + " " + resourceName());
 			return this.delegate.request(mode, flags, valueBlock);
 		}
 

@@ -112,7 +112,7 @@ final class AsyncAcquisition<T> {
 			}
 			default -> {
 				this.usage.acquisitionEnded();
-				this.result.completeExceptionally(DlmErrors.toException(completion.status().nativeValue(),
+				this.result.completeExceptionally(DlmErrors.toException(completion.status(),
 						"lock " + this.lock.mode(), this.lock.lockspace().name(), handle.resourceName()));
 			}
 		}

@@ -24,6 +24,7 @@ import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmRequest;
 
 /**
@@ -93,7 +94,7 @@ public final class DlmLock implements Lock {
 
 	private final Object key;
 
-	private final byte[] resourceName;
+	private final DlmResourceName resourceName;
 
 	private final String nameKey;
 
@@ -103,7 +104,8 @@ public final class DlmLock implements Lock {
 
 	private volatile @Nullable DlmLockBlockingListener blockingListener;
 
-	DlmLock(DlmLockRegistry registry, LockScope scope, Object key, byte[] resourceName, String nameKey, DlmMode mode) {
+	DlmLock(DlmLockRegistry registry, LockScope scope, Object key, DlmResourceName resourceName, String nameKey,
+			DlmMode mode) {
 		this.registry = registry;
 		this.scope = scope;
 		this.key = key;
@@ -133,7 +135,7 @@ public final class DlmLock implements Lock {
 	 * @return a copy of the name bytes
 	 */
 	public byte[] getResourceName() {
-		return this.resourceName.clone();
+		return this.resourceName.toBytes();
 	}
 
 	/**
@@ -545,10 +547,10 @@ public final class DlmLock implements Lock {
 	@Override
 	public String toString() {
 		// arrays have identity strings: show what they name instead
-		String shownKey = this.key.getClass().isArray() ? DlmErrors.printable(this.resourceName)
+		String shownKey = this.key.getClass().isArray() ? this.resourceName.toString()
 				: String.valueOf(this.key);
 		return "DlmLock '" + KeyNames.shown(shownKey) + "' (" + this.mode + ", resource '"
-				+ DlmErrors.printable(this.resourceName) + "' in lockspace '" + this.scope.lockspace().name()
+				+ this.resourceName.toString() + "' in lockspace '" + this.scope.lockspace().name()
 				+ "')";
 	}
 

@@ -10,6 +10,7 @@ import org.springframework.util.Assert;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.DlmResourceName;
 
 /**
  * A Spring Integration lock registry backed by one DLM {@linkplain DlmLockspace lockspace}.
@@ -193,7 +194,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 		byte[] name = toResourceName(key);
 		String nameKey = new String(name, StandardCharsets.ISO_8859_1);
 		DlmLock lock = this.locks.get(nameKey, mode);
-		return (lock != null) ? lock : this.locks.add(new DlmLock(this, this.scope, key, name, nameKey, mode));
+		return (lock != null) ? lock : this.locks.add(new DlmLock(this, this.scope, key, DlmResourceName.of(name), nameKey, mode));
 	}
 
 	/**

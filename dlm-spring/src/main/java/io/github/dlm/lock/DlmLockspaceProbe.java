@@ -1,6 +1,5 @@
 package io.github.dlm.lock;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +15,7 @@ import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmStatus;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -41,7 +41,7 @@ public final class DlmLockspaceProbe {
 	/** The resource the probe locks in NL. */
 	public static final String RESOURCE = "dlm-spring-boot-starter:health";
 
-	private static final byte[] RESOURCE_NAME = RESOURCE.getBytes(StandardCharsets.UTF_8);
+	private static final DlmResourceName RESOURCE_NAME = DlmResourceName.of(RESOURCE);
 
 	private final Duration timeout;
 
@@ -121,12 +121,12 @@ public final class DlmLockspaceProbe {
 		DlmLockHandle handle = lockspace.newLock(RESOURCE_NAME, null);
 		DlmCompletion granted = handle.request(DlmMode.NL, Set.of(), null).join();
 		if (!granted.isGranted()) {
-			throw DlmErrors.toException(granted.status().nativeValue(), "lock NL (probe)", lockspace.name(),
+			throw DlmErrors.toException(granted.status(), "lock NL (probe)", lockspace.name(),
 					RESOURCE_NAME);
 		}
 		DlmCompletion unlocked = handle.unlock(null).join();
 		if (unlocked.status() != DlmStatus.UNLOCKED) {
-			throw DlmErrors.toException(unlocked.status().nativeValue(), "unlock NL (probe)", lockspace.name(),
+			throw DlmErrors.toException(unlocked.status(), "unlock NL (probe)", lockspace.name(),
 					RESOURCE_NAME);
 		}
 		return Duration.ofNanos(System.nanoTime() - started);

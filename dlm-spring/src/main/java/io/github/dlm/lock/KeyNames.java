@@ -11,7 +11,7 @@ import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
-import io.github.dlm.core.DlmErrors;
+import io.github.dlm.core.DlmResourceName;
 
 /**
  * The bytes that name a lock key's resource, before a {@link DlmKeyStrategy} checks their
@@ -77,7 +77,8 @@ final class KeyNames {
 	 * @return the key as shown
 	 */
 	static String describe(Object key, byte[] name) {
-		String text = (key instanceof byte[]) ? DlmErrors.printable(name) : new String(name, StandardCharsets.UTF_8);
+		String text = (key instanceof byte[]) ? DlmResourceName.printable(name)
+				: new String(name, StandardCharsets.UTF_8);
 		return "'" + shown(text) + "' (" + key.getClass().getTypeName() + ")";
 	}
 

@@ -133,7 +133,7 @@ final class ValueBlockAnchors {
 			DlmLockHandle handle = this.lockspace.newLock(publisher.resourceName(), null);
 			DlmCompletion granted = DlmRequest.join(handle.request(DlmMode.NL, ANCHOR, null));
 			if (granted.status() != DlmStatus.GRANTED) {
-				throw DlmErrors.toException(granted.status().nativeValue(), "lock NL (value block anchor)",
+				throw DlmErrors.toException(granted.status(), "lock NL (value block anchor)",
 						this.lockspace.name(), handle.resourceName());
 			}
 			anchor.handle = handle;
@@ -165,7 +165,7 @@ final class ValueBlockAnchors {
 		try {
 			DlmCompletion completion = DlmRequest.join(handle.unlock(null));
 			if (completion.status() != DlmStatus.UNLOCKED) {
-				throw DlmErrors.toException(completion.status().nativeValue(), "unlock NL (value block anchor)",
+				throw DlmErrors.toException(completion.status(), "unlock NL (value block anchor)",
 						this.lockspace.name(), handle.resourceName());
 			}
 		}

@@ -1,6 +1,5 @@
 package io.github.dlm.lock;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -18,6 +17,7 @@ import io.github.dlm.core.DlmDeadlockException;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -123,8 +123,7 @@ class DlmLockSafetyTests {
 
 	@Test
 	void aHolderThatSetNoValueKeepsABlockMarkedInvalidInvalid() throws Exception {
-		byte[] name = "counter".getBytes(StandardCharsets.UTF_8);
-		DlmLockHandle invalidator = this.fixture.lockspace().newLock(name, null);
+		DlmLockHandle invalidator = this.fixture.lockspace().newLock(DlmResourceName.of("counter"), null);
 		invalidator.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null).get();
 		invalidator.request(DlmMode.NL, EnumSet.of(DlmFlag.VALBLK), value(3)).get();
 		invalidator.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null).get();

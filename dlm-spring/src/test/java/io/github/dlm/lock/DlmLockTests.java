@@ -28,6 +28,7 @@ import io.github.dlm.core.DlmDeadlockException;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.local.LocalDlmClient;
 import io.github.dlm.local.LocalLockInfo;
@@ -909,7 +910,7 @@ class DlmLockTests {
 	 * order, so every callback queued for it before has been delivered when this returns.
 	 */
 	private static void settleCallbacks(DlmLockspace lockspace) throws Exception {
-		DlmLockHandle probe = lockspace.newLock("settle-probe".getBytes(StandardCharsets.UTF_8), null);
+		DlmLockHandle probe = lockspace.newLock(DlmResourceName.of("settle-probe"), null);
 		assertThat(probe.request(DlmMode.NL, Set.of(), null).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).isGranted())
 			.isTrue();
 		probe.unlock(null).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);

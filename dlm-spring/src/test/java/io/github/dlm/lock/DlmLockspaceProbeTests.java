@@ -1,6 +1,5 @@
 package io.github.dlm.lock;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +15,7 @@ import io.github.dlm.core.DlmCompletion;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.local.LocalDlmClient;
 
@@ -32,7 +32,7 @@ class DlmLockspaceProbeTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-	private static final byte[] RESOURCE = "r".getBytes(StandardCharsets.UTF_8);
+	private static final DlmResourceName RESOURCE = DlmResourceName.of("r");
 
 	private final LocalDlmClient client = new LocalDlmClient();
 

@@ -1,6 +1,5 @@
 package io.github.dlm.lock;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmRequest;
 import io.github.dlm.local.LocalLockInfo;
 
@@ -132,7 +132,7 @@ class ValueBlockAnchorsTests {
 
 	/** A granted EX lock on a resource, standing for a holder about to publish. */
 	private DlmLockHandle publisher(String resource) {
-		DlmLockHandle handle = this.local.lockspace().newLock(resource.getBytes(StandardCharsets.UTF_8), null);
+		DlmLockHandle handle = this.local.lockspace().newLock(DlmResourceName.of(resource), null);
 		DlmRequest.lock(handle, DlmMode.EX, Set.of()).join();
 		this.publishers.add(handle);
 		return handle;

@@ -3,24 +3,24 @@ package io.github.dlm.cluster.node;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
+import io.github.dlm.contract.Completions;
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmCompletion;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.jna.NativeDlmClient;
 
@@ -46,7 +46,7 @@ import io.github.dlm.jna.NativeDlmClient;
  */
 public final class CounterNode {
 
-	private static final long STEP_TIMEOUT_SECONDS = 120;
+	private static final Duration STEP_TIMEOUT = Duration.ofSeconds(120);
 
 	private CounterNode() {
 	}
@@ -76,7 +76,7 @@ public final class CounterNode {
 
 	private static int count(Path runDir, String node, String lockspaceName, String resource, int iterations)
 			throws Exception {
-		byte[] name = resource.getBytes(StandardCharsets.UTF_8);
+		DlmResourceName name = DlmResourceName.of(resource);
 		Path criticalSection = runDir.resolve("critical-section");
 		List<Long> seen = new ArrayList<>(iterations);
 		int violations = 0;
@@ -84,7 +84,8 @@ public final class CounterNode {
 		try (DlmClient client = new NativeDlmClient();
 				DlmLockspace lockspace = client.openLockspace(lockspaceName, LockspaceOptions.DEFAULTS)) {
 			DlmLockHandle keeper = lockspace.newLock(name, null);
-			DlmCompletion kept = await(keeper.request(DlmMode.NL, EnumSet.noneOf(DlmFlag.class), null));
+			DlmCompletion kept = Completions.await(keeper.request(DlmMode.NL, EnumSet.noneOf(DlmFlag.class), null),
+					STEP_TIMEOUT);
 			if (!kept.isGranted()) {
 				throw new IllegalStateException("NL keeper lock was not granted: " + kept);
 			}
@@ -93,7 +94,8 @@ public final class CounterNode {
 			long start = System.nanoTime();
 			for (int i = 0; i < iterations; i++) {
 				DlmLockHandle lock = lockspace.newLock(name, null);
-				DlmCompletion grant = await(lock.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null));
+				DlmCompletion grant = Completions.await(lock.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null),
+						STEP_TIMEOUT);
 				if (!grant.isGranted()) {
 					throw new IllegalStateException("EX request " + i + " was not granted: " + grant);
 				}
@@ -109,14 +111,14 @@ public final class CounterNode {
 				if (entered) {
 					Files.delete(criticalSection);
 				}
-				await(lock.unlock(counterBlock(value + 1)));
+				Completions.await(lock.unlock(counterBlock(value + 1)), STEP_TIMEOUT);
 			}
 			long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 			Files.writeString(runDir.resolve("values-" + node + ".txt"),
 					seen.stream().map(String::valueOf).collect(Collectors.joining("\n", "", "\n")));
 			Files.writeString(runDir.resolve("finished-" + node), "finished\n");
 			awaitFile(runDir.resolve("release"));
-			await(keeper.unlock(null));
+			Completions.await(keeper.unlock(null), STEP_TIMEOUT);
 			System.out.printf("RESULT node=%s iterations=%d violations=%d invalidValueBlocks=%d millis=%d%n", node,
 					iterations, violations, invalidValueBlocks, millis);
 		}
@@ -124,13 +126,14 @@ public final class CounterNode {
 	}
 
 	private static long read(DlmLockspace lockspace, String resource) throws Exception {
-		DlmLockHandle lock = lockspace.newLock(resource.getBytes(StandardCharsets.UTF_8), null);
-		DlmCompletion grant = await(lock.request(DlmMode.PR, EnumSet.of(DlmFlag.VALBLK), null));
+		DlmLockHandle lock = lockspace.newLock(DlmResourceName.of(resource), null);
+		DlmCompletion grant = Completions.await(lock.request(DlmMode.PR, EnumSet.of(DlmFlag.VALBLK), null),
+				STEP_TIMEOUT);
 		if (!grant.isGranted()) {
 			throw new IllegalStateException("PR request was not granted: " + grant);
 		}
 		long value = counter(lock.valueBlock());
-		await(lock.unlock(null));
+		Completions.await(lock.unlock(null), STEP_TIMEOUT);
 		return value;
 	}
 
@@ -151,11 +154,6 @@ public final class CounterNode {
 	private static byte[] counterBlock(long value) {
 		return ByteBuffer.allocate(DlmCompletion.VALUE_BLOCK_LENGTH).order(ByteOrder.LITTLE_ENDIAN).putLong(0, value)
 			.array();
-	}
-
-	private static DlmCompletion await(java.util.concurrent.CompletableFuture<DlmCompletion> future)
-			throws InterruptedException, ExecutionException, TimeoutException {
-		return future.get(STEP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.github.dlm.cluster.node;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -12,6 +11,7 @@ import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.jna.NativeDlmClient;
 
@@ -42,7 +42,7 @@ public final class HoldNode {
 		String name = args[2];
 		try (DlmClient client = new NativeDlmClient();
 				DlmLockspace lockspace = client.openLockspace(args[3], LockspaceOptions.DEFAULTS)) {
-			DlmLockHandle lock = lockspace.newLock(args[4].getBytes(StandardCharsets.UTF_8), null);
+			DlmLockHandle lock = lockspace.newLock(DlmResourceName.of(args[4]), null);
 			Files.writeString(runDir.resolve("requesting-" + name), "requesting\n");
 			DlmCompletion grant = lock.request(DlmMode.valueOf(args[5]), EnumSet.noneOf(DlmFlag.class), null).join();
 			if (!grant.isGranted()) {
