@@ -150,7 +150,7 @@ public final class DlmHold implements AutoCloseable {
 						+ this);
 			}
 		}
-		if (threadHolds.find(this.held.lockspace, this.held.nameKey) != null) {
+		if (threadHolds.find(this.held.lockspace, this.held.resourceName) != null) {
 			throw new IllegalStateException("Thread '" + Thread.currentThread().getName() + "' already holds the "
 					+ "resource of " + this);
 		}

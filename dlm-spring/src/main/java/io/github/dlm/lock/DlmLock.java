@@ -96,21 +96,17 @@ public final class DlmLock implements Lock {
 
 	private final DlmResourceName resourceName;
 
-	private final String nameKey;
-
 	private final DlmMode mode;
 
 	private final LockUsage usage = new LockUsage();
 
 	private volatile @Nullable DlmLockBlockingListener blockingListener;
 
-	DlmLock(DlmLockRegistry registry, LockScope scope, Object key, DlmResourceName resourceName, String nameKey,
-			DlmMode mode) {
+	DlmLock(DlmLockRegistry registry, LockScope scope, Object key, DlmResourceName resourceName, DlmMode mode) {
 		this.registry = registry;
 		this.scope = scope;
 		this.key = key;
 		this.resourceName = resourceName;
-		this.nameKey = nameKey;
 		this.mode = mode;
 	}
 
@@ -437,18 +433,19 @@ public final class DlmLock implements Lock {
 		return this.usage.isUnusedFor(nowNanos, ageNanos);
 	}
 
+	/** The resource name: holds and the registry's cache find a lock by it. */
+	DlmResourceName resourceName() {
+		return this.resourceName;
+	}
+
 	/** The lockspace as the registry was given it: holds are found by it. */
 	DlmLockspace lockspace() {
 		return this.scope.lockspace();
 	}
 
-	/** The resource name as {@link ThreadHolds} and the registry's cache key it. */
-	String nameKey() {
-		return this.nameKey;
-	}
 
 	private @Nullable HeldLock currentHold() {
-		return ThreadHolds.current().find(this.scope.lockspace(), this.nameKey);
+		return ThreadHolds.current().find(this.scope.lockspace(), this.resourceName);
 	}
 
 	/**
@@ -459,7 +456,7 @@ public final class DlmLock implements Lock {
 	 */
 	private boolean acquire(long timeoutNanos, boolean interruptible) throws InterruptedException {
 		ThreadHolds threadHolds = ThreadHolds.current();
-		HeldLock hold = threadHolds.find(this.scope.lockspace(), this.nameKey);
+		HeldLock hold = threadHolds.find(this.scope.lockspace(), this.resourceName);
 		if (hold != null) {
 			if (hold.handle.isEnded()) {
 				throw new IllegalStateException("Cannot re-enter " + this + ": the lock held by thread '"
@@ -519,7 +516,7 @@ public final class DlmLock implements Lock {
 	}
 
 	private HeldLock requireHold(ThreadHolds threadHolds, String action) {
-		HeldLock hold = threadHolds.find(this.scope.lockspace(), this.nameKey);
+		HeldLock hold = threadHolds.find(this.scope.lockspace(), this.resourceName);
 		if (hold == null) {
 			throw new IllegalMonitorStateException("Cannot " + action + " " + this + ": thread '"
 					+ Thread.currentThread().getName() + "' does not hold it; only the thread that acquired a DlmLock "

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmResourceName;
 
 /**
  * The lock objects of one {@link DlmLockRegistry}, by resource name and mode, bounded by a
@@ -61,8 +62,8 @@ final class DlmLockCache {
 	 * The cached object for a name and mode, marked as just obtained.
 	 * @return the object, or {@code null} if none is cached
 	 */
-	@Nullable DlmLock get(String nameKey, DlmMode mode) {
-		Entry entry = this.entries.get(new Key(nameKey, mode));
+	@Nullable DlmLock get(DlmResourceName name, DlmMode mode) {
+		Entry entry = this.entries.get(new Key(name, mode));
 		if (entry == null) {
 			return null;
 		}
@@ -77,7 +78,7 @@ final class DlmLockCache {
 	 */
 	DlmLock add(DlmLock lock) {
 		Entry entry = new Entry(lock);
-		Entry first = this.entries.putIfAbsent(new Key(lock.nameKey(), lock.mode()), entry);
+		Entry first = this.entries.putIfAbsent(new Key(lock.resourceName(), lock.mode()), entry);
 		if (first != null) {
 			first.obtained();
 			return first.lock;
@@ -92,7 +93,7 @@ final class DlmLockCache {
 	 * Whether this object is the one cached for its name and mode.
 	 */
 	boolean contains(DlmLock lock) {
-		Entry entry = this.entries.get(new Key(lock.nameKey(), lock.mode()));
+		Entry entry = this.entries.get(new Key(lock.resourceName(), lock.mode()));
 		return entry != null && entry.lock == lock;
 	}
 
@@ -150,7 +151,7 @@ final class DlmLockCache {
 		}
 	}
 
-	private record Key(String name, DlmMode mode) {
+	private record Key(DlmResourceName name, DlmMode mode) {
 	}
 
 	private record Candidate(Key key, Entry entry, long lastObtainedNanos) {

@@ -1,6 +1,5 @@
 package io.github.dlm.lock;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -191,10 +190,9 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	 */
 	public DlmLock obtain(Object key, DlmMode mode) {
 		Assert.notNull(mode, "Mode must not be null");
-		byte[] name = toResourceName(key);
-		String nameKey = new String(name, StandardCharsets.ISO_8859_1);
-		DlmLock lock = this.locks.get(nameKey, mode);
-		return (lock != null) ? lock : this.locks.add(new DlmLock(this, this.scope, key, DlmResourceName.of(name), nameKey, mode));
+		DlmResourceName name = DlmResourceName.of(toResourceName(key));
+		DlmLock lock = this.locks.get(name, mode);
+		return (lock != null) ? lock : this.locks.add(new DlmLock(this, this.scope, key, name, mode));
 	}
 
 	/**

@@ -13,6 +13,7 @@ import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmRequest;
+import io.github.dlm.core.DlmResourceName;
 
 /**
  * One owner's hold of a DLM resource: its own DLM lock, the mode it holds, its view of the
@@ -52,7 +53,7 @@ final class HeldLock {
 
 	final DlmLockspace lockspace;
 
-	final String nameKey;
+	final DlmResourceName resourceName;
 
 	private final LockUsage usage;
 
@@ -90,7 +91,7 @@ final class HeldLock {
 		this.lock = lock;
 		this.handle = handle;
 		this.lockspace = lock.lockspace();
-		this.nameKey = lock.nameKey();
+		this.resourceName = lock.resourceName();
 		this.usage = usage;
 		this.anchors = anchors;
 		this.heldMode = (granted.grantedMode() != null) ? granted.grantedMode() : lock.mode();

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 import io.github.dlm.core.DlmLockspace;
+import io.github.dlm.core.DlmResourceName;
 
 /**
  * The {@linkplain HeldLock holds} of one thread, across all lock objects and registries, found by
@@ -37,13 +38,13 @@ final class ThreadHolds {
 	/**
 	 * The hold of a resource.
 	 * @param lockspace the lockspace handle
-	 * @param nameKey the resource name as {@link DlmLock} keys it
+	 * @param resourceName the resource name
 	 * @return its hold, or {@code null} if the thread does not hold the resource
 	 */
-	@Nullable HeldLock find(DlmLockspace lockspace, String nameKey) {
+	@Nullable HeldLock find(DlmLockspace lockspace, DlmResourceName resourceName) {
 		for (int i = this.size - 1; i >= 0; i--) {
 			HeldLock hold = this.holds[i];
-			if (hold.lockspace == lockspace && hold.nameKey.equals(nameKey)) {
+			if (hold.lockspace == lockspace && hold.resourceName.equals(resourceName)) {
 				return hold;
 			}
 		}
