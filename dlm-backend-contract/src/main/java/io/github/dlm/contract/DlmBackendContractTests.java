@@ -33,11 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.github.dlm.contract.Completions.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static io.github.dlm.contract.Completions.await;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
-import static io.github.dlm.contract.Completions.await;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
-import static io.github.dlm.contract.Completions.await;
+import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -771,6 +769,17 @@ public abstract class DlmBackendContractTests {
 		assertThat(lock.isEnded()).isFalse();
 		assertGranted(await(lock.request(DlmMode.PR, Set.of(), null)), DlmMode.PR);
 		assertThatIllegalArgumentException().isThrownBy(() -> lock.unlock(new byte[33])).withMessageContaining("32");
+	}
+
+	@Test
+	void nullModeOrFlagsAreRefusedNamingTheArgumentAndLoseNothing() throws Exception {
+		DlmLockspace ls = openHandle();
+		DlmLockHandle lock = ls.newLock(R, null);
+		assertThatNullPointerException().isThrownBy(() -> lock.request(null, Set.of(), null))
+			.withMessageContaining("mode");
+		assertThatNullPointerException().isThrownBy(() -> lock.request(DlmMode.EX, null, null))
+			.withMessageContaining("Set.of()");
+		assertGranted(await(lock.request(DlmMode.EX, Set.of(), null)), DlmMode.EX);
 	}
 
 	static List<Arguments> invalidNewRequests() {

@@ -1,5 +1,6 @@
 package io.github.dlm.core;
 
+import java.util.Objects;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -37,6 +38,24 @@ public final class DlmRequestRules {
 	 */
 	public static boolean allowsQueuedConversion(DlmMode granted, DlmMode requested) {
 		return QUECVT[granted.nativeValue()][requested.nativeValue()];
+	}
+
+	/**
+	 * Checks a request's arguments as the caller passed them, before any lock state is
+	 * looked at: the same messages from every backend.
+	 * @param mode the mode requested
+	 * @param flags the flags
+	 * @param valueBlock the value block passed, or {@code null}
+	 * @throws NullPointerException if the mode or the flags are {@code null}
+	 * @throws IllegalArgumentException if the value block is not
+	 * {@value DlmCompletion#VALUE_BLOCK_LENGTH} bytes
+	 */
+	public static void checkArguments(DlmMode mode, Set<DlmFlag> flags, byte @Nullable [] valueBlock) {
+		Objects.requireNonNull(mode, "DLM lock mode must not be null");
+		Objects.requireNonNull(flags, "DLM request flags must not be null; pass Set.of() for none");
+		if (valueBlock != null) {
+			DlmNames.checkValueBlock(valueBlock);
+		}
 	}
 
 	/**

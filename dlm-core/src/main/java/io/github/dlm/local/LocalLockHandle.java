@@ -1,7 +1,6 @@
 package io.github.dlm.local;
 
 import java.util.EnumSet;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -11,6 +10,7 @@ import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
+import io.github.dlm.core.DlmRequestRules;
 import io.github.dlm.core.DlmResourceName;
 import org.jspecify.annotations.Nullable;
 
@@ -67,11 +67,9 @@ public final class LocalLockHandle implements DlmLockHandle {
 
 	@Override
 	public CompletableFuture<DlmCompletion> request(DlmMode mode, Set<DlmFlag> flags, byte @Nullable [] valueBlock) {
-		Objects.requireNonNull(mode, "DLM lock mode must not be null");
-		Objects.requireNonNull(flags, "DLM request flags must not be null; pass Set.of() for none");
+		DlmRequestRules.checkArguments(mode, flags, valueBlock);
 		Set<DlmFlag> copy = flags.isEmpty() ? EnumSet.noneOf(DlmFlag.class) : EnumSet.copyOf(flags);
 		if (valueBlock != null) {
-			DlmNames.checkValueBlock(valueBlock);
 			if (!copy.contains(DlmFlag.VALBLK)) {
 				throw new IllegalArgumentException("A value block was passed to a DLM request without DlmFlag.VALBLK; "
 						+ "add VALBLK to use the value block, or pass null");

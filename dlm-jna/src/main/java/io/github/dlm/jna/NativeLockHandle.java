@@ -109,11 +109,7 @@ final class NativeLockHandle implements DlmLockHandle {
 
 	@Override
 	public CompletableFuture<DlmCompletion> request(DlmMode mode, Set<DlmFlag> flags, byte @Nullable [] valueBlock) {
-		Objects.requireNonNull(mode, "mode must not be null");
-		Objects.requireNonNull(flags, "flags must not be null");
-		if (valueBlock != null) {
-			DlmNames.checkValueBlock(valueBlock);
-		}
+		DlmRequestRules.checkArguments(mode, flags, valueBlock);
 		this.lock.lock();
 		try {
 			checkUsable("request " + mode);

@@ -42,9 +42,7 @@ import io.github.dlm.core.LockspaceOptions;
 
 import static io.github.dlm.contract.Completions.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static io.github.dlm.contract.Completions.await;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static io.github.dlm.contract.Completions.await;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
