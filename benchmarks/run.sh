@@ -76,7 +76,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 t0=$(date +%s)
 
-# 1. Build (the autoconfigure module with it; nothing is installed into ~/.m2).
+# 1. Build (the library modules with it; nothing is installed into ~/.m2).
 say "building (./mvnw -Pbenchmarks -pl benchmarks -am package)"
 (cd "$ROOT" && ./mvnw -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests) >"$WORK/build.log" 2>&1 \
 	|| { tail -40 "$WORK/build.log" >&2; say "build failed"; exit 1; }
