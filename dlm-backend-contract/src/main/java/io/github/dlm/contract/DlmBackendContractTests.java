@@ -765,6 +765,8 @@ public abstract class DlmBackendContractTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> lock.request(DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), new byte[31]))
 			.withMessageContaining("32");
+		assertThatIllegalArgumentException().isThrownBy(() -> lock.request(DlmMode.EX, Set.of(), new byte[32]))
+			.withMessageContaining("VALBLK");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.client.openLockspace("bad name!", LockspaceOptions.DEFAULTS));
 		assertThat(lock.isEnded()).isFalse();
 		assertGranted(await(lock.request(DlmMode.PR, Set.of(), null)), DlmMode.PR);

@@ -63,8 +63,8 @@ public interface DlmLockHandle {
 	 * @return the completion: {@link DlmStatus#GRANTED}, {@link DlmStatus#NOT_GRANTED}
 	 * (NOQUEUE), {@link DlmStatus#DEADLOCK} (conversion deadlock) or
 	 * {@link DlmStatus#CANCELLED}
-	 * @throws IllegalArgumentException if the value block is not 32 bytes, or the flags are
-	 * not valid together
+	 * @throws IllegalArgumentException if the value block is not 32 bytes or is passed
+	 * without {@link DlmFlag#VALBLK}, or the flags are not valid together
 	 * @throws IllegalStateException if another operation is in flight or the lock has ended
 	 * @throws DlmException if the lock manager refused the request outright
 	 */

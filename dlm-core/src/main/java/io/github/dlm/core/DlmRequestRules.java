@@ -48,13 +48,18 @@ public final class DlmRequestRules {
 	 * @param valueBlock the value block passed, or {@code null}
 	 * @throws NullPointerException if the mode or the flags are {@code null}
 	 * @throws IllegalArgumentException if the value block is not
-	 * {@value DlmCompletion#VALUE_BLOCK_LENGTH} bytes
+	 * {@value DlmCompletion#VALUE_BLOCK_LENGTH} bytes, or is passed without
+	 * {@link DlmFlag#VALBLK}
 	 */
 	public static void checkArguments(DlmMode mode, Set<DlmFlag> flags, byte @Nullable [] valueBlock) {
 		Objects.requireNonNull(mode, "DLM lock mode must not be null");
 		Objects.requireNonNull(flags, "DLM request flags must not be null; pass Set.of() for none");
 		if (valueBlock != null) {
 			DlmNames.checkValueBlock(valueBlock);
+			if (!flags.contains(DlmFlag.VALBLK)) {
+				throw new IllegalArgumentException("A value block was passed to a DLM request without DlmFlag.VALBLK; "
+						+ "add VALBLK to use the value block, or pass null");
+			}
 		}
 	}
 

@@ -69,12 +69,6 @@ public final class LocalLockHandle implements DlmLockHandle {
 	public CompletableFuture<DlmCompletion> request(DlmMode mode, Set<DlmFlag> flags, byte @Nullable [] valueBlock) {
 		DlmRequestRules.checkArguments(mode, flags, valueBlock);
 		Set<DlmFlag> copy = flags.isEmpty() ? EnumSet.noneOf(DlmFlag.class) : EnumSet.copyOf(flags);
-		if (valueBlock != null) {
-			if (!copy.contains(DlmFlag.VALBLK)) {
-				throw new IllegalArgumentException("A value block was passed to a DLM request without DlmFlag.VALBLK; "
-						+ "add VALBLK to use the value block, or pass null");
-			}
-		}
 		return this.lockspace.engine().request(this, mode, copy, valueBlock);
 	}
 
