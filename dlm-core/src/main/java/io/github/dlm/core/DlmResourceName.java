@@ -1,5 +1,8 @@
 package io.github.dlm.core;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -90,7 +93,8 @@ public final class DlmResourceName {
 
 	/**
 	 * The name as messages show it.
-	 * @return the name as UTF-8 text when it is printable, else {@code 0x} and its bytes in hex
+	 * @return the name as text when it is valid UTF-8 without control characters, else
+	 * {@code 0x} and its bytes in hex
 	 */
 	@Override
 	public String toString() {
@@ -100,15 +104,24 @@ public final class DlmResourceName {
 	/**
 	 * Bytes as messages show a resource name, for names not (yet) checked.
 	 * @param name the bytes
-	 * @return the bytes as UTF-8 text when they are printable, else {@code 0x} and hex
+	 * @return the bytes as text when they are valid UTF-8 without control characters, else
+	 * {@code 0x} and hex
 	 */
 	public static String printable(byte[] name) {
-		for (byte b : name) {
-			if (b < 0x20 || b == 0x7f) {
-				return "0x" + HexFormat.of().formatHex(name);
+		try {
+			String text = StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(name))
+				.toString();
+			if (text.chars().noneMatch(Character::isISOControl)) {
+				return text;
 			}
 		}
-		return new String(name, StandardCharsets.UTF_8);
+		catch (CharacterCodingException ex) {
+			// not UTF-8: shown as hex
+		}
+		return "0x" + HexFormat.of().formatHex(name);
 	}
 
 }

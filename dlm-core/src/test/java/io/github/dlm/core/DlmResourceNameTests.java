@@ -40,6 +40,8 @@ class DlmResourceNameTests {
 	void binaryNamesArePrintedInHex() {
 		assertThat(DlmResourceName.of(new byte[] { 0, 1, (byte) 0xff })).hasToString("0x0001ff");
 		assertThat(DlmResourceName.printable("a\tb".getBytes(StandardCharsets.UTF_8))).isEqualTo("0x610962");
+		assertThat(DlmResourceName.of("café-ü")).hasToString("café-ü");
+		assertThat(DlmResourceName.printable(new byte[] { 'a', (byte) 0xc3 })).isEqualTo("0x61c3");
 	}
 
 	@Test
