@@ -37,6 +37,8 @@ final class ArchitectureRules {
 
 	private static final String HEALTH = "health";
 
+	private static final String CONTRACT = "contract";
+
 	private ArchitectureRules() {
 	}
 
@@ -46,7 +48,9 @@ final class ArchitectureRules {
 	 * {@code aop}; and, on top, {@code autoconfigure} and {@code health}, which nothing in
 	 * the library uses. A layer is used only by the layers above it, and the backends only
 	 * by the auto-configuration, which chooses one: the Spring layer works with any
-	 * {@code DlmClient}. Every class belongs to a layer, so a new package has to be placed.
+	 * {@code DlmClient}. The backend contract suite ({@code contract}) stands beside them,
+	 * on {@code core} alone, and nothing uses it. Every class belongs to a layer, so a new
+	 * package has to be placed.
 	 * @param root the package whose subpackages are the layers
 	 * @return the rule
 	 */
@@ -60,23 +64,25 @@ final class ArchitectureRules {
 			.layer(AOP).definedBy(root + ".aop..")
 			.layer(AUTOCONFIGURE).definedBy(root + ".autoconfigure..")
 			.layer(HEALTH).definedBy(root + ".health..")
+			.optionalLayer(CONTRACT).definedBy(root + ".contract..")
 			.whereLayer(LOCAL).mayOnlyBeAccessedByLayers(AUTOCONFIGURE)
 			.whereLayer(JNA).mayOnlyBeAccessedByLayers(AUTOCONFIGURE)
 			.whereLayer(LOCK).mayOnlyBeAccessedByLayers(AOP, AUTOCONFIGURE, HEALTH)
 			.whereLayer(AOP).mayOnlyBeAccessedByLayers(AUTOCONFIGURE)
 			.whereLayer(HEALTH).mayOnlyBeAccessedByLayers(AUTOCONFIGURE)
 			.whereLayer(AUTOCONFIGURE).mayNotBeAccessedByAnyLayer()
+			.whereLayer(CONTRACT).mayNotBeAccessedByAnyLayer()
 			.as("layers of " + root + ": core < local, jna < lock < aop < autoconfigure, health");
 	}
 
 	/**
-	 * The engine and the backends use no Spring at all.
+	 * The engine, the backends and the backend contract suite use no Spring at all.
 	 * @param root the package whose subpackages are the layers
 	 * @return the rule
 	 */
 	static ArchRule engineWithoutSpring(String root) {
 		return noClasses().that()
-			.resideInAnyPackage(root + ".core..", root + ".local..", root + ".jna..")
+			.resideInAnyPackage(root + ".core..", root + ".local..", root + ".jna..", root + ".contract..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("org.springframework..")

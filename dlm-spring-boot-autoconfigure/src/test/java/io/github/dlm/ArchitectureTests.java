@@ -1,9 +1,13 @@
 package io.github.dlm;
 
+import java.util.stream.Stream;
+
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The {@linkplain ArchitectureRules architecture rules} on the library's production code:
@@ -20,6 +24,12 @@ class ArchitectureTests {
 	private static final JavaClasses LIBRARY = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
 		.importPackages(ROOT);
+
+	@Test
+	void everyLibraryModuleIsImported() {
+		assertThat(Stream.of("core", "local", "contract", "jna", "lock", "aop", "autoconfigure", "health"))
+			.allSatisfy((layer) -> assertThat(LIBRARY.containPackage(ROOT + "." + layer)).as(layer).isTrue());
+	}
 
 	@Test
 	void lowerLayersDoNotUseUpperOnes() {
