@@ -557,10 +557,7 @@ public final class DlmLock implements Lock {
 
 	@Override
 	public String toString() {
-		// arrays have identity strings: show what they name instead
-		String shownKey = this.key.getClass().isArray() ? this.resourceName.toString()
-				: String.valueOf(this.key);
-		return "DlmLock '" + KeyNames.shown(shownKey) + "' (" + this.mode + ", resource '"
+		return "DlmLock '" + shownKey() + "' (" + this.mode + ", resource '"
 				+ this.resourceName.toString() + "' in lockspace '" + this.scope.lockspace().name()
 				+ "')";
 	}

@@ -22,9 +22,10 @@ import org.springframework.util.Assert;
  * Each {@link #check()} looks at the holds of this process (those listed by
  * {@link DlmLockRegistry#getHolds()}) and logs one WARN for each hold held for at least
  * the threshold, once per hold: a hold reported once is not reported again however long it
- * lasts, and a new hold of the same resource is a new hold. The warning names the lock's
- * key, resource and lockspace, the mode held, the owner, how long and since when it has
- * been held, whether others wait for it (the {@linkplain DlmHoldInfo#blockingCallbacks()
+ * lasts (nor by another monitor: the mark is the hold's), and a new hold of the same
+ * resource is a new hold. The warning names the lock's key, resource and lockspace, the
+ * mode held, the owner, how long and since when it has been held, whether others wait for
+ * it (the {@linkplain DlmHoldInfo#blockingCallbacks()
  * blocking callbacks} it received) and, for a thread's hold, what that thread is doing now
  * (its current stack, or that it has terminated); an asynchronous hold ({@link DlmHold})
  * has no thread to show. {@link #getLongHolds()} lists the long holds without logging,
