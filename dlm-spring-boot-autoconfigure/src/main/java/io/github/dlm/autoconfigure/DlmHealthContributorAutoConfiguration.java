@@ -2,7 +2,9 @@ package io.github.dlm.autoconfigure;
 
 import io.github.dlm.health.DlmHealthIndicator;
 import io.github.dlm.lock.DlmLockRegistries;
+import io.github.dlm.lock.DlmLongHoldMonitor;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -28,12 +30,16 @@ public final class DlmHealthContributorAutoConfiguration {
 	 * The indicator.
 	 * @param registries the registries whose open lockspaces it probes
 	 * @param properties its configuration
+	 * @param longHolds the monitor of long holds, unless disabled
+	 * ({@code dlm.registry.warn-held-longer-than=0})
 	 * @return the indicator
 	 */
 	@Bean
 	@ConditionalOnMissingBean(name = { "dlmHealthIndicator", "dlmHealthContributor" })
-	DlmHealthIndicator dlmHealthIndicator(DlmLockRegistries registries, DlmHealthIndicatorProperties properties) {
-		return new DlmHealthIndicator(registries, properties.getProbeTimeout());
+	DlmHealthIndicator dlmHealthIndicator(DlmLockRegistries registries, DlmHealthIndicatorProperties properties,
+			ObjectProvider<DlmLongHoldMonitor> longHolds) {
+		return new DlmHealthIndicator(registries, properties.getProbeTimeout(), longHolds.getIfUnique(),
+				properties.isDownOnLongHolds());
 	}
 
 }

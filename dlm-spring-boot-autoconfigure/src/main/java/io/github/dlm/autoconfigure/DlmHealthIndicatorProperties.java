@@ -23,6 +23,20 @@ public class DlmHealthIndicatorProperties {
 	 */
 	private Duration probeTimeout = Duration.ofSeconds(2);
 
+	/**
+	 * Whether a lock held longer than dlm.registry.warn-held-longer-than makes the health
+	 * DOWN. When false, such holds are only listed in the 'longHolds' detail.
+	 */
+	private boolean downOnLongHolds;
+
+	public boolean isDownOnLongHolds() {
+		return this.downOnLongHolds;
+	}
+
+	public void setDownOnLongHolds(boolean downOnLongHolds) {
+		this.downOnLongHolds = downOnLongHolds;
+	}
+
 	public Duration getProbeTimeout() {
 		return this.probeTimeout;
 	}

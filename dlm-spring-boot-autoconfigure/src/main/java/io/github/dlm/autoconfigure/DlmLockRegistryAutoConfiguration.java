@@ -7,6 +7,7 @@ import io.github.dlm.lock.DlmKeyStrategy;
 import io.github.dlm.lock.DlmLockBlockingListener;
 import io.github.dlm.lock.DlmLockRegistries;
 import io.github.dlm.lock.DlmLockRegistry;
+import io.github.dlm.lock.DlmLongHoldMonitor;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.integration.support.locks.ExpirableLockRegistry;
@@ -73,6 +75,28 @@ public final class DlmLockRegistryAutoConfiguration {
 	@ConditionalOnMissingBean
 	DlmLockRegistry dlmLockRegistry(DlmLockRegistries registries) {
 		return registries.registry();
+	}
+
+	/**
+	 * Warns of locks held longer than {@code dlm.registry.warn-held-longer-than} (unless it
+	 * is 0).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(LongHoldWarningCondition.class)
+	static final class LongHoldMonitorConfiguration {
+
+		/**
+		 * The monitor of long holds.
+		 * @param registries the registries whose holds it watches
+		 * @param properties the configuration
+		 * @return the monitor, started and stopped with the context
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		DlmLongHoldMonitor dlmLongHoldMonitor(DlmLockRegistries registries, DlmProperties properties) {
+			return new DlmLongHoldMonitor(registries, properties.getRegistry().getWarnHeldLongerThan());
+		}
+
 	}
 
 	/**

@@ -263,6 +263,28 @@ public class DlmProperties {
 		 */
 		private boolean retainValueBlocks = true;
 
+		/**
+		 * Time a lock may be held before a WARN is logged naming its key, mode and holder,
+		 * how long it has been held, whether others wait for it, and the holding thread's
+		 * stack: once per hold, checked every half of it (at most every 10s). The health
+		 * indicator lists such holds too. DLM locks never expire, so a holder that hangs
+		 * stalls every request for the lock in the cluster; set it above the longest hold the
+		 * application means to make, or 0 to disable.
+		 */
+		private Duration warnHeldLongerThan = Duration.ofMinutes(5);
+
+		public Duration getWarnHeldLongerThan() {
+			return this.warnHeldLongerThan;
+		}
+
+		public void setWarnHeldLongerThan(Duration warnHeldLongerThan) {
+			if (warnHeldLongerThan == null || warnHeldLongerThan.isNegative()) {
+				throw new InvalidConfigurationPropertyValueException("dlm.registry.warn-held-longer-than",
+						warnHeldLongerThan, "The time must be positive, such as 5m, or 0 to disable the warning");
+			}
+			this.warnHeldLongerThan = warnHeldLongerThan;
+		}
+
 		public boolean isRetainValueBlocks() {
 			return this.retainValueBlocks;
 		}

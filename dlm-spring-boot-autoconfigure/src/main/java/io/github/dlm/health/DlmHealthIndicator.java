@@ -1,12 +1,18 @@
 package io.github.dlm.health;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
+import io.github.dlm.lock.DlmHoldInfo;
 import io.github.dlm.lock.DlmLockRegistries;
 import io.github.dlm.lock.DlmLockRegistry;
 import io.github.dlm.lock.DlmLockspaceProbe;
+import io.github.dlm.lock.DlmLongHoldMonitor;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -19,7 +25,11 @@ import org.springframework.util.Assert;
  * within the timeout (a lockspace in recovery) is DOWN, and so is the health.
  * <p>
  * Details: {@code backend} ({@code native} or {@code local}) and, per lockspace, its
- * status and the round trip time or the error.
+ * status and the round trip time or the error. Given a {@link DlmLongHoldMonitor}, also
+ * {@code longHolds}: the locks this process has held for longer than the monitor's
+ * threshold (key, lockspace, resource, mode, owner, since, how long, blocking callbacks
+ * received), which make the health DOWN only if asked to; a lock held long is a hint that a
+ * holder hangs, not a failure of the lock manager.
  */
 public class DlmHealthIndicator extends AbstractHealthIndicator {
 
@@ -30,17 +40,37 @@ public class DlmHealthIndicator extends AbstractHealthIndicator {
 
 	private final DlmLockspaceProbe probe;
 
+	private final @Nullable DlmLongHoldMonitor longHolds;
+
+	private final boolean downOnLongHolds;
+
 	/**
-	 * Creates the indicator.
+	 * Creates the indicator, which does not report long holds.
 	 * @param registries the registries whose open lockspaces are probed
 	 * @param timeout how long a probe may take before the lockspace counts as DOWN
 	 * @throws IllegalArgumentException if the timeout is not positive
 	 */
 	public DlmHealthIndicator(DlmLockRegistries registries, Duration timeout) {
+		this(registries, timeout, null, false);
+	}
+
+	/**
+	 * Creates the indicator.
+	 * @param registries the registries whose open lockspaces are probed
+	 * @param timeout how long a probe may take before the lockspace counts as DOWN
+	 * @param longHolds the monitor whose long holds are listed in the {@code longHolds}
+	 * detail, {@code null} for none
+	 * @param downOnLongHolds whether a long hold makes the health DOWN
+	 * @throws IllegalArgumentException if the timeout is not positive
+	 */
+	public DlmHealthIndicator(DlmLockRegistries registries, Duration timeout, @Nullable DlmLongHoldMonitor longHolds,
+			boolean downOnLongHolds) {
 		super("DLM health check failed");
 		Assert.notNull(registries, "DlmLockRegistries must not be null");
 		this.registries = registries;
 		this.probe = new DlmLockspaceProbe(timeout);
+		this.longHolds = longHolds;
+		this.downOnLongHolds = downOnLongHolds;
 	}
 
 	@Override
@@ -54,7 +84,25 @@ public class DlmHealthIndicator extends AbstractHealthIndicator {
 			lockspaces.put(entry.getKey(), details);
 		}
 		builder.withDetail("lockspaces", lockspaces);
+		if (this.longHolds != null) {
+			List<DlmHoldInfo> longHolds = this.longHolds.getLongHolds();
+			builder.withDetail("longHolds", longHolds.stream().map(DlmHealthIndicator::details).toList());
+			up &= longHolds.isEmpty() || !this.downOnLongHolds;
+		}
 		builder.status(up ? Status.UP : Status.DOWN);
+	}
+
+	private static Map<String, Object> details(DlmHoldInfo hold) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("key", hold.key());
+		details.put("lockspace", hold.lockspace());
+		details.put("resource", hold.resource());
+		details.put("mode", hold.mode().name());
+		details.put("owner", hold.owner());
+		details.put("since", hold.since().toString());
+		details.put("heldFor", hold.heldFor().truncatedTo(ChronoUnit.MILLIS).toString());
+		details.put("blockingCallbacks", hold.blockingCallbacks());
+		return details;
 	}
 
 	private Map<String, Object> check(DlmLockRegistry registry) {

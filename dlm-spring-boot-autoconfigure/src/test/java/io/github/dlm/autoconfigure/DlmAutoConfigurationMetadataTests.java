@@ -32,7 +32,9 @@ class DlmAutoConfigurationMetadataTests {
 			.contains("dlm.backend", "dlm.default-mode", "dlm.lockspace.name", "dlm.lockspace.create",
 					"dlm.lockspace.permissions", "dlm.lockspace.release-on-shutdown", "dlm.native.library-path",
 					"dlm.dispatcher.thread-name", "dlm.registry.expire-unused-after", "dlm.registry.key-strategy",
-					"dlm.registry.retain-value-blocks", "dlm.registry.cache-capacity", "dlm.annotation.enabled");
+					"dlm.registry.retain-value-blocks", "dlm.registry.cache-capacity",
+					"dlm.registry.warn-held-longer-than", "dlm.annotation.enabled",
+					"management.health.dlm.down-on-long-holds");
 		assertThat(dlm).allSatisfy((property) -> assertThat(property.get("description"))
 			.as("description of %s", property.get("name"))
 			.asString()
@@ -50,6 +52,8 @@ class DlmAutoConfigurationMetadataTests {
 		assertThat(defaultOf(json, "dlm.registry.retain-value-blocks")).isEqualTo(true);
 		assertThat(defaultOf(json, "dlm.registry.cache-capacity")).isEqualTo(DlmLockRegistry.DEFAULT_CACHE_CAPACITY);
 		assertThat(defaultOf(json, "management.health.dlm.probe-timeout")).isEqualTo("2s");
+		assertThat(defaultOf(json, "dlm.registry.warn-held-longer-than")).isEqualTo("5m");
+		assertThat(defaultOf(json, "management.health.dlm.down-on-long-holds")).isEqualTo(false);
 	}
 
 	@Test
@@ -70,7 +74,8 @@ class DlmAutoConfigurationMetadataTests {
 			.toList();
 		assertThat(booleans).extracting((property) -> property.get("name"))
 			.contains("dlm.lockspace.create", "dlm.lockspace.release-on-shutdown", "dlm.registry.retain-value-blocks",
-					"dlm.annotation.enabled", "management.health.dlm.enabled");
+					"dlm.annotation.enabled", "management.health.dlm.enabled",
+					"management.health.dlm.down-on-long-holds");
 		assertThat(booleans).allSatisfy((property) -> assertThat(property.get("description"))
 			.as("description of %s", property.get("name"))
 			.asString()

@@ -98,7 +98,8 @@ final class AsyncAcquisition<T> {
 			return;
 		}
 		switch (completion.status()) {
-			case GRANTED -> granted(new DlmHold(new HeldLock(this.lock, handle, completion, this.usage, this.anchors)));
+			case GRANTED -> granted(
+					new DlmHold(new HeldLock(this.lock, handle, completion, this.usage, this.anchors, null)));
 			case NOT_GRANTED, CANCELLED -> {
 				this.usage.acquisitionEnded();
 				if (!this.result.isDone()) {

@@ -438,6 +438,16 @@ public final class DlmLock implements Lock {
 		return this.resourceName;
 	}
 
+	/** The holds of this object's registry: holds add and remove themselves. */
+	CurrentHolds currentHolds() {
+		return this.scope.holds();
+	}
+
+	/** The key as logs show it: arrays, which have identity strings, by the name they map to. */
+	String shownKey() {
+		return KeyNames.shown(this.key.getClass().isArray() ? this.resourceName.toString() : String.valueOf(this.key));
+	}
+
 	/** The lockspace as the registry was given it: holds are found by it. */
 	DlmLockspace lockspace() {
 		return this.scope.lockspace();
@@ -472,7 +482,8 @@ public final class DlmLock implements Lock {
 			if (granted == null) {
 				return false;
 			}
-			threadHolds.add(new HeldLock(this, handle, granted, this.usage, this.scope.anchors()));
+			threadHolds.add(new HeldLock(this, handle, granted, this.usage, this.scope.anchors(),
+					Thread.currentThread()));
 			acquired = true;
 			return true;
 		}
@@ -490,7 +501,10 @@ public final class DlmLock implements Lock {
 	private DlmLockHandle newHandle(Thread requester) {
 		this.usage.acquisitionStarted();
 		try {
-			return this.scope.lockspace().newLock(this.resourceName, (blocking) -> blocking(requester));
+			return this.scope.lockspace().newLock(this.resourceName, (blocking) -> {
+				this.scope.holds().blockingCallback(blocking);
+				blocking(requester);
+			});
 		}
 		catch (RuntimeException ex) {
 			this.usage.acquisitionEnded();
@@ -543,10 +557,7 @@ public final class DlmLock implements Lock {
 
 	@Override
 	public String toString() {
-		// arrays have identity strings: show what they name instead
-		String shownKey = this.key.getClass().isArray() ? this.resourceName.toString()
-				: String.valueOf(this.key);
-		return "DlmLock '" + KeyNames.shown(shownKey) + "' (" + this.mode + ", resource '"
+		return "DlmLock '" + shownKey() + "' (" + this.mode + ", resource '"
 				+ this.resourceName.toString() + "' in lockspace '" + this.scope.lockspace().name()
 				+ "')";
 	}

@@ -165,6 +165,16 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 	}
 
 	/**
+	 * The holds acquired through the registries opened here and not yet released, by
+	 * lockspace name then oldest first; opens nothing.
+	 * @return snapshots of the holds, read now
+	 * @see DlmLockRegistry#getHolds()
+	 */
+	public List<DlmHoldInfo> getHolds() {
+		return getOpenRegistries().values().stream().flatMap((registry) -> registry.getHolds().stream()).toList();
+	}
+
+	/**
 	 * The registry of the default lockspace, opening it on first use.
 	 * @return the registry
 	 * @throws io.github.dlm.core.DlmException if the lockspace cannot be opened

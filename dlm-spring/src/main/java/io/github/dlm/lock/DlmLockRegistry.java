@@ -1,5 +1,6 @@
 package io.github.dlm.lock;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
@@ -252,6 +253,22 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	@Override
 	public void close() {
 		this.scope.anchors().close();
+	}
+
+	/**
+	 * The holds acquired through this registry's lock objects and not yet released, by
+	 * threads and asynchronous owners of this process, oldest first. Holds of other
+	 * processes, and of other registries on the same lockspace, are not seen; holds whose
+	 * lock ended when the lockspace was closed are left out.
+	 * @return snapshots of the holds, read now
+	 */
+	public List<DlmHoldInfo> getHolds() {
+		return this.scope.holds().snapshot();
+	}
+
+	/** The holds acquired through this registry's lock objects now. */
+	CurrentHolds currentHolds() {
+		return this.scope.holds();
 	}
 
 	/**

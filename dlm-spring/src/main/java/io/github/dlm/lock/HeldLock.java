@@ -1,7 +1,10 @@
 package io.github.dlm.lock;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -29,6 +32,10 @@ import io.github.dlm.core.DlmResourceName;
  * <p>
  * The state is guarded by the hold's monitor for readers on other threads; the DLM
  * operations are made by the owner, one at a time.
+ * <p>
+ * While it lasts, the hold is listed in its registry's {@link CurrentHolds}, with when it
+ * started and how many blocking callbacks it received, for the {@link DlmLongHoldMonitor}
+ * and {@link DlmHoldInfo snapshots}.
  */
 final class HeldLock {
 
@@ -79,15 +86,29 @@ final class HeldLock {
 	 */
 	private boolean armed = true;
 
+	/** The thread that owns the hold; {@code null} for an asynchronous hold. */
+	private final @Nullable Thread owner;
+
+	private final long startNanos = System.nanoTime();
+
+	private final Instant since = Instant.now();
+
+	private final AtomicInteger blockingCallbacks = new AtomicInteger();
+
+	private boolean longHoldReported;
+
 	/**
-	 * Starts a hold on a granted lock; its lock object's usage counts it from now on.
+	 * Starts a hold on a granted lock; its lock object's usage and its registry's current
+	 * holds count it from now on.
 	 * @param lock the lock object acquired through
 	 * @param handle the granted DLM lock
 	 * @param granted the grant
 	 * @param usage the usage of {@code lock}
 	 * @param anchors the value block anchors of {@code lock}'s registry
+	 * @param owner the owning thread, {@code null} for an asynchronous hold
 	 */
-	HeldLock(DlmLock lock, DlmLockHandle handle, DlmCompletion granted, LockUsage usage, ValueBlockAnchors anchors) {
+	HeldLock(DlmLock lock, DlmLockHandle handle, DlmCompletion granted, LockUsage usage, ValueBlockAnchors anchors,
+			@Nullable Thread owner) {
 		this.lock = lock;
 		this.handle = handle;
 		this.lockspace = lock.lockspace();
@@ -98,7 +119,9 @@ final class HeldLock {
 		byte[] read = granted.valueBlock();
 		this.valueBlock = (read != null) ? read : handle.valueBlock();
 		this.valueBlockValid = !granted.isValueBlockInvalid();
+		this.owner = owner;
 		usage.holdStarted();
+		lock.currentHolds().started(this);
 	}
 
 	synchronized DlmMode getMode() {
@@ -241,6 +264,7 @@ final class HeldLock {
 			}
 		}
 		finally {
+			this.lock.currentHolds().ended(this);
 			this.usage.holdEnded();
 		}
 	}
@@ -348,6 +372,44 @@ final class HeldLock {
 			this.valueBlockValid = !granted.isValueBlockInvalid();
 			this.valueBlockDirty = false;
 		}
+	}
+
+	/** The owning thread, {@code null} for an asynchronous hold. */
+	@Nullable Thread owner() {
+		return this.owner;
+	}
+
+	/** When the hold started, by {@link System#nanoTime()}. */
+	long startNanos() {
+		return this.startNanos;
+	}
+
+	/** Counts a blocking callback received while held. */
+	void blockingCallback() {
+		this.blockingCallbacks.incrementAndGet();
+	}
+
+	/**
+	 * Marks the hold as reported for lasting too long.
+	 * @return {@code true} the first time only
+	 */
+	synchronized boolean markLongHoldReported() {
+		if (this.longHoldReported) {
+			return false;
+		}
+		this.longHoldReported = true;
+		return true;
+	}
+
+	/**
+	 * A snapshot of the hold.
+	 * @param nowNanos now, by {@link System#nanoTime()}
+	 */
+	DlmHoldInfo info(long nowNanos) {
+		Thread owner = this.owner;
+		return new DlmHoldInfo(this.lock.shownKey(), this.lockspace.name(), this.resourceName.toString(), getMode(),
+				(owner != null) ? owner.getName() : null, this.since,
+				Duration.ofNanos(Math.max(0, nowNanos - this.startNanos)), this.blockingCallbacks.get());
 	}
 
 	@Override

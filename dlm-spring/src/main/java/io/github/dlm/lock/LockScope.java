@@ -6,8 +6,8 @@ import io.github.dlm.core.DlmLockspace;
 
 /**
  * What the lock objects of one {@link DlmLockRegistry} share: the lockspace, the
- * {@linkplain ValueBlockAnchors value block anchors} and the registry-wide blocking
- * listener. The registry creates and configures it and hands it to each lock object it
+ * {@linkplain ValueBlockAnchors value block anchors}, the registry-wide blocking
+ * listener and the {@linkplain CurrentHolds current holds}. The registry creates and configures it and hands it to each lock object it
  * creates; lock objects only read it, so no call goes from a lock back to its registry.
  */
 final class LockScope {
@@ -17,6 +17,8 @@ final class LockScope {
 	private final ValueBlockAnchors anchors;
 
 	private volatile @Nullable DlmLockBlockingListener blockingListener;
+
+	private final CurrentHolds holds = new CurrentHolds();
 
 	LockScope(DlmLockspace lockspace) {
 		this.lockspace = lockspace;
@@ -29,6 +31,10 @@ final class LockScope {
 
 	ValueBlockAnchors anchors() {
 		return this.anchors;
+	}
+
+	CurrentHolds holds() {
+		return this.holds;
 	}
 
 	@Nullable DlmLockBlockingListener blockingListener() {
