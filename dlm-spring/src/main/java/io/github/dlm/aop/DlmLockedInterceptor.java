@@ -92,7 +92,7 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 			throw notAcquired(operation, key, lock, notGranted(operation), null);
 		}
 		Throwable failure = null;
-		try {
+		try (DlmLockedContext.Scope bound = DlmLockedContext.bind(lock)) {
 			return invocation.proceed();
 		}
 		catch (Throwable ex) {

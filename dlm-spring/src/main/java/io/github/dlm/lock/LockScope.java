@@ -6,7 +6,8 @@ import io.github.dlm.core.DlmLockspace;
 
 /**
  * What the lock objects of one {@link DlmLockRegistry} share: the lockspace, the
- * {@linkplain ValueBlockAnchors value block anchors} and the registry-wide blocking
+ * {@linkplain ValueBlockAnchors value block anchors}, the
+ * {@linkplain FencingTokenIssuer fencing token issuer} and the registry-wide blocking
  * listener. The registry creates and configures it and hands it to each lock object it
  * creates; lock objects only read it, so no call goes from a lock back to its registry.
  */
@@ -16,11 +17,14 @@ final class LockScope {
 
 	private final ValueBlockAnchors anchors;
 
+	private final FencingTokenIssuer fencingTokens;
+
 	private volatile @Nullable DlmLockBlockingListener blockingListener;
 
 	LockScope(DlmLockspace lockspace) {
 		this.lockspace = lockspace;
 		this.anchors = new ValueBlockAnchors(lockspace);
+		this.fencingTokens = new FencingTokenIssuer(lockspace);
 	}
 
 	DlmLockspace lockspace() {
@@ -29,6 +33,10 @@ final class LockScope {
 
 	ValueBlockAnchors anchors() {
 		return this.anchors;
+	}
+
+	FencingTokenIssuer fencingTokens() {
+		return this.fencingTokens;
 	}
 
 	@Nullable DlmLockBlockingListener blockingListener() {
