@@ -263,6 +263,12 @@ public class DlmProperties {
 		 */
 		private boolean retainValueBlocks = true;
 
+		private final FencingTokens fencingTokens = new FencingTokens();
+
+		public FencingTokens getFencingTokens() {
+			return this.fencingTokens;
+		}
+
 		public boolean isRetainValueBlocks() {
 			return this.retainValueBlocks;
 		}
@@ -317,6 +323,30 @@ public class DlmProperties {
 								+ "; set " + Integer.MAX_VALUE + " for an unbounded cache");
 			}
 			this.cacheCapacity = cacheCapacity;
+		}
+
+	}
+
+	/**
+	 * Fencing tokens of the lock registries ({@code dlm.registry.fencing-tokens.*}).
+	 */
+	public static class FencingTokens {
+
+		/**
+		 * Whether each grant of a lock in PW or EX gets a fencing token (DlmLock.fencingToken(),
+		 * DlmLockedContext.currentFencingToken()): a number greater than that of every earlier
+		 * grant of the same key, for the resource it protects to refuse writes from a holder
+		 * that was superseded. Costs two more round trips to the lock manager per such grant
+		 * and an NL lock per key on a companion resource.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -32,7 +32,8 @@ class DlmAutoConfigurationMetadataTests {
 			.contains("dlm.backend", "dlm.default-mode", "dlm.lockspace.name", "dlm.lockspace.create",
 					"dlm.lockspace.permissions", "dlm.lockspace.release-on-shutdown", "dlm.native.library-path",
 					"dlm.dispatcher.thread-name", "dlm.registry.expire-unused-after", "dlm.registry.key-strategy",
-					"dlm.registry.retain-value-blocks", "dlm.registry.cache-capacity", "dlm.annotation.enabled");
+					"dlm.registry.retain-value-blocks", "dlm.registry.cache-capacity", "dlm.annotation.enabled",
+					"dlm.registry.fencing-tokens.enabled");
 		assertThat(dlm).allSatisfy((property) -> assertThat(property.get("description"))
 			.as("description of %s", property.get("name"))
 			.asString()
@@ -48,6 +49,7 @@ class DlmAutoConfigurationMetadataTests {
 		assertThat(defaultOf(json, "dlm.lockspace.create")).isEqualTo(true);
 		assertThat(defaultOf(json, "dlm.dispatcher.thread-name")).isEqualTo("dlm-dispatch-");
 		assertThat(defaultOf(json, "dlm.registry.retain-value-blocks")).isEqualTo(true);
+		assertThat(defaultOf(json, "dlm.registry.fencing-tokens.enabled")).isEqualTo(false);
 		assertThat(defaultOf(json, "dlm.registry.cache-capacity")).isEqualTo(DlmLockRegistry.DEFAULT_CACHE_CAPACITY);
 		assertThat(defaultOf(json, "management.health.dlm.probe-timeout")).isEqualTo("2s");
 	}
@@ -70,6 +72,7 @@ class DlmAutoConfigurationMetadataTests {
 			.toList();
 		assertThat(booleans).extracting((property) -> property.get("name"))
 			.contains("dlm.lockspace.create", "dlm.lockspace.release-on-shutdown", "dlm.registry.retain-value-blocks",
+					"dlm.registry.fencing-tokens.enabled",
 					"dlm.annotation.enabled", "management.health.dlm.enabled");
 		assertThat(booleans).allSatisfy((property) -> assertThat(property.get("description"))
 			.as("description of %s", property.get("name"))
