@@ -60,6 +60,16 @@ public class DlmLockedAdvisor extends AbstractPointcutAdvisor implements BeanFac
 		setOrder(DEFAULT_ORDER);
 	}
 
+	/**
+	 * Sets the name of this node in the run records of methods with a
+	 * {@link DlmLocked#minInterval() minimum interval}.
+	 * @param nodeName the name; by default the host name
+	 * @see DlmLockedInterceptor#setNodeName(String)
+	 */
+	public void setNodeName(String nodeName) {
+		this.interceptor.setNodeName(nodeName);
+	}
+
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
 		this.interceptor.setBeanFactory(beanFactory);

@@ -445,6 +445,27 @@ public final class DlmLock implements Lock {
 	}
 
 	/**
+	 * Opens the record of the last run of a job guarded by this lock, kept beside the lock
+	 * (its own value block stays the application's): to read when the job last ran, and
+	 * where, and to record this run, published when the record is closed. Costs a round
+	 * trip to the lock manager to open and one to close; the registry keeps an NL lock on
+	 * the record's companion resource until it is closed.
+	 * @return the record, to close on this thread while still holding the lock
+	 * @throws IllegalMonitorStateException if the current thread does not hold this lock's
+	 * resource
+	 * @throws IllegalStateException if it holds it in a mode weaker than PW (a weaker mode
+	 * would not keep two nodes from running the job at once)
+	 */
+	public DlmRunRecord openRunRecord() {
+		DlmMode held = requireHold("open the run record of").getMode();
+		if (!held.writesValueBlock()) {
+			throw new IllegalStateException("Cannot open the run record of " + this + ": it is held in " + held
+					+ "; hold it in PW or EX, so that one node at a time runs the job");
+		}
+		return new DlmRunRecord(this.scope.runRecords().open(this.resourceName));
+	}
+
+	/**
 	 * Whether this object keeps an NL lock on its resource to retain the value block.
 	 * @return {@code true} if it does
 	 */

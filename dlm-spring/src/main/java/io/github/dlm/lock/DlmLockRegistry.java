@@ -276,8 +276,8 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 
 	/**
 	 * Releases what the registry holds by itself: the NL locks that retain published
-	 * value blocks, and those on fencing token companions (of resources still held: when
-	 * their holds end). From then on, published values are no longer retained. Locks held by
+	 * value blocks, and those on fencing token and run record companions (of resources
+	 * still held: when their holds end). From then on, published values are no longer retained. Locks held by
 	 * threads stay theirs to release, and the lockspace stays open (the registry does not
 	 * own it); the registry can still be used. Idempotent.
 	 */
@@ -285,6 +285,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	public void close() {
 		this.scope.anchors().close();
 		this.scope.fencingTokens().close();
+		this.scope.runRecords().close();
 	}
 
 	/**

@@ -7,7 +7,8 @@ import io.github.dlm.core.DlmLockspace;
 /**
  * What the lock objects of one {@link DlmLockRegistry} share: the lockspace, the
  * {@linkplain ValueBlockAnchors value block anchors}, the
- * {@linkplain FencingTokenIssuer fencing token issuer} and the registry-wide blocking
+ * {@linkplain FencingTokenIssuer fencing token issuer}, the companions of
+ * {@linkplain RunRecordCompanions run records} and the registry-wide blocking
  * listener. The registry creates and configures it and hands it to each lock object it
  * creates; lock objects only read it, so no call goes from a lock back to its registry.
  */
@@ -19,12 +20,15 @@ final class LockScope {
 
 	private final FencingTokenIssuer fencingTokens;
 
+	private final RunRecordCompanions runRecords;
+
 	private volatile @Nullable DlmLockBlockingListener blockingListener;
 
 	LockScope(DlmLockspace lockspace) {
 		this.lockspace = lockspace;
 		this.anchors = new ValueBlockAnchors(lockspace);
 		this.fencingTokens = new FencingTokenIssuer(lockspace);
+		this.runRecords = new RunRecordCompanions(lockspace);
 	}
 
 	DlmLockspace lockspace() {
@@ -37,6 +41,10 @@ final class LockScope {
 
 	FencingTokenIssuer fencingTokens() {
 		return this.fencingTokens;
+	}
+
+	RunRecordCompanions runRecords() {
+		return this.runRecords;
 	}
 
 	@Nullable DlmLockBlockingListener blockingListener() {
