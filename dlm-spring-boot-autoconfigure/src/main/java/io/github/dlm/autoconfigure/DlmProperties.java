@@ -375,12 +375,27 @@ public class DlmProperties {
 		 */
 		private boolean enabled = true;
 
+		/**
+		 * Name of this node in the run records of @DlmLocked methods with a minInterval,
+		 * which say where a job last ran. Defaults to the host name; at most the first 16
+		 * bytes are kept.
+		 */
+		private @Nullable String nodeName;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public @Nullable String getNodeName() {
+			return this.nodeName;
+		}
+
+		public void setNodeName(@Nullable String nodeName) {
+			this.nodeName = nodeName;
 		}
 
 	}

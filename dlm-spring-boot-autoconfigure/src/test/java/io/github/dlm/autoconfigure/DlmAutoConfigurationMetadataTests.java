@@ -33,7 +33,7 @@ class DlmAutoConfigurationMetadataTests {
 					"dlm.lockspace.permissions", "dlm.lockspace.release-on-shutdown", "dlm.native.library-path",
 					"dlm.dispatcher.thread-name", "dlm.registry.expire-unused-after", "dlm.registry.key-strategy",
 					"dlm.registry.retain-value-blocks", "dlm.registry.cache-capacity", "dlm.annotation.enabled",
-					"dlm.registry.fencing-tokens.enabled");
+					"dlm.registry.fencing-tokens.enabled", "dlm.annotation.node-name");
 		assertThat(dlm).allSatisfy((property) -> assertThat(property.get("description"))
 			.as("description of %s", property.get("name"))
 			.asString()

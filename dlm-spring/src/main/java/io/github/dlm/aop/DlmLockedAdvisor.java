@@ -70,6 +70,15 @@ public class DlmLockedAdvisor extends AbstractPointcutAdvisor implements BeanFac
 		this.interceptor.setNodeName(nodeName);
 	}
 
+	/**
+	 * The name of this node in run records.
+	 * @return the name
+	 * @see DlmLockedInterceptor#getNodeName()
+	 */
+	public String getNodeName() {
+		return this.interceptor.getNodeName();
+	}
+
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
 		this.interceptor.setBeanFactory(beanFactory);
