@@ -90,7 +90,8 @@ final class FencingTokenIssuer {
 			}
 			return issued.handle((token, failure) -> {
 				if (failure != null) {
-					companion.holdEnded();
+					// may run on a DLM callback thread, which must not wait for a release
+					companion.holdEndedWithoutWaiting();
 					throw (failure instanceof RuntimeException runtime) ? runtime
 							: new IllegalStateException("Fencing token of '" + resource + "' not issued", failure);
 				}
@@ -194,11 +195,26 @@ final class FencingTokenIssuer {
 		}
 
 		synchronized void holdEnded() {
-			this.holders--;
-			this.lastUsedNanos = System.nanoTime();
-			if (FencingTokenIssuer.this.closed && this.holders == 0) {
+			if (ended()) {
 				release();
 			}
+		}
+
+		void holdEndedWithoutWaiting() {
+			boolean release;
+			synchronized (this) {
+				release = ended();
+			}
+			if (release) {
+				AsyncHoldExecutors.release(() -> releaseIfUnused(0, 0, true));
+			}
+		}
+
+		/** Counts a hold's end; whether the companion is to be released now (its registry closed). */
+		private boolean ended() {
+			this.holders--;
+			this.lastUsedNanos = System.nanoTime();
+			return FencingTokenIssuer.this.closed && this.holders == 0;
 		}
 
 		synchronized void releaseIfUnused(long nowNanos, long ageNanos, boolean always) {

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.github.dlm.core.DlmException;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmMode;
@@ -20,6 +22,7 @@ import io.github.dlm.core.DlmRequest;
 import io.github.dlm.core.DlmResourceName;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
@@ -286,6 +289,25 @@ class FencingTokensTests {
 			.withMessageContaining("0xFF");
 		this.registry.setFencingTokens(false);
 		assertThat(this.registry.obtain(reserved).getResourceName()).isEqualTo(reserved);
+	}
+
+	@Test
+	void aGrantWhoseTokenCannotBeIssuedFailsAndKeepsNothing() {
+		DlmResourceName companion = CompanionNames.companion(CompanionNames.FENCING, DlmResourceName.of("stuck"));
+		DlmLockHandle foreign = this.local.lockspace().newLock(companion, null);
+		DlmRequest.lock(foreign, DlmMode.EX, EnumSet.noneOf(DlmFlag.class)).join();
+		DlmLock lock = this.registry.obtain("stuck");
+		Future<?> locking = this.local.executor().submit(() -> {
+			lock.lock();
+			return null;
+		});
+		this.local.awaitWaiting(companion.toString(), 1);
+		assertThat(lock.isLocked()).as("granted, waiting for its token").isTrue();
+		this.local.lockspace().close();
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> locking.get(LocalLockspaceExtension.TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+			.withCauseInstanceOf(DlmException.class);
+		assertThat(lock.isLocked()).isFalse();
 	}
 
 	private long tokenOf(DlmLock lock) {
