@@ -129,6 +129,8 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 		if (operation.returnType() != DlmLockedReturnType.SYNCHRONOUS) {
 			return invokeAsynchronous(invocation, operation, lock, key);
 		}
+		// a re-entry belongs to the outer call's run: only the outermost call checks the interval
+		boolean outermost = operation.minInterval() == null || !lock.isHeldByCurrentThread();
 		if (!acquire(lock, operation, key)) {
 			if (operation.ifNotAcquired() == IfNotAcquired.SKIP) {
 				return skipped(operation);
@@ -137,7 +139,7 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 		}
 		Throwable failure = null;
 		try (DlmLockedContext.Scope bound = DlmLockedContext.bind(lock)) {
-			return (operation.minInterval() != null) ? proceedUnlessTooSoon(invocation, operation, lock)
+			return (operation.minInterval() != null && outermost) ? proceedUnlessTooSoon(invocation, operation, lock)
 					: invocation.proceed();
 		}
 		catch (Throwable ex) {

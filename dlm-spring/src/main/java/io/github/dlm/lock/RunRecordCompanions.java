@@ -53,6 +53,10 @@ final class RunRecordCompanions {
 	 */
 	Opened open(DlmResourceName resource) {
 		Companion companion = this.companions.computeIfAbsent(resource, Companion::new);
+		if (companion.inUse.isHeldByCurrentThread()) {
+			throw new IllegalStateException("The run record of '" + resource + "' is open already on thread '"
+					+ Thread.currentThread().getName() + "'; close it first");
+		}
 		companion.inUse.lock();
 		try {
 			DlmCompletion read;

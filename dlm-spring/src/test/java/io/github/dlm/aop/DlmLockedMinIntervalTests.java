@@ -17,10 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.aop.config.AopConfigUtils;
 import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
@@ -113,6 +115,12 @@ class DlmLockedMinIntervalTests {
 		this.jobsB.frequent();
 		assertThat(this.jobsB.frequentRuns()).isEqualTo(1);
 		assertThat(lastRun("frequent").node()).isEqualTo("node-b");
+	}
+
+	@Test
+	void aReentrantCallBelongsToTheOuterRun() {
+		assertThat(this.jobsA.outerAndInner()).isEqualTo("inner ran");
+		assertThat(this.jobsB.outerAndInner()).isNull();
 	}
 
 	@Test
@@ -217,6 +225,10 @@ class DlmLockedMinIntervalTests {
 
 	static class Jobs {
 
+		@Autowired
+		@Lazy
+		Jobs self;
+
 		static final Duration FREQUENT = Duration.ofMillis(200);
 
 		final AtomicInteger nightlyRuns = new AtomicInteger();
@@ -245,6 +257,16 @@ class DlmLockedMinIntervalTests {
 		@DlmLocked(key = "'frequent'", waitTime = "0", ifNotAcquired = IfNotAcquired.SKIP, minInterval = "200ms")
 		void frequent() {
 			this.frequentRuns.incrementAndGet();
+		}
+
+		@DlmLocked(key = "'nested'", waitTime = "0", ifNotAcquired = IfNotAcquired.SKIP, minInterval = "1h")
+		String outerAndInner() {
+			return this.self.inner();
+		}
+
+		@DlmLocked(key = "'nested'", waitTime = "0", ifNotAcquired = IfNotAcquired.SKIP, minInterval = "1h")
+		String inner() {
+			return "inner ran";
 		}
 
 		@DlmLocked(key = "'failing'", waitTime = "0", ifNotAcquired = IfNotAcquired.SKIP, minInterval = "1h")
