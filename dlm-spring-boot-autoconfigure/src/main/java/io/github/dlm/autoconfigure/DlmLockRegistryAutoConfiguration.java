@@ -56,6 +56,7 @@ public final class DlmLockRegistryAutoConfiguration {
 		blockingListener.ifUnique(registries::setBlockingListener);
 		registries.setRetainValueBlocks(properties.getRegistry().isRetainValueBlocks());
 		registries.setCacheCapacity(properties.getRegistry().getCacheCapacity());
+		registries.setFencingTokens(properties.getRegistry().getFencingTokens().isEnabled());
 		return registries;
 	}
 

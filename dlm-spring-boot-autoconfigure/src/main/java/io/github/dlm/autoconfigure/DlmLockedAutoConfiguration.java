@@ -41,13 +41,21 @@ public final class DlmLockedAutoConfiguration {
 	 * processors are set up does not create the registries and the client early (which
 	 * would keep them from being post-processed).
 	 * @param registries the registries, looked up on first use
+	 * @param environment the environment, for {@code dlm.annotation.node-name} (read
+	 * directly, since binding the properties this early would keep them from being
+	 * post-processed)
 	 * @return the advisor
 	 */
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
-	static DlmLockedAdvisor dlmLockedAdvisor(ObjectProvider<DlmLockRegistries> registries) {
-		return new DlmLockedAdvisor(registries::getObject);
+	static DlmLockedAdvisor dlmLockedAdvisor(ObjectProvider<DlmLockRegistries> registries, Environment environment) {
+		DlmLockedAdvisor advisor = new DlmLockedAdvisor(registries::getObject);
+		String nodeName = environment.getProperty("dlm.annotation.node-name");
+		if (nodeName != null && !nodeName.isBlank()) {
+			advisor.setNodeName(nodeName.trim());
+		}
+		return advisor;
 	}
 
 	/**

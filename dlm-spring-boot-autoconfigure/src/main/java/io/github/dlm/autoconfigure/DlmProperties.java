@@ -273,6 +273,8 @@ public class DlmProperties {
 		 */
 		private Duration warnHeldLongerThan = Duration.ofMinutes(5);
 
+		private final FencingTokens fencingTokens = new FencingTokens();
+
 		public Duration getWarnHeldLongerThan() {
 			return this.warnHeldLongerThan;
 		}
@@ -283,6 +285,10 @@ public class DlmProperties {
 						warnHeldLongerThan, "The time must be positive, such as 5m, or 0 to disable the warning");
 			}
 			this.warnHeldLongerThan = warnHeldLongerThan;
+		}
+
+		public FencingTokens getFencingTokens() {
+			return this.fencingTokens;
 		}
 
 		public boolean isRetainValueBlocks() {
@@ -344,6 +350,30 @@ public class DlmProperties {
 	}
 
 	/**
+	 * Fencing tokens of the lock registries ({@code dlm.registry.fencing-tokens.*}).
+	 */
+	public static class FencingTokens {
+
+		/**
+		 * Whether each grant of a lock in PW or EX gets a fencing token (DlmLock.fencingToken(),
+		 * DlmLockedContext.currentFencingToken()): a number greater than that of every earlier
+		 * grant of the same key, for the resource it protects to refuse writes from a holder
+		 * that was superseded. Costs two more round trips to the lock manager per such grant
+		 * and an NL lock per key on a companion resource.
+		 */
+		private boolean enabled;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+	}
+
+	/**
 	 * How lock keys become resource names ({@code dlm.registry.key-strategy}).
 	 */
 	public enum KeyStrategy {
@@ -367,12 +397,27 @@ public class DlmProperties {
 		 */
 		private boolean enabled = true;
 
+		/**
+		 * Name of this node in the run records of @DlmLocked methods with a minInterval,
+		 * which say where a job last ran. Defaults to the host name; at most the first 16
+		 * bytes are kept.
+		 */
+		private @Nullable String nodeName;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public @Nullable String getNodeName() {
+			return this.nodeName;
+		}
+
+		public void setNodeName(@Nullable String nodeName) {
+			this.nodeName = nodeName;
 		}
 
 	}

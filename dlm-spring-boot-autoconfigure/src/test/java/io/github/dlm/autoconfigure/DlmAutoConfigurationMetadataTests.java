@@ -34,7 +34,8 @@ class DlmAutoConfigurationMetadataTests {
 					"dlm.dispatcher.thread-name", "dlm.registry.expire-unused-after", "dlm.registry.key-strategy",
 					"dlm.registry.retain-value-blocks", "dlm.registry.cache-capacity",
 					"dlm.registry.warn-held-longer-than", "dlm.annotation.enabled",
-					"management.health.dlm.down-on-long-holds");
+					"management.health.dlm.down-on-long-holds", "dlm.registry.fencing-tokens.enabled",
+					"dlm.annotation.node-name");
 		assertThat(dlm).allSatisfy((property) -> assertThat(property.get("description"))
 			.as("description of %s", property.get("name"))
 			.asString()
@@ -50,6 +51,7 @@ class DlmAutoConfigurationMetadataTests {
 		assertThat(defaultOf(json, "dlm.lockspace.create")).isEqualTo(true);
 		assertThat(defaultOf(json, "dlm.dispatcher.thread-name")).isEqualTo("dlm-dispatch-");
 		assertThat(defaultOf(json, "dlm.registry.retain-value-blocks")).isEqualTo(true);
+		assertThat(defaultOf(json, "dlm.registry.fencing-tokens.enabled")).isEqualTo(false);
 		assertThat(defaultOf(json, "dlm.registry.cache-capacity")).isEqualTo(DlmLockRegistry.DEFAULT_CACHE_CAPACITY);
 		assertThat(defaultOf(json, "management.health.dlm.probe-timeout")).isEqualTo("2s");
 		assertThat(defaultOf(json, "dlm.registry.warn-held-longer-than")).isEqualTo("5m");
@@ -74,7 +76,7 @@ class DlmAutoConfigurationMetadataTests {
 			.toList();
 		assertThat(booleans).extracting((property) -> property.get("name"))
 			.contains("dlm.lockspace.create", "dlm.lockspace.release-on-shutdown", "dlm.registry.retain-value-blocks",
-					"dlm.annotation.enabled", "management.health.dlm.enabled",
+					"dlm.registry.fencing-tokens.enabled", "dlm.annotation.enabled", "management.health.dlm.enabled",
 					"management.health.dlm.down-on-long-holds");
 		assertThat(booleans).allSatisfy((property) -> assertThat(property.get("description"))
 			.as("description of %s", property.get("name"))

@@ -12,6 +12,8 @@ import io.github.dlm.core.DlmLockspaceNotFoundException;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.local.LocalDlmClient;
+import io.github.dlm.lock.DlmLock;
+import io.github.dlm.lock.DlmLockRegistries;
 import io.github.dlm.lock.DlmLockRegistry;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -157,6 +159,24 @@ class DlmAutoConfigurationPropertiesTests {
 	void retainValueBlocksCanBeTurnedOff() {
 		this.runner.withPropertyValues("dlm.registry.retain-value-blocks=false")
 			.run((context) -> assertThat(context.getBean(DlmLockRegistry.class).isRetainValueBlocks()).isFalse());
+	}
+
+	@Test
+	void fencingTokensAreOffByDefaultAndCanBeTurnedOn() {
+		this.runner.run((context) -> assertThat(context.getBean(DlmLockRegistry.class).isFencingTokens()).isFalse());
+		this.runner.withPropertyValues("dlm.registry.fencing-tokens.enabled=true").run((context) -> {
+			DlmLockRegistry registry = context.getBean(DlmLockRegistry.class);
+			assertThat(registry.isFencingTokens()).isTrue();
+			assertThat(context.getBean(DlmLockRegistries.class).registry("other").isFencingTokens()).isTrue();
+			DlmLock lock = registry.obtain("k");
+			lock.lock();
+			try {
+				assertThat(lock.fencingToken()).isPositive();
+			}
+			finally {
+				lock.unlock();
+			}
+		});
 	}
 
 	@Test

@@ -50,6 +50,13 @@ class DlmLockedAutoConfigurationTests {
 	}
 
 	@Test
+	void nodeNameOfRunRecordsDefaultsToTheHostNameAndCanBeSet() {
+		this.runner.run((context) -> assertThat(context.getBean(DlmLockedAdvisor.class).getNodeName()).isNotBlank());
+		this.runner.withPropertyValues("dlm.annotation.node-name=node-7")
+			.run((context) -> assertThat(context.getBean(DlmLockedAdvisor.class).getNodeName()).isEqualTo("node-7"));
+	}
+
+	@Test
 	void concurrentCallsOnOneKeyAreSerialized() {
 		this.runner.run((context) -> {
 			Counter counter = context.getBean(Counter.class);

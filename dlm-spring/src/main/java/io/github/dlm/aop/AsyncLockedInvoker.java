@@ -74,7 +74,8 @@ final class AsyncLockedInvoker {
 	 * re-enter the lock.
 	 */
 	static @Nullable Object proceed(MethodInvocation invocation, DlmHold hold) throws Throwable {
-		try (DlmHold.Binding binding = hold.bindToCurrentThread()) {
+		try (DlmHold.Binding binding = hold.bindToCurrentThread();
+				DlmLockedContext.Scope bound = DlmLockedContext.bind(hold.getLock())) {
 			return invocation.proceed();
 		}
 	}

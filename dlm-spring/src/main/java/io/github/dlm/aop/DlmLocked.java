@@ -101,6 +101,29 @@ public @interface DlmLocked {
 	String lockspace() default "";
 
 	/**
+	 * The least time between the starts of two runs of the method, on any node: empty (the
+	 * default) for none, or a duration such as {@code "30s"} or {@code "PT30S"}; property
+	 * placeholders are resolved. The counterpart of ShedLock's {@code lockAtLeastFor}, for
+	 * scheduled jobs that should run once per trigger across nodes whose timers fire a
+	 * little apart:
+	 * <pre class="code">
+	 * &#64;Scheduled(cron = "0 0 2 * * *")
+	 * &#64;DlmLocked(key = "'nightly-report'", waitTime = "0", ifNotAcquired = SKIP, minInterval = "30s")
+	 * public void nightlyReport() { ... }
+	 * </pre>
+	 * Under the lock, the method reads when and where it last ran from a
+	 * {@link io.github.dlm.lock.DlmRunRecord run record} kept beside the lock; if that start
+	 * is less than this interval away from now (by this node's wall clock), the method does
+	 * not run and returns as {@link IfNotAcquired#SKIP} does. Otherwise it runs, and its
+	 * start and node are published when it ends, however it ends. Node clocks that disagree
+	 * by {@code d} shorten or lengthen the interval by up to {@code d}. Needs mode PW or EX,
+	 * and a method that returns neither a primitive (other than {@code void}) nor an
+	 * asynchronous result.
+	 * @return the minimum interval
+	 */
+	String minInterval() default "";
+
+	/**
 	 * What a {@link DlmLocked @DlmLocked} method does when its lock is not acquired in
 	 * time.
 	 */

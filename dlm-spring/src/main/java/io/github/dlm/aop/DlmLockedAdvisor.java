@@ -60,6 +60,25 @@ public class DlmLockedAdvisor extends AbstractPointcutAdvisor implements BeanFac
 		setOrder(DEFAULT_ORDER);
 	}
 
+	/**
+	 * Sets the name of this node in the run records of methods with a
+	 * {@link DlmLocked#minInterval() minimum interval}.
+	 * @param nodeName the name; by default the host name
+	 * @see DlmLockedInterceptor#setNodeName(String)
+	 */
+	public void setNodeName(String nodeName) {
+		this.interceptor.setNodeName(nodeName);
+	}
+
+	/**
+	 * The name of this node in run records.
+	 * @return the name
+	 * @see DlmLockedInterceptor#getNodeName()
+	 */
+	public String getNodeName() {
+		return this.interceptor.getNodeName();
+	}
+
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
 		this.interceptor.setBeanFactory(beanFactory);

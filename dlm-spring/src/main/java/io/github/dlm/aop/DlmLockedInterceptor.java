@@ -1,12 +1,17 @@
 package io.github.dlm.aop;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.BeanFactory;
@@ -16,15 +21,19 @@ import org.springframework.expression.EvaluationException;
 import org.springframework.util.Assert;
 
 import io.github.dlm.aop.DlmLocked.IfNotAcquired;
+import io.github.dlm.lock.DlmLastRun;
 import io.github.dlm.lock.DlmLock;
 import io.github.dlm.lock.DlmLockRegistries;
 import io.github.dlm.lock.DlmLockRegistry;
+import io.github.dlm.lock.DlmRunRecord;
 
 /**
  * Runs {@link DlmLocked @DlmLocked} methods while holding their lock. Usually applied
  * through a {@link DlmLockedAdvisor}.
  */
 public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware {
+
+	private static final Log logger = LogFactory.getLog(DlmLockedInterceptor.class);
 
 	private final Supplier<DlmLockRegistries> registries;
 
@@ -33,6 +42,8 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 	private final DlmLockedKeyEvaluator keyEvaluator = new DlmLockedKeyEvaluator();
 
 	private volatile @Nullable BeanFactory beanFactory;
+
+	private volatile @Nullable String nodeName;
 
 	/**
 	 * Creates the interceptor.
@@ -64,6 +75,39 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 				? configurable::resolveEmbeddedValue : null);
 	}
 
+	/**
+	 * Sets the name of this node in the run records of methods with a
+	 * {@link DlmLocked#minInterval() minimum interval}.
+	 * @param nodeName the name; by default the host name
+	 */
+	public void setNodeName(String nodeName) {
+		Assert.hasText(nodeName, "Node name must not be empty");
+		this.nodeName = nodeName;
+	}
+
+	/**
+	 * The name of this node in run records.
+	 * @return the configured name, else the host name (or {@code "unknown"} if it cannot be
+	 * found)
+	 */
+	public String getNodeName() {
+		String name = this.nodeName;
+		if (name == null) {
+			name = hostName();
+			this.nodeName = name;
+		}
+		return name;
+	}
+
+	private static String hostName() {
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (IOException ex) {
+			return "unknown";
+		}
+	}
+
 	DlmLockedOperationSource getOperationSource() {
 		return this.operationSource;
 	}
@@ -85,15 +129,18 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 		if (operation.returnType() != DlmLockedReturnType.SYNCHRONOUS) {
 			return invokeAsynchronous(invocation, operation, lock, key);
 		}
+		// a re-entry belongs to the outer call's run: only the outermost call checks the interval
+		boolean outermost = operation.minInterval() == null || !lock.isHeldByCurrentThread();
 		if (!acquire(lock, operation, key)) {
 			if (operation.ifNotAcquired() == IfNotAcquired.SKIP) {
-				return (operation.method().getReturnType() == Optional.class) ? Optional.empty() : null;
+				return skipped(operation);
 			}
 			throw notAcquired(operation, key, lock, notGranted(operation), null);
 		}
 		Throwable failure = null;
-		try {
-			return invocation.proceed();
+		try (DlmLockedContext.Scope bound = DlmLockedContext.bind(lock)) {
+			return (operation.minInterval() != null && outermost) ? proceedUnlessTooSoon(invocation, operation, lock)
+					: invocation.proceed();
 		}
 		catch (Throwable ex) {
 			failure = ex;
@@ -110,6 +157,33 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 				failure.addSuppressed(ex);
 			}
 		}
+	}
+
+	/**
+	 * Runs the method unless its last run, on any node, started less than its minimum
+	 * interval from now; records this run's start and node, published however it ends.
+	 */
+	private @Nullable Object proceedUnlessTooSoon(MethodInvocation invocation, DlmLockedOperation operation,
+			DlmLock lock) throws Throwable {
+		Duration minInterval = operation.minInterval();
+		try (DlmRunRecord record = lock.openRunRecord()) {
+			Instant now = Instant.now();
+			DlmLastRun last = record.lastRun().orElse(null);
+			if (last != null && Duration.between(last.startedAt(), now).abs().compareTo(minInterval) < 0) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("@DlmLocked method " + operation.methodDescription() + " skipped: it last ran on node '"
+							+ last.node() + "' at " + last.startedAt() + ", less than minInterval " + minInterval
+							+ " ago");
+				}
+				return skipped(operation);
+			}
+			record.recordRun(new DlmLastRun(now, getNodeName()));
+			return invocation.proceed();
+		}
+	}
+
+	private static @Nullable Object skipped(DlmLockedOperation operation) {
+		return (operation.method().getReturnType() == Optional.class) ? Optional.empty() : null;
 	}
 
 	private @Nullable Object invokeAsynchronous(MethodInvocation invocation, DlmLockedOperation operation, DlmLock lock,

@@ -22,10 +22,11 @@ import io.github.dlm.core.DlmMode;
  * @param ifNotAcquired what to do when not acquired
  * @param lockspace the lockspace, or {@code null} for the default one
  * @param returnType how long the lock is held, by what the method returns
+ * @param minInterval the least time between the starts of two runs, or {@code null} for none
  */
 record DlmLockedOperation(Method method, AnnotatedElementKey elementKey, @Nullable String keyExpression,
 		String defaultKey, DlmMode mode, @Nullable Duration waitTime, String waitTimeText, IfNotAcquired ifNotAcquired,
-		@Nullable String lockspace, DlmLockedReturnType returnType) {
+		@Nullable String lockspace, DlmLockedReturnType returnType, @Nullable Duration minInterval) {
 
 	String methodDescription() {
 		return this.method.getDeclaringClass().getName() + "." + this.method.getName() + "()";

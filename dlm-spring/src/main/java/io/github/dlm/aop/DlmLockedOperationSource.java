@@ -25,6 +25,7 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
 
 import io.github.dlm.aop.DlmLocked.IfNotAcquired;
+import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
 
 /**
@@ -87,10 +88,49 @@ final class DlmLockedOperationSource {
 				throw new IllegalStateException(where + " names an invalid lockspace: " + ex.getMessage(), ex);
 			}
 		}
+		DlmLockedReturnType returnType = DlmLockedReturnType.of(specificMethod, where);
+		Duration minInterval = parseMinInterval(resolve(annotation.minInterval()), where);
+		if (minInterval != null) {
+			checkMinInterval(specificMethod, annotation.mode(), returnType, where);
+		}
 		return new DlmLockedOperation(specificMethod, new AnnotatedElementKey(specificMethod, targetClass),
 				StringUtils.hasText(annotation.key()) ? annotation.key() : null, defaultKey(specificMethod),
 				annotation.mode(), parseWaitTime(waitTimeText, where), waitTimeText, annotation.ifNotAcquired(),
-				StringUtils.hasText(lockspace) ? lockspace : null, DlmLockedReturnType.of(specificMethod, where));
+				StringUtils.hasText(lockspace) ? lockspace : null, returnType, minInterval);
+	}
+
+	private static @Nullable Duration parseMinInterval(String text, String where) {
+		if (text.isEmpty()) {
+			return null;
+		}
+		Duration minInterval;
+		try {
+			minInterval = DurationFormatterUtils.detectAndParse(text);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(where + " has minInterval '" + text + "', which is not a duration: use a "
+					+ "duration such as '30s' or 'PT30S', or '' for none", ex);
+		}
+		if (minInterval.isNegative() || minInterval.isZero()) {
+			throw new IllegalStateException(where + " has minInterval '" + text + "': use a positive duration, or '' "
+					+ "for none");
+		}
+		return minInterval;
+	}
+
+	private static void checkMinInterval(Method method, DlmMode mode, DlmLockedReturnType returnType, String where) {
+		if (!mode.writesValueBlock()) {
+			throw new IllegalStateException(where + " uses minInterval with mode " + mode + ", which lets several "
+					+ "nodes run the method at once: use mode PW or EX");
+		}
+		if (returnType != DlmLockedReturnType.SYNCHRONOUS) {
+			throw new IllegalStateException(where + " uses minInterval on a method returning an asynchronous result; "
+					+ "minInterval is supported on methods that return when their work is done");
+		}
+		if (method.getReturnType().isPrimitive() && method.getReturnType() != void.class) {
+			throw new IllegalStateException(where + " uses minInterval but the method returns "
+					+ method.getReturnType() + ", which cannot be skipped: return void, an object or an Optional");
+		}
 	}
 
 	private String resolve(String value) {

@@ -2,6 +2,7 @@ package io.github.dlm.lock;
 
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 
@@ -98,8 +99,19 @@ final class AsyncAcquisition<T> {
 			return;
 		}
 		switch (completion.status()) {
-			case GRANTED -> granted(
-					new DlmHold(new HeldLock(this.lock, handle, completion, this.usage, this.anchors, null)));
+			case GRANTED -> {
+				HeldLock held = new HeldLock(this.lock, handle, completion, this.usage, this.anchors, null);
+				held.issueFencingToken().whenComplete((issued, notIssued) -> {
+					if (notIssued == null) {
+						granted(new DlmHold(held));
+					}
+					else {
+						AsyncHoldExecutors.release(held::end);
+						this.result.completeExceptionally((notIssued instanceof CompletionException wrapped
+								&& wrapped.getCause() != null) ? wrapped.getCause() : notIssued);
+					}
+				});
+			}
 			case NOT_GRANTED, CANCELLED -> {
 				this.usage.acquisitionEnded();
 				if (!this.result.isDone()) {

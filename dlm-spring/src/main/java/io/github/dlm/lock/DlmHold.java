@@ -67,6 +67,16 @@ public final class DlmHold implements AutoCloseable {
 	}
 
 	/**
+	 * The fencing token of this hold's grant; see {@link DlmLock#fencingToken()}.
+	 * @return the token, positive
+	 * @throws IllegalStateException if the hold is held in a mode weaker than PW, or its
+	 * registry issued no token when it was granted
+	 */
+	public long fencingToken() {
+		return this.held.fencingToken();
+	}
+
+	/**
 	 * Sets the value block to publish when this hold is released; see
 	 * {@link DlmLock#setValueBlock(byte[])}.
 	 * @param valueBlock exactly 32 bytes; copied

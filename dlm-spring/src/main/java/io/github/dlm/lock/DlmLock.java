@@ -77,6 +77,10 @@ import io.github.dlm.core.DlmRequest;
  * process that published it keeps its lock object (or anyone holds a lock on the resource).
  * Registries can turn this off ({@link DlmLockRegistry#setRetainValueBlocks(boolean)}).
  * <p>
+ * A registry can issue {@linkplain #fencingToken() fencing tokens}: a number per grant in
+ * PW or EX, greater than that of every earlier one, for the resources the lock protects to
+ * refuse writes from a holder that was superseded.
+ * <p>
  * Once the lockspace is closed (the application context stops), every lock in it has been
  * released by the close: {@link #unlock()} of a hold from before then succeeds quietly.
  */
@@ -418,6 +422,50 @@ public final class DlmLock implements Lock {
 	}
 
 	/**
+	 * The fencing token of the current thread's grant of this lock's resource in PW or EX,
+	 * when its registry {@linkplain DlmLockRegistry#setFencingTokens(boolean) issues
+	 * fencing tokens}: a number greater than that of every earlier grant of the resource in
+	 * PW or EX, by any holder on any node, for as long as the lock manager keeps the token
+	 * companion's value block, and beyond that under the clock assumption described in
+	 * {@link FencingTokens}. Pass it along with every write to the resource the lock
+	 * protects, and let that resource refuse a write whose token is lower than one it has
+	 * seen: a holder that was paused and superseded meanwhile is then refused.
+	 * <p>
+	 * One grant, one token: re-entries, and conversions between PW and EX, keep the token;
+	 * a conversion up into PW or EX from a weaker mode is a new write grant (someone else
+	 * may have written meanwhile) and gets a new token.
+	 * @return the token, positive
+	 * @throws IllegalMonitorStateException if the current thread does not hold this lock's
+	 * resource
+	 * @throws IllegalStateException if it holds it in a mode weaker than PW, or the registry
+	 * issued no token when it was granted
+	 */
+	public long fencingToken() {
+		return requireHold("read the fencing token of").fencingToken();
+	}
+
+	/**
+	 * Opens the record of the last run of a job guarded by this lock, kept beside the lock
+	 * (its own value block stays the application's): to read when the job last ran, and
+	 * where, and to record this run, published when the record is closed. Costs a round
+	 * trip to the lock manager to open and one to close; the registry keeps an NL lock on
+	 * the record's companion resource until it is closed.
+	 * @return the record, to close on this thread while still holding the lock
+	 * @throws IllegalMonitorStateException if the current thread does not hold this lock's
+	 * resource
+	 * @throws IllegalStateException if it holds it in a mode weaker than PW (a weaker mode
+	 * would not keep two nodes from running the job at once)
+	 */
+	public DlmRunRecord openRunRecord() {
+		DlmMode held = requireHold("open the run record of").getMode();
+		if (!held.writesValueBlock()) {
+			throw new IllegalStateException("Cannot open the run record of " + this + ": it is held in " + held
+					+ "; hold it in PW or EX, so that one node at a time runs the job");
+		}
+		return new DlmRunRecord(this.scope.runRecords().open(this.resourceName));
+	}
+
+	/**
 	 * Whether this object keeps an NL lock on its resource to retain the value block.
 	 * @return {@code true} if it does
 	 */
@@ -446,6 +494,11 @@ public final class DlmLock implements Lock {
 	/** The key as logs show it: arrays, which have identity strings, by the name they map to. */
 	String shownKey() {
 		return KeyNames.shown(this.key.getClass().isArray() ? this.resourceName.toString() : String.valueOf(this.key));
+	}
+
+	/** The fencing token issuer of this object's registry. */
+	FencingTokenIssuer fencingTokens() {
+		return this.scope.fencingTokens();
 	}
 
 	/** The lockspace as the registry was given it: holds are found by it. */
@@ -482,15 +535,37 @@ public final class DlmLock implements Lock {
 			if (granted == null) {
 				return false;
 			}
-			threadHolds.add(new HeldLock(this, handle, granted, this.usage, this.scope.anchors(),
-					Thread.currentThread()));
+			HeldLock granting = new HeldLock(this, handle, granted, this.usage, this.scope.anchors(),
+					Thread.currentThread());
+			// the hold counts the acquisition from here on: ending it ends both
 			acquired = true;
+			issueFencingToken(granting);
+			threadHolds.add(granting);
 			return true;
 		}
 		finally {
 			if (!acquired) {
 				this.usage.acquisitionEnded();
 			}
+		}
+	}
+
+	/**
+	 * Gives a new thread's hold its fencing token, if due, before the thread sees the
+	 * grant; if that fails the lock is released again.
+	 */
+	private void issueFencingToken(HeldLock hold) {
+		try {
+			hold.issueFencingTokenAndWait();
+		}
+		catch (RuntimeException ex) {
+			try {
+				hold.end();
+			}
+			catch (RuntimeException unlock) {
+				ex.addSuppressed(unlock);
+			}
+			throw ex;
 		}
 	}
 

@@ -49,6 +49,8 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 
 	private volatile boolean retainValueBlocks = true;
 
+	private volatile boolean fencingTokens;
+
 	private volatile int cacheCapacity = DlmLockRegistry.DEFAULT_CACHE_CAPACITY;
 
 	/**
@@ -103,6 +105,18 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 		synchronized (this.monitor) {
 			this.retainValueBlocks = retainValueBlocks;
 			this.registries.values().forEach((registry) -> registry.setRetainValueBlocks(retainValueBlocks));
+		}
+	}
+
+	/**
+	 * Sets whether every registry (existing and future) issues fencing tokens.
+	 * @param fencingTokens {@code true} to issue them; {@code false} by default
+	 * @see DlmLockRegistry#setFencingTokens(boolean)
+	 */
+	public void setFencingTokens(boolean fencingTokens) {
+		synchronized (this.monitor) {
+			this.fencingTokens = fencingTokens;
+			this.registries.values().forEach((registry) -> registry.setFencingTokens(fencingTokens));
 		}
 	}
 
@@ -207,6 +221,7 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 				registry.setBlockingListener(this.blockingListener);
 				registry.setRetainValueBlocks(this.retainValueBlocks);
 				registry.setCacheCapacity(this.cacheCapacity);
+				registry.setFencingTokens(this.fencingTokens);
 				this.registries.put(lockspace, registry);
 			}
 			return registry;

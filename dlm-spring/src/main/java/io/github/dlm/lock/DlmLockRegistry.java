@@ -146,6 +146,30 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	}
 
 	/**
+	 * Sets whether the registry issues a {@linkplain DlmLock#fencingToken() fencing token}
+	 * for each grant of a resource in PW or EX (see {@link FencingTokens} for what they
+	 * guarantee). It costs two more round trips to the lock manager per such grant (the
+	 * token's companion resource is converted to EX and back to NL) and one NL lock per
+	 * resource, kept until it has had no holder for the
+	 * {@linkplain #expireUnusedOlderThan(long) expiry age} or the registry is closed. While
+	 * on, resource names starting with the byte {@code 0xFF}, which the companions use and
+	 * no text key can give, are refused. Affects later grants.
+	 * @param fencingTokens {@code true} to issue tokens; {@code false} by default
+	 */
+	public void setFencingTokens(boolean fencingTokens) {
+		this.scope.fencingTokens().setEnabled(fencingTokens);
+	}
+
+	/**
+	 * Whether the registry issues fencing tokens.
+	 * @return {@code true} if grants in PW or EX get a token
+	 * @see #setFencingTokens(boolean)
+	 */
+	public boolean isFencingTokens() {
+		return this.scope.fencingTokens().isEnabled();
+	}
+
+	/**
 	 * The lockspace of this registry.
 	 * @return the lockspace
 	 */
@@ -225,13 +249,19 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 					+ Utf8KeyStrategy.shown(key.toString()) + "' to " + name.length + " bytes; resource names are 1.."
 					+ DlmNames.MAX_RESOURCE_NAME_LENGTH + " bytes");
 		}
+		if (CompanionNames.isReserved(name) && isFencingTokens()) {
+			throw new IllegalArgumentException("Key strategy " + this.keyStrategy + " mapped lock key '"
+					+ Utf8KeyStrategy.shown(key.toString()) + "' to a resource name starting with byte 0xFF, which is "
+					+ "reserved for the companion resources of fencing tokens");
+		}
 		return name;
 	}
 
 	/**
 	 * Drops cached lock objects that no thread holds or waits for and that were last
 	 * obtained or used at least {@code age} milliseconds ago, releasing the NL locks they
-	 * kept to retain value blocks. A later {@link #obtain} creates a new one. An object
+	 * kept to retain value blocks, and the NL locks on fencing token companions that had no
+	 * holder for as long. A later {@link #obtain} creates a new one. An object
 	 * dropped earlier that the application kept using and published through again is
 	 * treated the same: its NL lock is released once it has been unused for {@code age}.
 	 * @param age the age in milliseconds
@@ -242,17 +272,21 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 		long ageNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(0, age));
 		this.locks.expireUnusedOlderThan(now, ageNanos);
 		this.scope.anchors().releaseIf((lock) -> !this.locks.contains(lock) && lock.isExpirable(now, ageNanos));
+		this.scope.fencingTokens().releaseUnused(now, ageNanos);
 	}
 
 	/**
 	 * Releases what the registry holds by itself: the NL locks that retain published
-	 * value blocks. From then on, published values are no longer retained. Locks held by
+	 * value blocks, and those on fencing token and run record companions (of resources
+	 * still held: when their holds end). From then on, published values are no longer retained. Locks held by
 	 * threads stay theirs to release, and the lockspace stays open (the registry does not
 	 * own it); the registry can still be used. Idempotent.
 	 */
 	@Override
 	public void close() {
 		this.scope.anchors().close();
+		this.scope.fencingTokens().close();
+		this.scope.runRecords().close();
 	}
 
 	/**

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
@@ -28,7 +31,9 @@ import io.github.dlm.core.DlmResourceName;
  * mode covering both} and converts back down when it ends; conversions and the release
  * move the value block by the kernel's rules, publishing a value only if the holder set one
  * (after taking its lock object's {@linkplain ValueBlockAnchors anchor}) and keeping a
- * block marked invalid invalid.
+ * block marked invalid invalid. When its registry issues
+ * {@linkplain FencingTokens fencing tokens}, a hold granted in PW or EX, or converted up
+ * into them from a weaker mode, gets the resource's next token before its owner does.
  * <p>
  * The state is guarded by the hold's monitor for readers on other threads; the DLM
  * operations are made by the owner, one at a time.
@@ -65,6 +70,14 @@ final class HeldLock {
 	private final LockUsage usage;
 
 	private final ValueBlockAnchors anchors;
+
+	private final FencingTokenIssuer fencingTokens;
+
+	/** The token issued to this hold, counted by its companion until the hold ends; null: none. */
+	private FencingTokenIssuer.@Nullable Issued issued;
+
+	/** The fencing token of the current PW or EX grant; 0 while there is none. */
+	private long fencingToken;
 
 	/** Acquisitions not yet released: 1 plus the re-entries of a thread. */
 	private int count = 1;
@@ -115,6 +128,7 @@ final class HeldLock {
 		this.resourceName = lock.resourceName();
 		this.usage = usage;
 		this.anchors = anchors;
+		this.fencingTokens = lock.fencingTokens();
 		this.heldMode = (granted.grantedMode() != null) ? granted.grantedMode() : lock.mode();
 		byte[] read = granted.valueBlock();
 		this.valueBlock = (read != null) ? read : handle.valueBlock();
@@ -138,6 +152,92 @@ final class HeldLock {
 
 	synchronized boolean isValueBlockValid() {
 		return this.valueBlockValid;
+	}
+
+	/**
+	 * The fencing token of this hold's current grant in PW or EX.
+	 * @throws IllegalStateException if the hold has none: its registry issues no tokens,
+	 * or it is held in a mode weaker than PW
+	 */
+	synchronized long fencingToken() {
+		if (this.fencingToken != 0 && this.heldMode.writesValueBlock()) {
+			return this.fencingToken;
+		}
+		if (!this.heldMode.writesValueBlock()) {
+			throw new IllegalStateException("No fencing token for " + this.lock + ": it is held in " + this.heldMode
+					+ ", and fencing tokens are issued for grants in PW or EX only");
+		}
+		throw new IllegalStateException("No fencing token for " + this.lock + ": its registry did not issue fencing "
+				+ "tokens when it was granted. Turn them on with DlmLockRegistry.setFencingTokens(true) (Spring Boot: "
+				+ "dlm.registry.fencing-tokens.enabled=true)");
+	}
+
+	/**
+	 * Issues the next fencing token of the resource to this hold if it is held in PW or
+	 * EX and its registry issues tokens. Never blocks.
+	 * @return a future completed once the token is issued (at once when none is due)
+	 */
+	CompletableFuture<Void> issueFencingToken() {
+		if (!this.fencingTokens.isEnabled() || !getMode().writesValueBlock()) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return this.fencingTokens.issue(this.resourceName).thenAccept(this::fencingTokenIssued);
+	}
+
+	/**
+	 * Issues the next fencing token as {@link #issueFencingToken()} does and waits for it;
+	 * an interrupt does not end the wait and is set again on return.
+	 * @throws RuntimeException if the lock manager failed to issue it
+	 */
+	void issueFencingTokenAndWait() {
+		CompletableFuture<Void> issued = issueFencingToken();
+		boolean interrupted = false;
+		try {
+			while (true) {
+				try {
+					issued.get();
+					return;
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+				catch (ExecutionException ex) {
+					Throwable cause = (ex.getCause() instanceof CompletionException wrapped && wrapped.getCause() != null)
+							? wrapped.getCause() : ex.getCause();
+					throw (cause instanceof RuntimeException runtime) ? runtime
+							: new IllegalStateException("Fencing token for " + this.lock + " not issued", cause);
+				}
+			}
+		}
+		finally {
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private void fencingTokenIssued(FencingTokenIssuer.Issued issued) {
+		FencingTokenIssuer.Issued previous;
+		synchronized (this) {
+			previous = this.issued;
+			this.issued = issued;
+			this.fencingToken = issued.token();
+		}
+		if (previous != null) {
+			previous.holdEnded();
+		}
+	}
+
+	private void fencingTokenEnded() {
+		FencingTokenIssuer.Issued previous;
+		synchronized (this) {
+			previous = this.issued;
+			this.issued = null;
+			this.fencingToken = 0;
+		}
+		if (previous != null) {
+			previous.holdEnded();
+		}
 	}
 
 	/**
@@ -240,7 +340,30 @@ final class HeldLock {
 			return false;
 		}
 		converted(granted, newMode, published != null);
+		if (!from.writesValueBlock() && newMode.writesValueBlock()) {
+			fencingTokenAfterUpConversion(from);
+		}
 		return true;
+	}
+
+	/**
+	 * A conversion from a weaker mode into PW or EX is a new write grant: others may have
+	 * written since, so it gets a new token. If that fails, the hold goes back to the mode
+	 * it came from, so that it is never held in PW or EX without a token.
+	 */
+	private void fencingTokenAfterUpConversion(DlmMode from) {
+		try {
+			issueFencingTokenAndWait();
+		}
+		catch (RuntimeException ex) {
+			try {
+				convertUninterruptibly(from);
+			}
+			catch (RuntimeException back) {
+				ex.addSuppressed(back);
+			}
+			throw ex;
+		}
 	}
 
 	/**
@@ -264,6 +387,7 @@ final class HeldLock {
 			}
 		}
 		finally {
+			fencingTokenEnded();
 			this.lock.currentHolds().ended(this);
 			this.usage.holdEnded();
 		}
@@ -360,6 +484,10 @@ final class HeldLock {
 	private synchronized void converted(DlmCompletion granted, DlmMode requested, boolean published) {
 		DlmMode from = this.heldMode;
 		this.heldMode = (granted.grantedMode() != null) ? granted.grantedMode() : requested;
+		if (!this.heldMode.writesValueBlock()) {
+			// the token belongs to the write grant that ends here
+			this.fencingToken = 0;
+		}
 		if (published) {
 			this.valueBlockDirty = false;
 			this.valueBlockValid = true;

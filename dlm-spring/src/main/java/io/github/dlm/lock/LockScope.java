@@ -6,8 +6,11 @@ import io.github.dlm.core.DlmLockspace;
 
 /**
  * What the lock objects of one {@link DlmLockRegistry} share: the lockspace, the
- * {@linkplain ValueBlockAnchors value block anchors}, the registry-wide blocking
- * listener and the {@linkplain CurrentHolds current holds}. The registry creates and configures it and hands it to each lock object it
+ * {@linkplain ValueBlockAnchors value block anchors}, the
+ * {@linkplain FencingTokenIssuer fencing token issuer}, the companions of
+ * {@linkplain RunRecordCompanions run records}, the registry-wide blocking
+ * listener and the {@linkplain CurrentHolds current holds}. The registry creates and
+ * configures it and hands it to each lock object it
  * creates; lock objects only read it, so no call goes from a lock back to its registry.
  */
 final class LockScope {
@@ -16,6 +19,10 @@ final class LockScope {
 
 	private final ValueBlockAnchors anchors;
 
+	private final FencingTokenIssuer fencingTokens;
+
+	private final RunRecordCompanions runRecords;
+
 	private volatile @Nullable DlmLockBlockingListener blockingListener;
 
 	private final CurrentHolds holds = new CurrentHolds();
@@ -23,6 +30,8 @@ final class LockScope {
 	LockScope(DlmLockspace lockspace) {
 		this.lockspace = lockspace;
 		this.anchors = new ValueBlockAnchors(lockspace);
+		this.fencingTokens = new FencingTokenIssuer(lockspace);
+		this.runRecords = new RunRecordCompanions(lockspace);
 	}
 
 	DlmLockspace lockspace() {
@@ -35,6 +44,14 @@ final class LockScope {
 
 	CurrentHolds holds() {
 		return this.holds;
+	}
+
+	FencingTokenIssuer fencingTokens() {
+		return this.fencingTokens;
+	}
+
+	RunRecordCompanions runRecords() {
+		return this.runRecords;
 	}
 
 	@Nullable DlmLockBlockingListener blockingListener() {
