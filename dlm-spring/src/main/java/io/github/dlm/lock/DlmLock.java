@@ -276,9 +276,9 @@ public final class DlmLock implements Lock {
 	public void unlock() {
 		ThreadHolds threadHolds = ThreadHolds.current();
 		HeldLock hold = requireHold(threadHolds, "unlock");
-		if (hold.exit()) {
+		if (hold.exit(this)) {
 			threadHolds.remove(hold);
-			hold.end();
+			hold.end(this);
 		}
 	}
 
@@ -481,6 +481,11 @@ public final class DlmLock implements Lock {
 		return this.usage.isUnusedFor(nowNanos, ageNanos);
 	}
 
+	/** The value block anchors of this object's registry. */
+	ValueBlockAnchors valueBlockAnchors() {
+		return this.scope.anchors();
+	}
+
 	/** The resource name: holds and the registry's cache find a lock by it. */
 	DlmResourceName resourceName() {
 		return this.resourceName;
@@ -525,7 +530,7 @@ public final class DlmLock implements Lock {
 				throw new IllegalStateException("Cannot re-enter " + this + ": the lock held by thread '"
 						+ Thread.currentThread().getName() + "' ended when its lockspace was closed");
 			}
-			return hold.reenter(this.mode, timeoutNanos, interruptible);
+			return hold.reenter(this.mode, timeoutNanos, interruptible, this);
 		}
 		DlmLockHandle handle = newHandle(Thread.currentThread());
 		boolean acquired = false;
@@ -597,7 +602,7 @@ public final class DlmLock implements Lock {
 		if (newMode == hold.getMode()) {
 			return true;
 		}
-		return hold.convert(newMode, timeoutNanos, interruptible);
+		return hold.convert(newMode, timeoutNanos, interruptible, this);
 	}
 
 	private HeldLock requireHold(String action) {

@@ -71,6 +71,14 @@ final class HeldLock {
 
 	private final ValueBlockAnchors anchors;
 
+	/**
+	 * The lock object the current call came through: a value published now is retained by
+	 * its registry's anchors, for it. For a re-entry through another registry's lock object
+	 * that is the other registry, not the one the hold was acquired through (which may be
+	 * closed or not retain values).
+	 */
+	private volatile DlmLock publishVia;
+
 	private final FencingTokenIssuer fencingTokens;
 
 	/** The token issued to this hold, counted by its companion until the hold ends; null: none. */
@@ -128,6 +136,7 @@ final class HeldLock {
 		this.resourceName = lock.resourceName();
 		this.usage = usage;
 		this.anchors = anchors;
+		this.publishVia = lock;
 		this.fencingTokens = lock.fencingTokens();
 		this.heldMode = (granted.grantedMode() != null) ? granted.grantedMode() : lock.mode();
 		byte[] read = granted.valueBlock();
@@ -262,9 +271,12 @@ final class HeldLock {
 	 * @param mode the mode of the re-entering acquisition
 	 * @param timeoutNanos {@link DlmRequest#FOREVER}, 0 for no queueing, else the longest wait
 	 * @param interruptible whether an interrupt ends the wait
+	 * @param via the lock object re-entering
 	 * @return {@code false} if a conversion was needed and not granted in time
 	 */
-	boolean reenter(DlmMode mode, long timeoutNanos, boolean interruptible) throws InterruptedException {
+	boolean reenter(DlmMode mode, long timeoutNanos, boolean interruptible, DlmLock via)
+			throws InterruptedException {
+		this.publishVia = via;
 		DlmMode held = this.heldMode;
 		DlmMode needed = held.leastCovering(mode);
 		if (needed == held) {
@@ -281,9 +293,11 @@ final class HeldLock {
 	/**
 	 * Leaves one acquisition: a re-entry that converted up converts back down (quietly once
 	 * the lockspace was closed, since closing released the lock).
+	 * @param via the lock object leaving
 	 * @return {@code true} if that was the outermost one: the hold is to be {@link #end() ended}
 	 */
-	boolean exit() {
+	boolean exit(DlmLock via) {
+		this.publishVia = via;
 		DlmMode restore = leave();
 		if (this.count == 0) {
 			return true;
@@ -302,9 +316,16 @@ final class HeldLock {
 	 * @param newMode the mode wanted
 	 * @param timeoutNanos {@link DlmRequest#FOREVER}, 0 for no queueing, else the longest wait
 	 * @param interruptible whether an interrupt ends the wait
+	 * @param via the lock object converting
 	 * @return {@code true} if converted
 	 */
-	boolean convert(DlmMode newMode, long timeoutNanos, boolean interruptible) throws InterruptedException {
+	boolean convert(DlmMode newMode, long timeoutNanos, boolean interruptible, DlmLock via)
+			throws InterruptedException {
+		this.publishVia = via;
+		return convert(newMode, timeoutNanos, interruptible);
+	}
+
+	private boolean convert(DlmMode newMode, long timeoutNanos, boolean interruptible) throws InterruptedException {
 		boolean noQueue = timeoutNanos == 0;
 		DlmMode from = this.heldMode;
 		byte[] published = null;
@@ -313,7 +334,7 @@ final class HeldLock {
 		if (ValueBlockTransfer.of(from, newMode) == ValueBlockTransfer.WRITE) {
 			published = dirtyValueBlock();
 			if (published != null) {
-				this.anchors.retain(this.lock, this.handle);
+				retainValueBlock();
 				flags = noQueue ? VALBLK_NOQUEUE : VALBLK;
 				armed = true;
 			}
@@ -373,6 +394,15 @@ final class HeldLock {
 	 * if the lock manager reports a failure.
 	 */
 	void end() {
+		end(this.lock);
+	}
+
+	/**
+	 * Ends the hold as {@link #end()} does, through a given lock object.
+	 * @param via the lock object ending it
+	 */
+	void end(DlmLock via) {
+		this.publishVia = via;
 		try {
 			release();
 		}
@@ -393,6 +423,11 @@ final class HeldLock {
 		}
 	}
 
+	private void retainValueBlock() {
+		DlmLock via = this.publishVia;
+		((via == this.lock) ? this.anchors : via.valueBlockAnchors()).retain(via, this.handle);
+	}
+
 	private void release() {
 		DlmMode held = this.heldMode;
 		if (!held.writesValueBlock()) {
@@ -401,7 +436,7 @@ final class HeldLock {
 		}
 		byte[] published = dirtyValueBlock();
 		if (published != null) {
-			this.anchors.retain(this.lock, this.handle);
+			retainValueBlock();
 			if (!this.armed) {
 				// the last request did not carry VALBLK: a same-mode conversion with it publishes
 				DlmRequest.convert(this.handle, held, VALBLK, published).join();

@@ -625,6 +625,28 @@ class DlmLockTests {
 	}
 
 	@Test
+	void aValuePublishedThroughAReentryOfAnotherRegistryIsRetainedByThatRegistry() throws Exception {
+		// found by LockModelTests: the hold was acquired through a closed registry's lock
+		// object, and the value published through an open one went with the hold's (closed)
+		// anchors, so nothing retained it once the hold ended
+		DlmLockRegistry closed = new DlmLockRegistry(this.lockspace);
+		closed.close();
+		DlmLockRegistry reader = new DlmLockRegistry(this.lockspace);
+		DlmLock outer = closed.obtain("lvb-reentry", DlmMode.CR);
+		DlmLock inner = this.registry.obtain("lvb-reentry", DlmMode.EX);
+		byte[] written = new byte[32];
+		written[0] = 3;
+		outer.lock();
+		inner.lock();
+		inner.setValueBlock(written);
+		inner.unlock();
+		outer.unlock();
+		assertThat(inner.isRetainingValueBlock()).isTrue();
+		assertThat(readValueBlock(reader.obtain("lvb-reentry"))).isEqualTo(written);
+		reader.close();
+	}
+
+	@Test
 	void valueBlockAnchorIsTakenPastWaitersAndBlocksNobody() throws Exception {
 		// two handles on one lockspace behave like two processes
 		DlmLockRegistry otherProcess = new DlmLockRegistry(this.client.openLockspace(LOCKSPACE, LockspaceOptions.DEFAULTS));

@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.fail;
  * <li>{@code dlm.model.collect} ({@code false}): go on after a failure and report every
  * kind of violation found, each shrunk.</li>
  * </ul>
- * For example {@code ./mvnw -pl dlm-spring-boot-autoconfigure test -Dtest=LockModelTests
+ * For example {@code ./mvnw -pl dlm-spring -am test -Dtest=LockModelTests -Dsurefire.failIfNoSpecifiedTests=false
  * -Ddlm.model.runs=100000 -Ddlm.model.max-seconds=3600 -Ddlm.model.collect=true}.
  * <p>
  * Against the lock layer as it was before holds belonged to (lockspace, resource, owner),
