@@ -82,6 +82,9 @@ timeout --signal=TERM --kill-after=60 "$TEST_TIMEOUT" ./mvnw -B -P cluster-tests
 	-Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
 	-Ddlm.cluster.attach="$STATE" -Ddlm.cluster.nodes="$NODES"
 rc=$?
+for f in "$STATE/fence.log" "$MAVEN_STATE/fence.log"; do
+	[ -s "$f" ] && { say "fence log $f:"; cat "$f" >&2; }
+done
 if [ "$rc" -ne 0 ]; then
 	say "FAILED: cluster tests exit $rc after $(( $(date +%s) - t0 )) s (logs: cluster-tests/target/failsafe-reports, cluster-tests/target/cluster/logs)"
 	exit "$rc"

@@ -29,6 +29,15 @@ for pid in "${pids[@]}"; do
 done
 rm -f "$S"/n*.pid
 
+# The fence watcher, by its recorded PID and only while it is that script.
+if [ -f "$S/fence-watcher.pid" ]; then
+	wpid=$(cat "$S/fence-watcher.pid")
+	if [ -r "/proc/$wpid/cmdline" ] && tr '\0' ' ' <"/proc/$wpid/cmdline" | grep -q 'fence-watcher\.sh'; then
+		kill -TERM "$wpid" 2>/dev/null
+	fi
+	rm -f "$S/fence-watcher.pid"
+fi
+
 if [ -f "$S/netns" ]; then
 	ns=$(cat "$S/netns")
 	case $ns in

@@ -33,3 +33,22 @@ pid_is_qemu() {
 }
 
 node_count() { cat "$DLM_CLUSTER_STATE/nodes" 2>/dev/null || echo 0; }
+
+# node_qemu_pid NODE: the recorded qemu PID of a running node, or dies.
+node_qemu_pid() {
+	local f=$DLM_CLUSTER_STATE/n$1.pid pid
+	[ -f "$f" ] || die "node $1: no PID recorded ($f)"
+	pid=$(cat "$f")
+	pid_is_qemu "$pid" || die "node $1: pid $pid is not a running qemu"
+	echo "$pid"
+}
+
+# node_tap NODE: "<netns> <tap>" of a node, checked to be this run's own.
+node_tap() {
+	local ns
+	ns=$(cat "$DLM_CLUSTER_STATE/netns" 2>/dev/null) || die "no network namespace recorded in $DLM_CLUSTER_STATE"
+	case $ns in dlmtest-*) ;; *) die "netns '$ns' is not one of ours" ;; esac
+	[[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] && [ "$1" -le "$(node_count)" ] || die "node $1 does not exist"
+	ip -n "$ns" link show "tap$1" >/dev/null 2>&1 || die "node $1: no tap$1 in $ns"
+	echo "$ns tap$1"
+}

@@ -52,6 +52,7 @@ mkdir -p "$SHARE"
 SHARE=$(cd "$SHARE" && pwd)
 echo "$SHARE" >"$S/share.path"
 cp "$CLUSTER_DIR/guest/node-init.sh" "$S/ctl/node-init.sh"
+cp "$CLUSTER_DIR/guest/fence_dlmtest" "$S/ctl/fence_dlmtest"
 
 cleanup_on_failure() {
 	local rc=$?
@@ -68,6 +69,13 @@ cleanup_on_failure() {
 trap cleanup_on_failure EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# The host side of the fence device (guest/fence_dlmtest asks, this kills the victim's qemu).
+# It records its own PID; down.sh stops it.
+: >"$S/fence.log"
+DLM_CLUSTER_STATE=$S setsid -f "$CLUSTER_DIR/fence-watcher.sh" >"$S/fence-watcher.out" 2>&1 </dev/null
+for _ in $(seq 1 50); do [ -s "$S/fence-watcher.pid" ] && break; sleep 0.1; done
+[ -s "$S/fence-watcher.pid" ] || die "fence-watcher.sh did not start (see $S/fence-watcher.out)"
 
 # A private switch: bridge + one tap per node, in a network namespace this run owns.
 NS=dlmtest-$$

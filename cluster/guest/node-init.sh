@@ -118,14 +118,17 @@ write_config() {
 		done
 		echo "}"
 	} >/etc/corosync/corosync.conf
-	# Fencing is off on purpose. With enable_fencing=0 a node that is only cut off (network
-	# partition) would keep the locks it holds while the others recover them: unsafe. The
-	# harness never partitions; a failed node is killed for real (SIGKILL to its qemu process,
-	# cluster/kill-node.sh), which is exactly the guarantee fencing gives.
+	# Fencing on, as in production: a node that fails (killed, partitioned, paused past the
+	# token timeout) is fenced by the lowest surviving node through fence_dlmtest, which asks
+	# the host harness to kill its qemu; lockspace recovery waits until that succeeded.
+	# Startup fencing is off: the nodes boot together under emulation, tens of seconds apart,
+	# and a node still booting after post_join_delay would be fenced before it ever joined.
 	{
-		echo "enable_fencing=0"
+		echo "enable_fencing=1"
+		echo "enable_startup_fencing=0"
 		echo "protocol=tcp"
 		echo "log_debug=1"
+		echo "fence_all /usr/sbin/fence_dlmtest dir=/mnt/ctl/fence"
 	} >/etc/dlm/dlm.conf
 }
 
@@ -165,6 +168,8 @@ cluster_up() {
 	status ready
 }
 
+# The fence agent comes from the ctl share like this script, so it needs no image rebuild.
+install -m 0755 /mnt/ctl/fence_dlmtest /usr/sbin/fence_dlmtest || say "fence agent not installed"
 status agent
 cluster_up &
 agent

@@ -49,6 +49,25 @@ final class NodeProcess {
 	}
 
 	/**
+	 * The session the command runs in inside the node (its agent starts each command in a
+	 * session of its own and records the leader's PID).
+	 * @return the session ID
+	 * @throws IllegalStateException if the node has not recorded it (yet)
+	 */
+	String session() {
+		try {
+			String session = Files.readString(this.ctl.resolve(this.id + ".pid")).trim();
+			if (!session.matches("[0-9]+")) {
+				throw new IllegalStateException("No session recorded for " + this + ": '" + session + "'");
+			}
+			return session;
+		}
+		catch (java.io.IOException ex) {
+			throw new IllegalStateException("No session recorded for " + this, ex);
+		}
+	}
+
+	/**
 	 * The command's outcome, when it ends.
 	 * @return the future result
 	 */

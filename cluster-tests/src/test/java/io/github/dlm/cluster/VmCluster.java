@@ -19,7 +19,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A kernel-DLM cluster of qemu virtual machines, driven through the scripts in
- * {@code cluster/} ({@code up.sh}, {@code run-on.sh}, {@code kill-node.sh}, {@code down.sh}).
+ * {@code cluster/} ({@code up.sh}, {@code run-on.sh}, {@code kill-node.sh}, {@code down.sh})
+ * and its fault injection commands ({@code partition.sh}, {@code pause-node.sh},
+ * {@code pause-jvm.sh}, {@code clock-step.sh} and their counterparts).
+ * <p>
+ * Fencing is on: a node the others count as failed is fenced through the harness, which
+ * kills its qemu and logs it ({@link #fenceEvents()}); a fenced node counts as dead like a
+ * {@linkplain #kill killed} one.
  * <p>
  * The host directory {@link #share()} is mounted read-write at {@value #GUEST_SHARE} in every
  * node; {@link #javaCommand} stages this JVM's class path there so nodes run the project's
@@ -271,40 +277,148 @@ public final class VmCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Kills a node for real: SIGKILL to its qemu process (what fencing would do).
+	 * Kills a node for real: SIGKILL to its qemu process (the survivors then fence it, and
+	 * the harness finds it dead already).
 	 * @param node the node, from 1
 	 */
 	public void kill(int node) {
-		checkNode(node);
-		ScriptResult result = script(SCRIPT_TIMEOUT, logs().resolve("kill-" + node + ".log"), Map.of(), "kill-node.sh",
-				String.valueOf(node));
-		if (result.exitCode() != 0) {
-			throw new IllegalStateException("kill-node.sh " + node + " failed: " + read(result.stderr()));
-		}
+		nodeScript("kill-node.sh", node);
 		synchronized (this.killed) {
 			this.killed.add(node);
 		}
 	}
 
 	/**
-	 * Whether a node is still running (not {@linkplain #kill killed}).
+	 * Cuts a node off the cluster's switch in both directions ({@code partition.sh}). It runs
+	 * on alone; the others count it as failed and fence it.
+	 * @param node the node, from 1
+	 */
+	public void partition(int node) {
+		nodeScript("partition.sh", node);
+	}
+
+	/**
+	 * Puts a {@linkplain #partition partitioned} node back on the switch ({@code heal.sh}).
+	 * @param node the node, from 1
+	 */
+	public void heal(int node) {
+		nodeScript("heal.sh", node);
+	}
+
+	/**
+	 * Freezes a whole node: SIGSTOP to its qemu process ({@code pause-node.sh}). Past
+	 * corosync's token timeout the others count it as failed and fence it.
+	 * @param node the node, from 1
+	 */
+	public void pauseNode(int node) {
+		nodeScript("pause-node.sh", node);
+	}
+
+	/**
+	 * Lets a {@linkplain #pauseNode paused} node run again: SIGCONT to its qemu process.
+	 * @param node the node, from 1
+	 */
+	public void resumeNode(int node) {
+		nodeScript("resume-node.sh", node);
+	}
+
+	/**
+	 * Freezes the JVM a node program runs in (SIGSTOP inside the guest, {@code pause-jvm.sh});
+	 * its node runs on.
+	 * @param program the node program
+	 */
+	public void pauseJvm(NodeProcess program) {
+		nodeScript("pause-jvm.sh", program.node(), String.valueOf(javaPid(program)));
+	}
+
+	/**
+	 * Lets a {@linkplain #pauseJvm paused} JVM run again (SIGCONT, {@code resume-jvm.sh}).
+	 * @param program the node program
+	 */
+	public void resumeJvm(NodeProcess program) {
+		nodeScript("resume-jvm.sh", program.node(), String.valueOf(javaPid(program)));
+	}
+
+	/**
+	 * Kills the JVM a node program runs in (SIGKILL inside the guest, {@code kill-jvm.sh}).
+	 * @param program the node program
+	 */
+	public void killJvm(NodeProcess program) {
+		nodeScript("kill-jvm.sh", program.node(), String.valueOf(javaPid(program)));
+	}
+
+	/**
+	 * Steps a node's wall clock ({@code clock-step.sh}, {@code date -s} in the guest).
+	 * @param node the node, from 1
+	 * @param by how far, forward or (negative) back, in whole seconds
+	 */
+	public void stepClock(int node, Duration by) {
+		nodeScript("clock-step.sh", node, String.valueOf(by.toSeconds()));
+	}
+
+	/**
+	 * What the harness's fence log says so far: requests from the nodes' fence agent and
+	 * their outcome, with host-clock times.
+	 * @return the events, in order
+	 */
+	public List<FenceEvent> fenceEvents() {
+		Path log = this.state.resolve("fence.log");
+		return FenceEvent.parse(read(log).lines().toList());
+	}
+
+	private Set<Integer> fencedNodes() {
+		Set<Integer> fenced = new HashSet<>();
+		for (FenceEvent event : fenceEvents()) {
+			if (event.kind() == FenceEvent.Kind.FENCED) {
+				fenced.add(event.node());
+			}
+		}
+		return fenced;
+	}
+
+	private int javaPid(NodeProcess program) {
+		String session = program.session();
+		CommandResult pids = run(program.node(), "pgrep -s " + session + " -x java", Duration.ofMinutes(1));
+		List<String> found = pids.stdout().lines().map(String::trim).filter((line) -> !line.isEmpty()).toList();
+		if (!pids.succeeded() || found.size() != 1) {
+			throw new IllegalStateException("Not one JVM in the session of " + program + ": " + pids.describe());
+		}
+		return Integer.parseInt(found.get(0));
+	}
+
+	private void nodeScript(String script, int node, String... more) {
+		checkNode(node);
+		List<String> args = new ArrayList<>();
+		args.add(String.valueOf(node));
+		args.addAll(List.of(more));
+		ScriptResult result = script(SCRIPT_TIMEOUT,
+				logs().resolve(script.replace(".sh", "") + "-" + node + "-" + this.runs.incrementAndGet() + ".log"),
+				Map.of(), script, args.toArray(String[]::new));
+		if (result.exitCode() != 0) {
+			throw new IllegalStateException(script + " " + args + " failed (exit " + result.exitCode() + "): "
+					+ read(result.stderr()));
+		}
+	}
+
+	/**
+	 * Whether a node is still running (neither {@linkplain #kill killed} nor fenced).
 	 * @param node the node, from 1
 	 * @return {@code true} if it runs
 	 */
 	public boolean isAlive(int node) {
 		checkNode(node);
 		synchronized (this.killed) {
-			return !this.closed && !this.killed.contains(node);
+			return !this.closed && !this.killed.contains(node) && !fencedNodes().contains(node);
 		}
 	}
 
 	/**
-	 * Whether every node is still running (none was {@linkplain #kill killed}).
+	 * Whether every node is still running (none was {@linkplain #kill killed} or fenced).
 	 * @return {@code true} if the cluster is whole
 	 */
 	public boolean isWhole() {
 		synchronized (this.killed) {
-			return !this.closed && this.killed.isEmpty();
+			return !this.closed && this.killed.isEmpty() && fencedNodes().isEmpty();
 		}
 	}
 
@@ -335,7 +449,7 @@ public final class VmCluster implements AutoCloseable {
 
 	private boolean isWholeUnchecked() {
 		synchronized (this.killed) {
-			return this.killed.isEmpty();
+			return this.killed.isEmpty() && fencedNodes().isEmpty();
 		}
 	}
 
