@@ -188,12 +188,14 @@ public final class DlmRequest {
 	/**
 	 * Waits for a completion as long as it takes. An interrupt does not end the wait and is
 	 * set again on return.
-	 * @param future the future of a request, conversion, unlock or cancel
+	 * @param <T> the result type
+	 * @param future the future of a request, conversion, unlock or cancel, or of other work
+	 * the lock manager's answers complete
 	 * @return the completion
 	 * @throws RuntimeException the failure the future completed with, a non-runtime one
 	 * wrapped in a {@link DlmException}
 	 */
-	public static DlmCompletion join(CompletableFuture<DlmCompletion> future) {
+	public static <T> T join(CompletableFuture<T> future) {
 		boolean interrupted = false;
 		try {
 			while (true) {

@@ -5,8 +5,6 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
@@ -199,30 +197,7 @@ final class HeldLock {
 	 * @throws RuntimeException if the lock manager failed to issue it
 	 */
 	void issueFencingTokenAndWait() {
-		CompletableFuture<Void> issued = issueFencingToken();
-		boolean interrupted = false;
-		try {
-			while (true) {
-				try {
-					issued.get();
-					return;
-				}
-				catch (InterruptedException ex) {
-					interrupted = true;
-				}
-				catch (ExecutionException ex) {
-					Throwable cause = (ex.getCause() instanceof CompletionException wrapped && wrapped.getCause() != null)
-							? wrapped.getCause() : ex.getCause();
-					throw (cause instanceof RuntimeException runtime) ? runtime
-							: new IllegalStateException("Fencing token for " + this.lock + " not issued", cause);
-				}
-			}
-		}
-		finally {
-			if (interrupted) {
-				Thread.currentThread().interrupt();
-			}
-		}
+		DlmRequest.join(issueFencingToken());
 	}
 
 	private void fencingTokenIssued(FencingTokenIssuer.Issued issued) {
