@@ -1,13 +1,18 @@
 package io.github.dlm.autoconfigure;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * The permission bits of a lockspace device, bound from {@code dlm.lockspace.permissions}.
  * <p>
  * A text value is always octal, like {@code chmod}: {@code "0600"}, {@code "600"} and
- * {@code "0o600"} all mean owner read and write. A number is taken as the bits themselves:
- * that is what YAML hands over for an unquoted {@code 0600} (YAML 1.1 reads a leading zero
- * as octal, giving 384). An unquoted YAML {@code 600} is the decimal number 600, above
- * {@code 0777}, and is refused with a hint to write {@code 0600}.
+ * {@code "0o600"} all mean owner read and write. A number is what YAML hands over for an
+ * unquoted mode, and YAML 1.1 reads a leading zero as octal: unquoted {@code 0600} arrives as
+ * 384, but unquoted {@code 440} arrives as 440, which as bits would be {@code 0670}. So a
+ * number is taken as the bits only when it cannot have been meant as an octal mode written
+ * without a leading zero (its decimal digits include an 8 or a 9, as 384 does, or it is below
+ * 8); any other number, such as 440 or 432 (unquoted {@code 0660}), is refused with a hint
+ * to quote the mode. Shown in octal everywhere, Jackson (the actuator) included.
  *
  * @param bits the permission bits, {@code 0} to {@code 0777}
  */
@@ -52,9 +57,17 @@ public record LockspacePermissions(int bits) {
 	 * YAML's unquoted {@code 0600}.
 	 * @param bits the permission bits
 	 * @return the permissions
-	 * @throws IllegalArgumentException if the bits exceed {@code 0777}
+	 * @throws IllegalArgumentException if the bits exceed {@code 0777}, or if the number reads
+	 * as an octal mode written without its leading zero (see the class description)
 	 */
 	public static LockspacePermissions valueOf(Integer bits) {
+		String decimal = Integer.toString(bits);
+		if (bits >= 8 && bits <= 0777 && decimal.chars().allMatch((c) -> c >= '0' && c <= '7')) {
+			throw new IllegalArgumentException("Permission mode " + bits + " is ambiguous: it is the number YAML reads "
+					+ "from an unquoted " + decimal + ", which as an octal mode is 0" + decimal + ", and from an unquoted "
+					+ "0" + Integer.toOctalString(bits) + "; quote the mode in YAML, such as '0" + decimal + "' or '0"
+					+ Integer.toOctalString(bits) + "'");
+		}
 		return new LockspacePermissions(bits);
 	}
 
@@ -63,6 +76,7 @@ public record LockspacePermissions(int bits) {
 	 * @return the octal text
 	 */
 	@Override
+	@JsonValue
 	public String toString() {
 		return String.format("0%03o", this.bits);
 	}

@@ -2,10 +2,13 @@ package io.github.dlm.autoconfigure;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.json.JsonMapper;
 
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmLockspaceNotFoundException;
@@ -22,6 +25,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Every {@code dlm.*} property bound and applied, and bad values failing start-up with a
@@ -113,19 +117,54 @@ class DlmAutoConfigurationPropertiesTests {
 
 	@Test
 	void unquotedYamlOctalPermissionsAreRead() {
-		// YAML 1.1 reads an unquoted 0660 as the number 432; quoted '600' stays text
-		this.runner.withInitializer((context) -> {
+		// YAML 1.1 reads an unquoted 0600 as the number 384, which no octal mode written without its zero gives
+		withYaml("permissions-unquoted.yml").run((context) -> {
+			assertThat(context.getEnvironment().getProperty("dlm.lockspace.permissions", Object.class)).isEqualTo(384);
+			assertThat(context.getBean(DlmProperties.class).getLockspace().getPermissions().bits()).isEqualTo(0600);
+		});
+	}
+
+	@Test
+	void unquotedYamlPermissionsThatCouldMeanTwoModesAreRefused() {
+		// unquoted 0660 arrives as 432, exactly as an unquoted 432 (meant as 0432) would
+		withYaml("permissions-unquoted-ambiguous.yml").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(Failures.messages(context.getStartupFailure())).contains("dlm.lockspace.permissions")
+				.contains("ambiguous")
+				.contains("'0660'")
+				.contains("'0432'");
+		});
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "384, 0600", "7, 0007", "0, 0000", "438, 0666" })
+	void numericPermissionsThatCanOnlyBeOctalLiteralsAreTheBits(int number, String shown) {
+		assertThat(LockspacePermissions.valueOf(number)).hasToString(shown);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 440, 432, 420, 10, 511 })
+	void numericPermissionsWhoseDigitsAreAllOctalAreRefused(int number) {
+		assertThatIllegalArgumentException().isThrownBy(() -> LockspacePermissions.valueOf(number))
+			.withMessageContaining("ambiguous")
+			.withMessageContaining("'0" + number + "'");
+	}
+
+	@Test
+	void permissionsAreShownInOctalByJackson() {
+		assertThat(JsonMapper.builder().build().writeValueAsString(Map.of("permissions", LockspacePermissions.valueOf("0640"))))
+			.isEqualTo("{\"permissions\":\"0640\"}");
+	}
+
+	private ApplicationContextRunner withYaml(String resource) {
+		return this.runner.withInitializer((context) -> {
 			try {
-				new YamlPropertySourceLoader()
-					.load("permissions", new ClassPathResource("permissions-unquoted.yml", getClass()))
+				new YamlPropertySourceLoader().load("permissions", new ClassPathResource(resource, getClass()))
 					.forEach(context.getEnvironment().getPropertySources()::addFirst);
 			}
 			catch (IOException ex) {
 				throw new IllegalStateException(ex);
 			}
-		}).run((context) -> {
-			assertThat(context.getEnvironment().getProperty("dlm.lockspace.permissions", Object.class)).isEqualTo(432);
-			assertThat(context.getBean(DlmProperties.class).getLockspace().getPermissions().bits()).isEqualTo(0660);
 		});
 	}
 

@@ -96,7 +96,7 @@ public class DlmLockedAdvisor extends AbstractPointcutAdvisor implements BeanFac
 
 	/**
 	 * Matches methods carrying {@link DlmLocked @DlmLocked}, parsing (and so validating)
-	 * the annotation when the proxy is created.
+	 * the annotations of all methods of a class when the proxy is created.
 	 */
 	private static final class DlmLockedPointcut extends StaticMethodMatcherPointcut {
 
@@ -104,7 +104,8 @@ public class DlmLockedAdvisor extends AbstractPointcutAdvisor implements BeanFac
 
 		DlmLockedPointcut(DlmLockedOperationSource operationSource) {
 			this.operationSource = operationSource;
-			setClassFilter((clazz) -> AnnotationUtils.isCandidateClass(clazz, DlmLocked.class));
+			setClassFilter((clazz) -> AnnotationUtils.isCandidateClass(clazz, DlmLocked.class)
+					&& operationSource.hasOperations(clazz));
 		}
 
 		@Override

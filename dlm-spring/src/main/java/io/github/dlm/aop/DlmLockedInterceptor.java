@@ -125,7 +125,7 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 		DlmLockRegistries registries = this.registries.get();
 		DlmLockRegistry registry = (operation.lockspace() != null) ? registries.registry(operation.lockspace())
 				: registries.registry();
-		DlmLock lock = registry.obtain(key, operation.mode());
+		DlmLock lock = obtain(registry, key, operation);
 		if (operation.returnType() != DlmLockedReturnType.SYNCHRONOUS) {
 			return invokeAsynchronous(invocation, operation, lock, key);
 		}
@@ -228,6 +228,19 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 					+ operation.methodDescription() + " evaluated to null; a lock key must not be null");
 		}
 		return key;
+	}
+
+	/** A key the registry refuses (too long, empty) names the method and where the key came from. */
+	private static DlmLock obtain(DlmLockRegistry registry, Object key, DlmLockedOperation operation) {
+		try {
+			return registry.obtain(key, operation.mode());
+		}
+		catch (IllegalArgumentException ex) {
+			String source = (operation.keyExpression() != null)
+					? "its key expression '" + operation.keyExpression() + "'" : "its default key";
+			throw new IllegalArgumentException("@DlmLocked on " + operation.methodDescription() + ": the lock key from "
+					+ source + " was refused. " + ex.getMessage(), ex);
+		}
 	}
 
 	private boolean acquire(DlmLock lock, DlmLockedOperation operation, Object key) {

@@ -20,7 +20,10 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.context.expression.AnnotatedElementKey;
 import org.springframework.core.MethodClassKey;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
 
@@ -38,6 +41,9 @@ final class DlmLockedOperationSource {
 	private static final int HASHED_KEY_HEX_DIGITS = 24;
 
 	private static final int HASHED_KEY_READABLE_BYTES = DlmNames.MAX_RESOURCE_NAME_LENGTH - 1 - HASHED_KEY_HEX_DIGITS;
+
+	// the grammar the interceptor's CachedExpressionEvaluator parses keys with
+	private static final SpelExpressionParser KEY_PARSER = new SpelExpressionParser();
 
 	private final Map<MethodClassKey, Optional<DlmLockedOperation>> cache = new ConcurrentHashMap<>();
 
@@ -60,6 +66,23 @@ final class DlmLockedOperationSource {
 			this.cache.put(cacheKey, operation);
 		}
 		return operation.orElse(null);
+	}
+
+	/**
+	 * Parses every annotated method of a class, so that a mistake in any of them fails when
+	 * the proxy is created: Spring asks the pointcut about methods only until one matches.
+	 * @param targetClass the class of a bean
+	 * @return whether any method of the class carries the annotation
+	 * @throws IllegalStateException if an annotation's attributes are invalid
+	 */
+	boolean hasOperations(Class<?> targetClass) {
+		boolean found = false;
+		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(targetClass, ReflectionUtils.USER_DECLARED_METHODS)) {
+			if (AnnotatedElementUtils.hasAnnotation(method, DlmLocked.class)) {
+				found |= getOperation(method, targetClass) != null;
+			}
+		}
+		return found;
 	}
 
 	private @Nullable DlmLockedOperation parse(Method method, @Nullable Class<?> targetClass) {
@@ -93,10 +116,25 @@ final class DlmLockedOperationSource {
 		if (minInterval != null) {
 			checkMinInterval(specificMethod, annotation.mode(), returnType, where);
 		}
+		String keyExpression = StringUtils.hasText(annotation.key()) ? annotation.key() : null;
+		if (keyExpression != null) {
+			checkKeyExpression(keyExpression, where);
+		}
 		return new DlmLockedOperation(specificMethod, new AnnotatedElementKey(specificMethod, targetClass),
-				StringUtils.hasText(annotation.key()) ? annotation.key() : null, defaultKey(specificMethod),
+				keyExpression, defaultKey(specificMethod),
 				annotation.mode(), parseWaitTime(waitTimeText, where), waitTimeText, annotation.ifNotAcquired(),
 				StringUtils.hasText(lockspace) ? lockspace : null, returnType, minInterval);
+	}
+
+	private static void checkKeyExpression(String expression, String where) {
+		try {
+			KEY_PARSER.parseExpression(expression);
+		}
+		catch (ParseException ex) {
+			throw new IllegalStateException(where + " has a key expression that does not parse: '" + expression
+					+ "': " + ex.getMessage() + ". Write a SpEL expression over the arguments, such as key = \"#id\""
+					+ " or key = \"'order-' + #order.id\"", ex);
+		}
 	}
 
 	private static @Nullable Duration parseMinInterval(String text, String where) {

@@ -23,8 +23,9 @@ final class Utf8KeyStrategy implements DlmKeyStrategy {
 		if (name.length > DlmNames.MAX_RESOURCE_NAME_LENGTH) {
 			throw new IllegalArgumentException("Lock key " + KeyNames.describe(key, name) + " is " + name.length
 					+ " bytes long but DLM resource names are limited to " + DlmNames.MAX_RESOURCE_NAME_LENGTH
-					+ " bytes (DLM_RESNAME_MAXLEN): use a shorter key, or opt in to hashing long keys with "
-					+ "DlmKeyStrategy.hashingLongKeys() (keys are never truncated, which would merge unrelated locks)");
+					+ " bytes (DLM_RESNAME_MAXLEN): use a shorter key, or opt in to hashing long keys: "
+					+ "dlm.registry.key-strategy=hash-long-keys with Spring Boot, DlmKeyStrategy.hashingLongKeys() "
+					+ "otherwise (keys are never truncated, which would merge unrelated locks)");
 		}
 		return name;
 	}

@@ -215,7 +215,10 @@ class DlmLockedTests {
 	@Test
 	void tooLongKeyIsAClearError() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.inventory.byName("k".repeat(65)))
-			.withMessageContaining("64 bytes");
+			.withMessageContaining("64 bytes")
+			.withMessageContaining("DlmLockedTests$Inventory.byName()")
+			.withMessageContaining("'#id'")
+			.withMessageContaining("dlm.registry.key-strategy=hash-long-keys");
 	}
 
 	@Test
@@ -232,6 +235,15 @@ class DlmLockedTests {
 			.withMessageContaining("BadWaitTime.run()")
 			.withMessageContaining("'five seconds'")
 			.withMessageContaining("'5s'");
+	}
+
+	@Test
+	void keyExpressionThatDoesNotParseFailsAtStartupNamingTheMethod() {
+		// the bad key sits on the second annotated method: every method is checked, not only the first
+		assertThatExceptionOfType(BeanCreationException.class).isThrownBy(() -> context(BadKeyConfiguration.class))
+			.withMessageContaining("BadKey.second(java.lang.String)")
+			.withMessageContaining("'#id +'")
+			.withMessageContaining("does not parse");
 	}
 
 	@Test
@@ -334,6 +346,16 @@ class DlmLockedTests {
 		@Bean
 		BadWaitTime badWaitTime() {
 			return new BadWaitTime();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BadKeyConfiguration extends DlmConfiguration {
+
+		@Bean
+		BadKey badKey() {
+			return new BadKey();
 		}
 
 	}
@@ -491,6 +513,18 @@ class DlmLockedTests {
 		@DlmLocked(waitTime = "0", ifNotAcquired = IfNotAcquired.SKIP)
 		public int count() {
 			return 1;
+		}
+
+	}
+
+	static class BadKey {
+
+		@DlmLocked(key = "#id")
+		public void first(String id) {
+		}
+
+		@DlmLocked(key = "#id +")
+		public void second(String id) {
 		}
 
 	}
