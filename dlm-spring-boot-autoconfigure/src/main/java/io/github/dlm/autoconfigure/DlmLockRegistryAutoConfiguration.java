@@ -9,6 +9,8 @@ import io.github.dlm.lock.DlmLockRegistries;
 import io.github.dlm.lock.DlmLockRegistry;
 import io.github.dlm.lock.DlmLongHoldMonitor;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -36,6 +38,8 @@ import org.springframework.util.Assert;
 @ConditionalOnBean(DlmClient.class)
 public final class DlmLockRegistryAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(DlmLockRegistryAutoConfiguration.class);
+
 	/**
 	 * The registries, one per lockspace.
 	 * @param client the backend
@@ -50,8 +54,11 @@ public final class DlmLockRegistryAutoConfiguration {
 	@ConditionalOnMissingBean
 	DlmLockRegistries dlmLockRegistries(DlmClient client, DlmProperties properties, Environment environment,
 			ObjectProvider<DlmKeyStrategy> keyStrategy, ObjectProvider<DlmLockBlockingListener> blockingListener) {
-		DlmLockRegistries registries = new DlmLockRegistries(client, DlmLockspaceNames.resolve(properties, environment),
-				properties.getLockspace().toOptions(), properties.getDefaultMode());
+		String lockspace = DlmLockspaceNames.resolve(properties, environment);
+		logger.info("DLM locks on the " + client.backendName() + " backend in lockspace '" + lockspace + "' ("
+				+ DlmLockspaceNames.origin(properties, environment) + ")");
+		DlmLockRegistries registries = new DlmLockRegistries(client, lockspace, properties.getLockspace().toOptions(),
+				properties.getDefaultMode());
 		registries.setKeyStrategy(keyStrategy.getIfUnique(() -> keyStrategy(properties.getRegistry().getKeyStrategy())));
 		blockingListener.ifUnique(registries::setBlockingListener);
 		registries.setRetainValueBlocks(properties.getRegistry().isRetainValueBlocks());

@@ -36,6 +36,28 @@ final class DlmLockspaceNames {
 	}
 
 	/**
+	 * Where {@link #resolve} took the name from, for the start-up log line: a derived name
+	 * can differ a lot from the application name it came from.
+	 * @param properties the DLM configuration
+	 * @param environment the environment holding {@code spring.application.name}
+	 * @return a phrase such as {@code from dlm.lockspace.name}
+	 */
+	static String origin(DlmProperties properties, Environment environment) {
+		if (properties.getLockspace().getName() != null) {
+			return "from dlm.lockspace.name";
+		}
+		String applicationName = environment.getProperty("spring.application.name");
+		if (applicationName == null || applicationName.isBlank()) {
+			return "the default: neither dlm.lockspace.name nor spring.application.name is set";
+		}
+		if (fromApplicationName(applicationName).equals(applicationName)) {
+			return "from spring.application.name";
+		}
+		return "derived from spring.application.name '" + applicationName + "', as lockspace names are 1.."
+				+ DlmNames.MAX_LOCKSPACE_NAME_LENGTH + " characters from [A-Za-z0-9_-]; set dlm.lockspace.name to choose it";
+	}
+
+	/**
 	 * Turns an application name into a valid lockspace name: characters outside
 	 * {@code [A-Za-z0-9_-]} become {@code -}; a result longer than
 	 * {@value DlmNames#MAX_LOCKSPACE_NAME_LENGTH} is cut and ends with a hash of the whole

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +23,8 @@ import io.github.dlm.lock.DlmLockRegistry;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.io.ClassPathResource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +69,21 @@ class DlmAutoConfigurationPropertiesTests {
 			lockOnce(context.getBean(DlmLockRegistry.class), "k");
 			assertThat(recorder(context).events).startsWith("open seat-booking");
 		});
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void startUpSaysWhichBackendAndLockspaceAndWhereTheNameCameFrom(CapturedOutput output) {
+		this.runner.withPropertyValues("spring.application.name=My Inventory Service (EU-west) v2").run((context) -> {
+			String lockspace = context.getBean(DlmLockRegistries.class).getDefaultLockspace();
+			assertThat(lockspace).startsWith("My-Invento-");
+			assertThat(output).containsOnlyOnce("DLM locks on the local backend in lockspace '" + lockspace
+					+ "' (derived from spring.application.name 'My Inventory Service (EU-west) v2'")
+				.contains("set dlm.lockspace.name to choose it");
+		});
+		this.runner.withPropertyValues("dlm.lockspace.name=inventory")
+			.run((context) -> assertThat(output).contains("lockspace 'inventory' (from dlm.lockspace.name)"));
+		this.runner.run((context) -> assertThat(output).contains("lockspace 'spring' (the default: neither"));
 	}
 
 	@Test
