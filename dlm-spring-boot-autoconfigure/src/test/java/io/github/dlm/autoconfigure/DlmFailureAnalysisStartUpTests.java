@@ -1,16 +1,21 @@
 package io.github.dlm.autoconfigure;
 
+import java.util.concurrent.locks.Lock;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.github.dlm.core.DlmLockspaceNotFoundException;
+import io.github.dlm.lock.DlmLockRegistry;
 
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.integration.support.locks.LockRegistry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -46,8 +51,28 @@ class DlmFailureAnalysisStartUpTests {
 					+ "dlm.lockspace.create=true");
 	}
 
+	@Test
+	void lockRegistryOfLockInjected(CapturedOutput output) {
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> run(LockRegistryOfLockUser.class, "--dlm.backend=local"))
+			.havingRootCause()
+			.isInstanceOf(NoSuchBeanDefinitionException.class);
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("A bean of type org.springframework.integration.support.locks.LockRegistry<java.util.concurrent.locks.Lock> is required")
+			.contains("Action:\n\nInject LockRegistry<?>, LockRegistry<? extends Lock>, LockRegistry<DlmLock> or DlmLockRegistry");
+	}
+
+	@Test
+	void wildcardLockRegistryIsInjected() {
+		run(WildcardLockRegistryUser.class, "--dlm.backend=local");
+	}
+
 	private static void run(String... args) {
-		SpringApplication application = new SpringApplication(DlmApplication.class);
+		run(DlmApplication.class, args);
+	}
+
+	private static void run(Class<?> source, String... args) {
+		SpringApplication application = new SpringApplication(DlmApplication.class, source);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.run(args).close();
 	}
@@ -55,6 +80,21 @@ class DlmFailureAnalysisStartUpTests {
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ DlmAutoConfiguration.class, DlmLockRegistryAutoConfiguration.class })
 	static class DlmApplication {
+
+	}
+
+	static class LockRegistryOfLockUser {
+
+		LockRegistryOfLockUser(LockRegistry<Lock> registry) {
+		}
+
+	}
+
+	static class WildcardLockRegistryUser {
+
+		WildcardLockRegistryUser(LockRegistry<?> registry) {
+			assertThat(registry).isInstanceOf(DlmLockRegistry.class);
+		}
 
 	}
 

@@ -39,7 +39,7 @@ class DlmFailureAnalyzersTests {
 		assertThat(analyzers).<Class<?>>extracting(Object::getClass)
 			.contains(DlmLockspaceNotFoundFailureAnalyzer.class, DlmLockspaceExistsFailureAnalyzer.class,
 					DlmPermissionFailureAnalyzer.class, DlmInvalidRequestFailureAnalyzer.class,
-					DlmUnavailableFailureAnalyzer.class);
+					DlmUnavailableFailureAnalyzer.class, LockRegistryTypeFailureAnalyzer.class);
 	}
 
 	@Test
