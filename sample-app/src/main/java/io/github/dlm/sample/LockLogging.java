@@ -8,8 +8,10 @@ import io.github.dlm.lock.DlmLockBlockingListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Logs the DLM's blocking callbacks: a lock held here is making another request wait.
- * The starter hands this bean to its lock registries.
+ * Logs the DLM's blocking callbacks at DEBUG: a lock held here is making another request
+ * wait. The starter hands this bean to its lock registries. The callback comes on the
+ * thread that delivers lock completions, so its line may come before the holder's own
+ * "acquired" line, though the grant came first.
  */
 @Component
 class LockLogging implements DlmLockBlockingListener {
@@ -18,7 +20,7 @@ class LockLogging implements DlmLockBlockingListener {
 
 	@Override
 	public void blocking(io.github.dlm.lock.DlmLock lock, Object key, Thread holder) {
-		logger.info("lock " + key + " held by " + holder.getName() + " is blocking another request");
+		logger.debug("lock " + key + " held by " + holder.getName() + " is blocking another request");
 	}
 
 }

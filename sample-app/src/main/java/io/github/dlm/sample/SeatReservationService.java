@@ -38,12 +38,12 @@ public class SeatReservationService {
 	@DlmLocked(key = "'event:' + #eventId")
 	public Reservation reserve(String eventId, String seat, String customer) {
 		String thread = Thread.currentThread().getName();
-		logger.info("acquired lock event:" + eventId + " (EX) on " + thread + " to reserve " + seat + " for " + customer);
+		logger.debug("acquired lock event:" + eventId + " (EX) on " + thread + " to reserve " + seat + " for " + customer);
 		try {
 			return readModifyWrite(eventId, seat, customer);
 		}
 		finally {
-			logger.info("releasing lock event:" + eventId + " (EX) on " + thread);
+			logger.debug("releasing lock event:" + eventId + " (EX) on " + thread);
 		}
 	}
 
