@@ -34,6 +34,8 @@ final class DlmUnavailableFailureAnalyzer extends DlmFailureAnalyzer<DlmUnavaila
 								+ "load the system's libdlm.so.3."
 						: INSTALL_LIBDLM;
 				case KERNEL_NOT_READY -> START_CLUSTER;
+				case NATIVE_IMAGE -> "Run the application on a JVM to use the kernel DLM; a native image can use "
+						+ "only the local engine.";
 			};
 		}
 		return switch (cause.getErrno()) {

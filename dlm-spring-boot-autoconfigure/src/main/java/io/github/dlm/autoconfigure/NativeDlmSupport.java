@@ -36,6 +36,12 @@ interface NativeDlmSupport {
 		/** {@code dlm-jna} or JNA is not on the class path. */
 		BINDING_MISSING,
 
+		/**
+		 * The application is a GraalVM native image: JNA's direct mapping defines classes
+		 * at run time, which a native image cannot do.
+		 */
+		NATIVE_IMAGE,
+
 		/** libdlm could not be loaded. */
 		LIBRARY_NOT_LOADED,
 

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmException;
 import io.github.dlm.core.DlmInvalidRequestException;
 import io.github.dlm.core.DlmLockspaceExistsException;
@@ -130,6 +131,27 @@ class DlmFailureAnalyzersTests {
 		assertThat(analysis.getDescription()).isEqualTo("dlm.backend=native, but the kernel DLM cannot be used. "
 				+ "dlm-jna is not on the class path; add io.github.dlm:dlm-jna or use dlm-spring-boot-starter");
 		assertThat(analysis.getAction()).startsWith("Add io.github.dlm:dlm-jna");
+	}
+
+	@Test
+	void nativeBackendInANativeImage() {
+		DlmProperties properties = new DlmProperties();
+		properties.setBackend(DlmBackend.NATIVE);
+		NativeBackendUnavailableException unavailable = catchThrowableOfType(NativeBackendUnavailableException.class,
+				() -> new DlmClientFactory(properties, new JnaNativeDlmSupport(() -> true)).create());
+		assertThat(unavailable.getProblem()).isEqualTo(NativeDlmSupport.Problem.NATIVE_IMAGE);
+		FailureAnalysis analysis = new DlmUnavailableFailureAnalyzer().analyze(wrapped(unavailable));
+		assertThat(analysis.getDescription()).contains("The native backend needs a JVM")
+			.contains("GraalVM native image");
+		assertThat(analysis.getAction()).startsWith("Run the application on a JVM")
+			.contains("dlm.backend=auto or dlm.backend=local");
+	}
+
+	@Test
+	void autoBackendInANativeImageRunsOnTheLocalEngine() {
+		try (DlmClient client = new DlmClientFactory(new DlmProperties(), new JnaNativeDlmSupport(() -> true)).create()) {
+			assertThat(client.backendName()).isEqualTo("local");
+		}
 	}
 
 	@Test
