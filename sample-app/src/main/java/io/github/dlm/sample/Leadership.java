@@ -1,37 +1,31 @@
 package io.github.dlm.sample;
 
-import java.util.UUID;
+import java.util.Objects;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import io.github.dlm.lock.DlmLockRegistry;
+import io.github.dlm.autoconfigure.DlmLeaderInitiators;
+import io.github.dlm.autoconfigure.DlmLeaderProperties;
 
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.EventListener;
 import org.springframework.integration.leader.event.OnGrantedEvent;
 import org.springframework.integration.leader.event.OnRevokedEvent;
-import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
-import org.springframework.integration.leader.DefaultCandidate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Leader election through the DLM: Spring Integration's
- * {@link LockRegistryLeaderInitiator} holds the lock named after the role for as long as
- * this node leads. Every node of the application runs one; exactly one leads.
+ * Leader election through the DLM, auto-configured by the starter: {@code dlm.leader.role}
+ * makes this node a candidate, and the starter's {@link DlmLeaderInitiators} hold the lock
+ * named after the role for as long as this node leads. Every node of the application runs
+ * one; exactly one leads. This class only logs the leadership events and serves
+ * {@code /leader}.
  */
 @Configuration(proxyBeanMethods = false)
 class Leadership {
 
 	private static final Log logger = LogFactory.getLog(Leadership.class);
-
-	@Bean
-	LockRegistryLeaderInitiator leaderInitiator(DlmLockRegistry registry, SampleProperties properties) {
-		String nodeId = "node-" + UUID.randomUUID().toString().substring(0, 8);
-		return new LockRegistryLeaderInitiator(registry, new DefaultCandidate(nodeId, properties.leaderRole()));
-	}
 
 	@EventListener
 	void granted(OnGrantedEvent event) {
@@ -46,15 +40,18 @@ class Leadership {
 	@RestController
 	static class LeaderController {
 
-		private final LockRegistryLeaderInitiator initiator;
+		private final DlmLeaderInitiators initiators;
 
-		LeaderController(LockRegistryLeaderInitiator initiator) {
-			this.initiator = initiator;
+		private final String role;
+
+		LeaderController(DlmLeaderInitiators initiators, DlmLeaderProperties properties) {
+			this.initiators = initiators;
+			this.role = Objects.requireNonNull(properties.getRole(), "dlm.leader.role must be set for the sample");
 		}
 
 		@GetMapping("/leader")
 		LeaderStatus leader() {
-			return new LeaderStatus(this.initiator.getContext().getRole(), this.initiator.getContext().isLeader());
+			return new LeaderStatus(this.role, this.initiators.isLeader(this.role));
 		}
 
 	}

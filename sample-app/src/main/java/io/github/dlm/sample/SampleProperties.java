@@ -14,13 +14,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param workDelay how long a reservation "works" between reading and writing the event,
  * so that unserialized reservations would overwrite each other
  * @param seats the seats of every event
- * @param leaderRole the role the nodes elect a leader for
  * @param storeDirectory where events are kept as files, so that several nodes sharing the
  * directory (a network file system) share the events; unset: in memory, per JVM
  */
 @ConfigurationProperties("sample")
-public record SampleProperties(Duration workDelay, List<String> seats, String leaderRole,
-		@Nullable Path storeDirectory) {
+public record SampleProperties(Duration workDelay, List<String> seats, @Nullable Path storeDirectory) {
 
 	/**
 	 * Applies defaults.
@@ -28,7 +26,6 @@ public record SampleProperties(Duration workDelay, List<String> seats, String le
 	public SampleProperties {
 		workDelay = (workDelay != null) ? workDelay : Duration.ofMillis(20);
 		seats = (seats != null && !seats.isEmpty()) ? List.copyOf(seats) : List.of("A1", "A2", "A3", "B1", "B2", "B3");
-		leaderRole = (leaderRole != null) ? leaderRole : "seat-release-sweeper";
 	}
 
 }

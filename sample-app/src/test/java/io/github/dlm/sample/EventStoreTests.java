@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EventStoreTests {
 
 	private static SampleProperties properties(Path directory) {
-		return new SampleProperties(Duration.ZERO, List.of("A1", "A2"), "role", directory);
+		return new SampleProperties(Duration.ZERO, List.of("A1", "A2"), directory);
 	}
 
 	@Test

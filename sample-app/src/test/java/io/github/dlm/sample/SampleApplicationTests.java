@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.Test;
 
+import io.github.dlm.autoconfigure.DlmLeaderInitiators;
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.lock.DlmLockRegistry;
 
@@ -58,8 +59,12 @@ class SampleApplicationTests {
 	@Autowired
 	private DlmLockRegistry registry;
 
-	@Autowired
 	private LockRegistryLeaderInitiator initiator;
+
+	@Autowired
+	void setInitiator(DlmLeaderInitiators initiators) {
+		this.initiator = initiators.forRole("seat-release-sweeper").orElseThrow();
+	}
 
 	@Test
 	void runsOnTheLocalBackend(@Autowired DlmClient client) {
