@@ -37,6 +37,8 @@ final class ArchitectureRules {
 
 	private static final String HEALTH = "health";
 
+	private static final String ENDPOINT = "endpoint";
+
 	private static final String CONTRACT = "contract";
 
 	private ArchitectureRules() {
@@ -45,7 +47,7 @@ final class ArchitectureRules {
 	/**
 	 * The layers, lowest first: {@code core} (the vocabulary and the SPI); the backends
 	 * {@code local} and {@code jna}, which do not know each other; {@code lock};
-	 * {@code aop}; and, on top, {@code autoconfigure} and {@code health}, which nothing in
+	 * {@code aop}; and, on top, {@code autoconfigure}, {@code health} and {@code endpoint}, which nothing in
 	 * the library uses. A layer is used only by the layers above it, and the backends only
 	 * by the auto-configuration, which chooses one: the Spring layer works with any
 	 * {@code DlmClient}. The backend contract suite ({@code contract}) stands beside them,
@@ -64,15 +66,17 @@ final class ArchitectureRules {
 			.layer(AOP).definedBy(root + ".aop..")
 			.layer(AUTOCONFIGURE).definedBy(root + ".autoconfigure..")
 			.layer(HEALTH).definedBy(root + ".health..")
+			.optionalLayer(ENDPOINT).definedBy(root + ".endpoint..")
 			.optionalLayer(CONTRACT).definedBy(root + ".contract..")
 			.whereLayer(LOCAL).mayOnlyBeAccessedByLayers(AUTOCONFIGURE)
 			.whereLayer(JNA).mayOnlyBeAccessedByLayers(AUTOCONFIGURE)
-			.whereLayer(LOCK).mayOnlyBeAccessedByLayers(AOP, AUTOCONFIGURE, HEALTH)
+			.whereLayer(LOCK).mayOnlyBeAccessedByLayers(AOP, AUTOCONFIGURE, HEALTH, ENDPOINT)
 			.whereLayer(AOP).mayOnlyBeAccessedByLayers(AUTOCONFIGURE)
 			.whereLayer(HEALTH).mayOnlyBeAccessedByLayers(AUTOCONFIGURE)
+			.whereLayer(ENDPOINT).mayOnlyBeAccessedByLayers(AUTOCONFIGURE)
 			.whereLayer(AUTOCONFIGURE).mayNotBeAccessedByAnyLayer()
 			.whereLayer(CONTRACT).mayNotBeAccessedByAnyLayer()
-			.as("layers of " + root + ": core < local, jna < lock < aop < autoconfigure, health");
+			.as("layers of " + root + ": core < local, jna < lock < aop < autoconfigure, health, endpoint");
 	}
 
 	/**

@@ -73,6 +73,15 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void dlmEndpointShowsTheBackendAndLockspace() throws Exception {
+		HttpResponse<String> dlm = this.http.send(get("/actuator/dlm"), HttpResponse.BodyHandlers.ofString());
+		assertThat(dlm.statusCode()).isEqualTo(200);
+		assertThat((String) JsonPath.read(dlm.body(), "$.backend")).isEqualTo("local");
+		assertThat((String) JsonPath.read(dlm.body(), "$.defaultLockspace")).isEqualTo("seat-booking");
+		assertThat((String) JsonPath.read(dlm.body(), "$.lockspaces.seat-booking.defaultMode")).isEqualTo("EX");
+	}
+
+	@Test
 	void healthEndpointShowsTheDlmComponent() throws Exception {
 		HttpResponse<String> health = this.http.send(get("/actuator/health"), HttpResponse.BodyHandlers.ofString());
 		assertThat(health.statusCode()).isEqualTo(200);
