@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Installs what the native (libdlm) backend's build and tests need on Debian/Ubuntu:
+# Installs what the build and tests need from Debian/Ubuntu's packages:
 #   libdlm3     - libdlm.so.3, loaded at run time by the JNA binding
 #   libdlm-dev  - /usr/include/libdlm.h, read by the struct-layout test and native-tools/
 #   gcc, libc6-dev - compile the layout probe and the C benchmark loop
+#   chromium, chromium-driver - the sample page's browser test (Selenium drives them; no
+#                 browser is downloaded at run time)
 # Idempotent and quiet: calls apt-get only when a package is missing. Works without a tty
 # (CI=true). Needs root, or sudo without a password.
 set -euo pipefail
 
-packages=(libdlm3 libdlm-dev gcc libc6-dev)
+packages=(libdlm3 libdlm-dev gcc libc6-dev chromium chromium-driver)
 missing=()
 for package in "${packages[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
