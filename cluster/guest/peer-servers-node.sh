@@ -6,15 +6,20 @@
 # PostgreSQL on 5432 (database and user postgres; trust for ADDR's /24, the cluster's private
 # switch), with the INT_LOCK table of Spring Integration's JdbcLockRegistry created.
 # Data under $DLM_PEER_SERVERS_DIR (default /tmp/dlm-peer-servers; /tmp is a tmpfs in the
-# nodes), no persistence; stopped by the PIDs recorded there.
-# Uses benchmarks/servers.sh (copied next to this script) for pg_bin_dir and stop_servers.
+# nodes), no persistence; stopped by the PIDs recorded there. DLM_PEER_REDIS_PORT and
+# DLM_PEER_POSTGRES_PORT change the ports (the host-side PeerSystemsTests starts the servers
+# on 127.0.0.1 with this script, on free ports).
+# Uses benchmarks/servers.sh (copied next to this script, or found in the source tree) for
+# pg_bin_dir and stop_servers.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 say() { printf '[peer-servers %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-. "$HERE/servers.sh"
+if [ -f "$HERE/servers.sh" ]; then . "$HERE/servers.sh"; else . "$HERE/../../benchmarks/servers.sh"; fi
+# runuser'd psql warns when it cannot enter the caller's directory (/root in the nodes).
+cd /
 WORK=${DLM_PEER_SERVERS_DIR:-/tmp/dlm-peer-servers}
-REDIS_PORT=6379
-PG_PORT=5432
+REDIS_PORT=${DLM_PEER_REDIS_PORT:-6379}
+PG_PORT=${DLM_PEER_POSTGRES_PORT:-5432}
 REDIS_PID=
 PG_PID=
 
