@@ -64,7 +64,12 @@ final class LockspaceWatch {
 		Assert.notNull(listener, "Listener must not be null");
 		Assert.state(!this.closed, () -> "The registry of lockspace '" + this.lockspace.name() + "' is closed");
 		this.listeners.add(listener);
-		this.polls.start(Duration.ZERO, this.pollInterval);
+		if (!this.polls.isRunning()) {
+			// The state when watching begins is no change; one in doubt is told by the first poll.
+			DlmLockspaceCondition baseline = this.lockspace.condition();
+			this.last = baseline.isInDoubt() ? null : baseline;
+			this.polls.start(baseline.isInDoubt() ? Duration.ZERO : this.pollInterval, this.pollInterval);
+		}
 	}
 
 	synchronized void removeListener(DlmLockInDoubtListener listener) {
