@@ -47,8 +47,13 @@ public final class KernelLockspaceStateSource implements DlmLockspaceStateSource
 	/** Where the kernel lists its lockspaces. */
 	public static final Path SYSFS_ROOT = Path.of("/sys/kernel/dlm");
 
-	/** How {@code dlm_controld} is asked. */
-	public static final List<String> DLM_TOOL_LS = List.of("dlm_tool", "ls");
+	/**
+	 * How {@code dlm_controld} is asked: {@code dlm_tool ls}, from {@code /usr/sbin} where
+	 * the distributions install it (a service's {@code PATH} often lacks it), else from the
+	 * {@code PATH}.
+	 */
+	public static final List<String> DLM_TOOL_LS = List.of(
+			Files.isExecutable(Path.of("/usr/sbin/dlm_tool")) ? "/usr/sbin/dlm_tool" : "dlm_tool", "ls");
 
 	/** The kernel's {@code DLM_RS_DONE}: the last step of recovery is done. */
 	private static final int DLM_RS_DONE = 0x40;
