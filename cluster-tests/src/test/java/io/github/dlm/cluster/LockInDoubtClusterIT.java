@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the share proves by itself (a killed node writes nothing); the survivors are told that
  * recovery started and, after the fence, that it ended. Prints the times from the partition
  * to each event. Fences a node, so it runs among the classes that do, before them, and a
- * later class gets a fresh cluster.
+ * later class gets a fresh cluster. Took 88-90 s here (two runs, TCG, on a cluster already
+ * up): the node programs' start, about 26 s to the fence, and 3 s more to recovery.
  */
 @ExtendWith(ClusterExtension.class)
 @Order(Integer.MAX_VALUE - 3)
