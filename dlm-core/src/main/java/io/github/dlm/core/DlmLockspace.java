@@ -31,6 +31,17 @@ public interface DlmLockspace extends AutoCloseable {
 	DlmLockHandle newLock(DlmResourceName resourceName, @Nullable DlmBlockingListener blockingListener);
 
 	/**
+	 * Reads the lockspace's condition on this node now, from the lock manager's own signals
+	 * (see {@link DlmLockspaceStateSource}), without a request to the lock manager. A
+	 * backend that has no such signal reports {@link DlmLockspaceState#RUNNING}, which is
+	 * what this default does.
+	 * @return the condition
+	 */
+	default DlmLockspaceCondition condition() {
+		return DlmLockspaceCondition.running("this backend does not report lockspace recovery");
+	}
+
+	/**
 	 * Cancels and releases what this handle still has outstanding and closes it. Idempotent.
 	 */
 	@Override

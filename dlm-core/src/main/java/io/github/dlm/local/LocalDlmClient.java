@@ -7,12 +7,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmErrors;
+import io.github.dlm.core.DlmLockspaceCondition;
+import io.github.dlm.core.DlmLockspaceState;
+import io.github.dlm.core.DlmLockspaceStateSource;
 import io.github.dlm.core.DlmNames;
 import io.github.dlm.core.Errno;
 import io.github.dlm.core.LockspaceOptions;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The local backend: an in-process lock manager with the semantics of the Linux kernel DLM
@@ -65,7 +70,7 @@ import io.github.dlm.core.LockspaceOptions;
  * one lockspace, closing a handle while it holds locks, and anything that involves other
  * nodes or recovery.
  */
-public final class LocalDlmClient implements DlmClient {
+public final class LocalDlmClient implements DlmClient, DlmLockspaceStateSource {
 
 	/** Default prefix of callback thread names. */
 	public static final String DEFAULT_THREAD_NAME_PREFIX = "dlm-local-";
@@ -75,6 +80,9 @@ public final class LocalDlmClient implements DlmClient {
 	private final Map<String, LockEngine> lockspaces = new HashMap<>();
 
 	private final Set<LocalLockspace> openHandles = new LinkedHashSet<>();
+
+	/** Conditions set by {@link #simulateCondition}, by lockspace name. */
+	private final Map<String, DlmLockspaceCondition> simulatedConditions = new ConcurrentHashMap<>();
 
 	private int lastHandleId;
 
@@ -144,6 +152,40 @@ public final class LocalDlmClient implements DlmClient {
 			throw DlmErrors.toException(Errno.ENOENT, "dump", lockspace, null);
 		}
 		return engine.dump();
+	}
+
+	/**
+	 * The condition of a lockspace in this engine: {@link DlmLockspaceState#RUNNING}, since
+	 * the engine has no other nodes and never recovers, unless a test
+	 * {@linkplain #simulateCondition simulates} another.
+	 * @param lockspace the lockspace name
+	 * @return the condition
+	 */
+	@Override
+	public DlmLockspaceCondition read(String lockspace) {
+		DlmLockspaceCondition simulated = this.simulatedConditions.get(lockspace);
+		return (simulated != null) ? simulated
+				: DlmLockspaceCondition.running("local engine: one node, never in recovery");
+	}
+
+	/**
+	 * Simulation for tests of what reacts to lockspace recovery: from now on the
+	 * lockspace's {@linkplain io.github.dlm.core.DlmLockspace#condition() condition} reads
+	 * as given. Only the reported condition changes: the engine goes on granting and
+	 * releasing as before, since it has no recovery to stop for, so this says nothing
+	 * about how the kernel's lock manager behaves while in doubt.
+	 * @param lockspace the lockspace name
+	 * @param condition the condition to report, {@code null} to report the real one
+	 * (running) again
+	 */
+	public void simulateCondition(String lockspace, @Nullable DlmLockspaceCondition condition) {
+		DlmNames.checkLockspaceName(lockspace);
+		if (condition == null) {
+			this.simulatedConditions.remove(lockspace);
+		}
+		else {
+			this.simulatedConditions.put(lockspace, condition);
+		}
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.util.Objects;
 
 import io.github.dlm.core.DlmBlockingListener;
 import io.github.dlm.core.DlmLockspace;
+import io.github.dlm.core.DlmLockspaceCondition;
 import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.LockspaceOptions;
 import org.jspecify.annotations.Nullable;
@@ -68,6 +69,17 @@ public final class LocalLockspace implements DlmLockspace {
 		Objects.requireNonNull(resourceName, "resourceName must not be null");
 		checkOpen();
 		return new LocalLockHandle(this, resourceName, blockingListener);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Running, unless simulated otherwise through
+	 * {@link LocalDlmClient#simulateCondition}.
+	 */
+	@Override
+	public DlmLockspaceCondition condition() {
+		return this.client.read(name());
 	}
 
 	@Override

@@ -13,6 +13,7 @@ import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmClosing;
 import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmLockspace;
+import io.github.dlm.core.DlmLockspaceStateSource;
 import io.github.dlm.core.DlmNames;
 import io.github.dlm.core.DlmUnavailableException;
 import io.github.dlm.core.Errno;
@@ -48,6 +49,8 @@ public final class NativeDlmClient implements DlmClient {
 	private final Set<NativeLockspace> lockspaces = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean closed;
+
+	private volatile DlmLockspaceStateSource lockspaceStates = new KernelLockspaceStateSource();
 
 	/**
 	 * Creates a client with the default settings.
@@ -86,6 +89,24 @@ public final class NativeDlmClient implements DlmClient {
 	NativeDlmClient(LibDlm libDlm, NativeDlmSettings settings) {
 		this.libDlm = libDlm;
 		this.settings = settings;
+	}
+
+	/**
+	 * Sets where the {@linkplain DlmLockspace#condition() condition} of this client's
+	 * lockspaces is read from.
+	 * @param lockspaceStates the source, by default a {@link KernelLockspaceStateSource}
+	 * on {@code /sys/kernel/dlm} and {@code dlm_tool ls}
+	 */
+	public void setLockspaceStateSource(DlmLockspaceStateSource lockspaceStates) {
+		this.lockspaceStates = Objects.requireNonNull(lockspaceStates, "lockspaceStates must not be null");
+	}
+
+	/**
+	 * Where the condition of this client's lockspaces is read from.
+	 * @return the source
+	 */
+	public DlmLockspaceStateSource lockspaceStates() {
+		return this.lockspaceStates;
 	}
 
 	@Override

@@ -19,6 +19,7 @@ import io.github.dlm.core.DlmBlockingListener;
 import io.github.dlm.core.DlmCompletion;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
+import io.github.dlm.core.DlmLockspaceCondition;
 import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.Errno;
 import io.github.dlm.core.LockspaceOptions;
@@ -97,6 +98,17 @@ final class NativeLockspace implements DlmLockspace {
 		Objects.requireNonNull(resourceName, "resourceName must not be null");
 		checkOpen();
 		return new NativeLockHandle(this, resourceName, blockingListener);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Read from the kernel's {@code recover_status} of the lockspace and, while it is
+	 * stopped, from {@code dlm_tool ls}: see {@link KernelLockspaceStateSource}.
+	 */
+	@Override
+	public DlmLockspaceCondition condition() {
+		return this.client.lockspaceStates().read(this.name);
 	}
 
 	/**

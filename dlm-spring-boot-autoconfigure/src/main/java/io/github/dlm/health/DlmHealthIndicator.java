@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.dlm.core.DlmLockspaceCondition;
 import io.github.dlm.lock.DlmHoldInfo;
 import io.github.dlm.lock.DlmLockRegistries;
 import io.github.dlm.lock.DlmLockRegistry;
@@ -20,12 +21,18 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.util.Assert;
 
 /**
- * Health of the DLM: a {@link DlmLockspaceProbe round trip} to the lock manager in every
- * lockspace the application has open. A lockspace whose probe fails or goes unanswered
- * within the timeout (a lockspace in recovery) is DOWN, and so is the health.
+ * Health of the DLM: in every lockspace the application has open, the lock manager's own
+ * {@linkplain DlmLockRegistry#getLockspaceCondition() condition} of the lockspace (the
+ * signal of the "lock in doubt" events) and a {@link DlmLockspaceProbe round trip} to the
+ * lock manager. A lockspace is DOWN while its locks are in doubt (in recovery, without
+ * quorum, or left: the state is not {@code RUNNING}), or when its probe fails or goes
+ * unanswered within the timeout; then so is the health. A lockspace in doubt is DOWN
+ * rather than a detail because nothing is granted in it until recovery ends, and the node
+ * may be about to be fenced: a load balancer should stop sending it work.
  * <p>
  * Details: {@code backend} ({@code native} or {@code local}) and, per lockspace, its
- * status and the round trip time or the error. Given a {@link DlmLongHoldMonitor}, also
+ * status, {@code state} and {@code cause} (the lockspace's condition, as the lock
+ * manager tells it), and the round trip time or the error. Given a {@link DlmLongHoldMonitor}, also
  * {@code longHolds}: the locks this process has held for longer than the monitor's
  * threshold (key, lockspace, resource, mode, owner, since, how long, blocking callbacks
  * received), which make the health DOWN only if asked to; a lock held long is a hint that a
@@ -107,6 +114,10 @@ public class DlmHealthIndicator extends AbstractHealthIndicator {
 
 	private Map<String, Object> check(DlmLockRegistry registry) {
 		Map<String, Object> details = new LinkedHashMap<>();
+		DlmLockspaceCondition condition = registry.getLockspaceCondition();
+		details.put("status", Status.UP.getCode());
+		details.put("state", condition.state().name());
+		details.put("cause", condition.cause());
 		try {
 			DlmLockspaceProbe.Result result = this.probe.probe(registry.getLockspace());
 			if (result instanceof DlmLockspaceProbe.Answered answered) {
@@ -126,6 +137,9 @@ public class DlmHealthIndicator extends AbstractHealthIndicator {
 			Thread.currentThread().interrupt();
 			details.put("status", Status.UNKNOWN.getCode());
 			details.put("error", "Interrupted while waiting for the probe");
+		}
+		if (condition.isInDoubt()) {
+			details.put("status", Status.DOWN.getCode());
 		}
 		return details;
 	}

@@ -35,7 +35,7 @@ class DlmAutoConfigurationMetadataTests {
 					"dlm.registry.retain-value-blocks", "dlm.registry.cache-capacity",
 					"dlm.registry.warn-held-longer-than", "dlm.annotation.enabled",
 					"management.health.dlm.down-on-long-holds", "dlm.registry.fencing-tokens.enabled",
-					"dlm.annotation.node-name");
+					"dlm.annotation.node-name", "dlm.lock-in-doubt.enabled", "dlm.lock-in-doubt.poll-interval");
 		assertThat(dlm).allSatisfy((property) -> assertThat(property.get("description"))
 			.as("description of %s", property.get("name"))
 			.asString()
@@ -56,6 +56,8 @@ class DlmAutoConfigurationMetadataTests {
 		assertThat(defaultOf(json, "management.health.dlm.probe-timeout")).isEqualTo("2s");
 		assertThat(defaultOf(json, "dlm.registry.warn-held-longer-than")).isEqualTo("5m");
 		assertThat(defaultOf(json, "management.health.dlm.down-on-long-holds")).isEqualTo(false);
+		assertThat(defaultOf(json, "dlm.lock-in-doubt.enabled")).isEqualTo(true);
+		assertThat(defaultOf(json, "dlm.lock-in-doubt.poll-interval")).isEqualTo("1s");
 	}
 
 	@Test

@@ -8,11 +8,15 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmLockHandle;
+import io.github.dlm.core.DlmLockspaceCondition;
+import io.github.dlm.core.DlmLockspaceState;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.health.DlmHealthIndicator;
+import io.github.dlm.local.LocalDlmClient;
 import io.github.dlm.lock.DlmLockRegistries;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -50,6 +54,27 @@ class DlmHealthContributorAutoConfigurationTests {
 			assertThat(health.getDetails()).containsEntry("backend", "local");
 			assertThat(lockspaces(health).keySet()).containsExactly("audit", "orders");
 			assertThat(lockspaces(health).get("orders")).containsEntry("status", "UP").containsKey("roundTripMicros");
+		});
+	}
+
+	@Test
+	void reportsDownWithTheStateAndCauseWhileALockspaceIsInDoubt() {
+		this.runner.run((context) -> {
+			LocalDlmClient client = (LocalDlmClient) context.getBean(DlmClient.class);
+			context.getBean(DlmLockRegistries.class).registry("audit");
+			DlmHealthIndicator indicator = context.getBean(DlmHealthIndicator.class);
+			assertThat(lockspaces(indicator.health()).get("audit")).containsEntry("status", "UP")
+				.containsEntry("state", "RUNNING");
+			client.simulateCondition("audit",
+					new DlmLockspaceCondition(DlmLockspaceState.NO_QUORUM, "simulated: wait quorum"));
+			Health health = indicator.health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(lockspaces(health).get("orders")).containsEntry("status", "UP");
+			assertThat(lockspaces(health).get("audit")).containsEntry("status", "DOWN")
+				.containsEntry("state", "NO_QUORUM")
+				.containsEntry("cause", "simulated: wait quorum");
+			client.simulateCondition("audit", null);
+			assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
 		});
 	}
 

@@ -1,5 +1,6 @@
 package io.github.dlm.lock;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -7,6 +8,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
@@ -52,6 +54,10 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 	private volatile boolean fencingTokens;
 
 	private volatile int cacheCapacity = DlmLockRegistry.DEFAULT_CACHE_CAPACITY;
+
+	private final List<DlmLockInDoubtListener> lockInDoubtListeners = new CopyOnWriteArrayList<>();
+
+	private volatile Duration lockspacePollInterval = LockspaceWatch.DEFAULT_POLL_INTERVAL;
 
 	/**
 	 * Creates the registries; no lockspace is opened until first asked for.
@@ -132,6 +138,47 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 		synchronized (this.monitor) {
 			this.cacheCapacity = cacheCapacity;
 			this.registries.values().forEach((registry) -> registry.setCacheCapacity(cacheCapacity));
+		}
+	}
+
+	/**
+	 * Adds a lock-in-doubt listener to every registry (existing and future).
+	 * @param listener the listener
+	 * @see DlmLockRegistry#addLockInDoubtListener(DlmLockInDoubtListener)
+	 */
+	public void addLockInDoubtListener(DlmLockInDoubtListener listener) {
+		Assert.notNull(listener, "Listener must not be null");
+		synchronized (this.monitor) {
+			this.lockInDoubtListeners.add(listener);
+			this.registries.values().forEach((registry) -> registry.addLockInDoubtListener(listener));
+		}
+	}
+
+	/**
+	 * Removes a lock-in-doubt listener from every registry.
+	 * @param listener the listener
+	 * @see DlmLockRegistry#removeLockInDoubtListener(DlmLockInDoubtListener)
+	 */
+	public void removeLockInDoubtListener(DlmLockInDoubtListener listener) {
+		synchronized (this.monitor) {
+			this.lockInDoubtListeners.remove(listener);
+			this.registries.values().forEach((registry) -> registry.removeLockInDoubtListener(listener));
+		}
+	}
+
+	/**
+	 * Sets how often every registry (existing and future) reads its lockspace's condition
+	 * while it has lock-in-doubt listeners.
+	 * @param pollInterval positive
+	 * @throws IllegalArgumentException if not positive
+	 * @see DlmLockRegistry#setLockspacePollInterval(Duration)
+	 */
+	public void setLockspacePollInterval(Duration pollInterval) {
+		Assert.isTrue(pollInterval != null && !pollInterval.isNegative() && !pollInterval.isZero(),
+				() -> "The lockspace poll interval must be positive, such as 1s; got " + pollInterval);
+		synchronized (this.monitor) {
+			this.lockspacePollInterval = pollInterval;
+			this.registries.values().forEach((registry) -> registry.setLockspacePollInterval(pollInterval));
 		}
 	}
 
@@ -222,6 +269,8 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 				registry.setRetainValueBlocks(this.retainValueBlocks);
 				registry.setCacheCapacity(this.cacheCapacity);
 				registry.setFencingTokens(this.fencingTokens);
+				registry.setLockspacePollInterval(this.lockspacePollInterval);
+				this.lockInDoubtListeners.forEach(registry::addLockInDoubtListener);
 				this.registries.put(lockspace, registry);
 			}
 			return registry;

@@ -1,5 +1,6 @@
 package io.github.dlm.lock;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -8,6 +9,7 @@ import org.springframework.integration.support.locks.ExpirableLockRegistry;
 import org.springframework.util.Assert;
 
 import io.github.dlm.core.DlmLockspace;
+import io.github.dlm.core.DlmLockspaceCondition;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
 import io.github.dlm.core.DlmResourceName;
@@ -37,6 +39,12 @@ import io.github.dlm.core.DlmResourceName;
  * resource so that the value survives while nobody holds the lock (see {@link DlmLock});
  * expiry and {@link #close()} release those.
  * <p>
+ * Listeners {@linkplain #addLockInDoubtListener added} to the registry are told when its
+ * lockspace falls in doubt on this node (recovery, lost quorum, left) and when it runs
+ * again, with the locks held through the registry; the registry polls the lockspace's
+ * {@linkplain DlmLockspace#condition() condition} for them on a thread of its own, only
+ * while it has listeners.
+ * <p>
  * The registry does not own the lockspace: close it (or the
  * {@link DlmLockRegistries} that opened it) when done. Closing the lockspace also
  * releases everything the registry holds in it.
@@ -61,6 +69,9 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	/** What the registry's lock objects share, value block anchors included. */
 	private final LockScope scope;
 
+	/** Watches the lockspace's condition for the lock-in-doubt listeners. */
+	private final LockspaceWatch watch;
+
 	/**
 	 * Creates a registry whose {@link #obtain(Object)} gives exclusive (EX) locks.
 	 * @param lockspace the lockspace the locks live in
@@ -80,6 +91,7 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 		this.lockspace = lockspace;
 		this.defaultMode = defaultMode;
 		this.scope = new LockScope(lockspace);
+		this.watch = new LockspaceWatch(lockspace, this.scope.holds());
 	}
 
 	/**
@@ -167,6 +179,65 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	 */
 	public boolean isFencingTokens() {
 		return this.scope.fencingTokens().isEnabled();
+	}
+
+	/**
+	 * Adds a listener told when the lockspace changes state on this node: when the locks
+	 * held through this registry fall in doubt (recovery started, quorum lost, lockspace
+	 * left) and when they are confirmed again (recovery ended). The first listener starts
+	 * a thread ({@code dlm-lockspace-watch-<lockspace>}) that reads the lockspace's
+	 * {@linkplain DlmLockspace#condition() condition} every
+	 * {@linkplain #setLockspacePollInterval poll interval}, and tells the listeners at once
+	 * if the lockspace is in doubt already; removing the last listener, or closing the
+	 * registry, stops it.
+	 * @param listener the listener
+	 * @throws IllegalStateException if the registry is closed
+	 */
+	public void addLockInDoubtListener(DlmLockInDoubtListener listener) {
+		this.watch.addListener(listener);
+	}
+
+	/**
+	 * Removes a listener added with {@link #addLockInDoubtListener}; nothing if it was not
+	 * added.
+	 * @param listener the listener
+	 */
+	public void removeLockInDoubtListener(DlmLockInDoubtListener listener) {
+		this.watch.removeListener(listener);
+	}
+
+	/**
+	 * Sets how often the lockspace's condition is read while listeners listen: a change
+	 * is told at most this long after the lock manager shows it. A read is a file read on
+	 * the native backend while the lockspace runs (and one short {@code dlm_tool ls}
+	 * process while it is stopped).
+	 * @param pollInterval positive; 1s by default
+	 * @throws IllegalArgumentException if not positive
+	 */
+	public void setLockspacePollInterval(Duration pollInterval) {
+		this.watch.setPollInterval(pollInterval);
+	}
+
+	/**
+	 * How often the lockspace's condition is read while listeners listen.
+	 * @return the interval
+	 */
+	public Duration getLockspacePollInterval() {
+		return this.watch.getPollInterval();
+	}
+
+	/**
+	 * The lockspace's condition on this node: the last one read for the listeners while
+	 * there are any, else read now.
+	 * @return the condition
+	 */
+	public DlmLockspaceCondition getLockspaceCondition() {
+		return this.watch.condition();
+	}
+
+	/** The watch of the lockspace's condition. */
+	LockspaceWatch lockspaceWatch() {
+		return this.watch;
 	}
 
 	/**
@@ -280,10 +351,12 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	 * value blocks, and those on fencing token and run record companions (of resources
 	 * still held: when their holds end). From then on, published values are no longer retained. Locks held by
 	 * threads stay theirs to release, and the lockspace stays open (the registry does not
-	 * own it); the registry can still be used. Idempotent.
+	 * own it); the registry can still be used, but its lock-in-doubt listeners are
+	 * removed and no more can be added. Idempotent.
 	 */
 	@Override
 	public void close() {
+		this.watch.close();
 		this.scope.anchors().close();
 		this.scope.fencingTokens().close();
 		this.scope.runRecords().close();

@@ -3,9 +3,6 @@ package io.github.dlm.lock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -47,7 +44,7 @@ public class DlmLongHoldMonitor implements SmartLifecycle {
 
 	private final Duration threshold;
 
-	private @Nullable ScheduledExecutorService executor;
+	private final PeriodicTask checks = new PeriodicTask("dlm-long-holds", this::checkQuietly);
 
 	/**
 	 * Creates a monitor of the holds of every registry opened by {@code registries}
@@ -235,28 +232,16 @@ public class DlmLongHoldMonitor implements SmartLifecycle {
 	 * thread. Idempotent.
 	 */
 	@Override
-	public synchronized void start() {
-		if (this.executor == null) {
-			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-				Thread thread = new Thread(task, "dlm-long-holds");
-				thread.setDaemon(true);
-				return thread;
-			});
-			long intervalNanos = getCheckInterval().toNanos();
-			executor.scheduleWithFixedDelay(this::checkQuietly, intervalNanos, intervalNanos, TimeUnit.NANOSECONDS);
-			this.executor = executor;
-		}
+	public void start() {
+		this.checks.start(getCheckInterval(), getCheckInterval());
 	}
 
 	/**
 	 * Stops checking. Idempotent.
 	 */
 	@Override
-	public synchronized void stop() {
-		if (this.executor != null) {
-			this.executor.shutdownNow();
-			this.executor = null;
-		}
+	public void stop() {
+		this.checks.stop();
 	}
 
 	/**
@@ -264,8 +249,8 @@ public class DlmLongHoldMonitor implements SmartLifecycle {
 	 * @return {@code true} between {@link #start()} and {@link #stop()}
 	 */
 	@Override
-	public synchronized boolean isRunning() {
-		return this.executor != null;
+	public boolean isRunning() {
+		return this.checks.isRunning();
 	}
 
 	@Override
