@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.dlm.core.DlmLockspaceCondition;
 import io.github.dlm.lock.DlmHoldInfo;
 import io.github.dlm.lock.DlmLockRegistries;
 import io.github.dlm.lock.DlmLockRegistry;
@@ -23,7 +24,8 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 /**
  * The {@code dlm} actuator endpoint ({@code /actuator/dlm}), read-only: the backend, each
- * lockspace this process has open, and the locks it holds there (key, resource, mode, owner,
+ * lockspace this process has open with its condition (running, or in recovery, without
+ * quorum or left: the locks held there in doubt), and the locks it holds there (key, resource, mode, owner,
  * since when, whether the lock manager told it that others wait). When the kernel's lock dump
  * of a lockspace is readable (debugfs, root), its lines come too: the holders and waiters of
  * every node for the resources this node knows. {@code /actuator/dlm/{lockspace}} shows one
@@ -80,8 +82,9 @@ public class DlmEndpoint {
 	private LockspaceDescriptor describe(DlmLockRegistry registry) {
 		String name = registry.getLockspace().name();
 		List<HoldDescriptor> holds = registry.getHolds().stream().map(HoldDescriptor::new).toList();
-		return new LockspaceDescriptor(registry.getDefaultMode().name(), registry.isRetainValueBlocks(),
-				registry.isFencingTokens(), holds, kernelLocks(name));
+		DlmLockspaceCondition condition = registry.getLockspaceCondition();
+		return new LockspaceDescriptor(condition.state().name(), condition.cause(), registry.getDefaultMode().name(),
+				registry.isRetainValueBlocks(), registry.isFencingTokens(), holds, kernelLocks(name));
 	}
 
 	private @Nullable List<String> kernelLocks(String lockspace) {
@@ -110,6 +113,9 @@ public class DlmEndpoint {
 	/**
 	 * One lockspace.
 	 *
+	 * @param state its condition on this node: {@code RUNNING}, or {@code RECOVERING},
+	 * {@code NO_QUORUM}, {@code LEFT} while the locks held there are in doubt
+	 * @param cause what the lock manager showed
 	 * @param defaultMode the mode of {@code obtain(key)}
 	 * @param retainValueBlocks whether published value blocks are kept by NL anchors
 	 * @param fencingTokens whether PW/EX grants get fencing tokens
@@ -118,7 +124,7 @@ public class DlmEndpoint {
 	 * {@code <name>_locks}, at most 1000 lines), or {@code null} when it is not readable here
 	 * (the local backend, debugfs not mounted, not root)
 	 */
-	public record LockspaceDescriptor(String defaultMode, boolean retainValueBlocks, boolean fencingTokens,
+	public record LockspaceDescriptor(String state, String cause, String defaultMode, boolean retainValueBlocks, boolean fencingTokens,
 			List<HoldDescriptor> holds, @Nullable List<String> kernelLocks) {
 	}
 

@@ -61,6 +61,7 @@ class DlmEndpointTests {
 									"thread '" + Thread.currentThread().getName() + "'"),
 							tuple("order-2", "PR", "async"));
 				assertThat(dlm.lockspaces().get("orders").kernelLocks()).isNull();
+				assertThat(dlm.lockspaces().get("orders").state()).isEqualTo("RUNNING");
 			}
 			finally {
 				lock.unlock();
