@@ -91,9 +91,10 @@ class FencingClusterIT {
 		Path run = cluster.newRunDirectory("partition");
 		String resource = "partitioned-" + run.getFileName().toString().hashCode();
 		String valueKey = "value-" + run.getFileName().toString().hashCode();
-		NodeProcess publisher = publishValueMasteredOn(cluster, run, cutOff, valueKey);
-		TokenWriters writers = startTokenWriters(cluster, run, cutOff);
+		TokenWriters writers = new TokenWriters(run, "tokens-" + run.getFileName().toString().hashCode());
+		NodeProcess publisher = publishValueAndStartWriters(cluster, run, cutOff, valueKey, writers);
 		NodeProcess holder = cluster.start(cutOff, hold(cluster, run, "holder", resource), TIMEOUT);
+		writers.awaitMore("t2b", 1);
 		VmCluster.awaitFile(run.resolve("granted-holder"), holder);
 		NodeProcess survivor = cluster.start(1, hold(cluster, run, "survivor", resource), TIMEOUT);
 		VmCluster.awaitFile(run.resolve("requesting-survivor"), survivor);
@@ -125,13 +126,12 @@ class FencingClusterIT {
 		assertThat(holder.await().exitCode()).as("the holder's command died with its fenced node").isEqualTo(125);
 		assertThat(cluster.isAlive(cutOff)).isFalse();
 
-		writers.assertIncreasingAfterRecovery(cluster, tokensBefore);
-
 		// The value's master was fenced; only node 1's NL anchor (with VALBLK, and a copy of
 		// the value it re-read after the publish) remains: the kernel's recovery rebuilds the
 		// value block from that copy and, no lock above CR being left, marks it VALNOTVALID.
 		// Pinned (cluster/README.md, "Seen on the real kernel").
 		NodeProcess reader = cluster.start(2, value(cluster, run, "vread", valueKey, "read"), TIMEOUT);
+		writers.assertIncreasingAfterRecovery(cluster, tokensBefore);
 		VmCluster.awaitFile(run.resolve("read-vread"), reader, RECOVERY);
 		String read = Files.readString(run.resolve("read-vread")).trim();
 		System.out.printf("value block published as v42 on node 1, mastered on node %d, read on node 2 after node %d "
@@ -146,48 +146,36 @@ class FencingClusterIT {
 			.startsWith("value=v42 valid=false ");
 	}
 
-	/**
-	 * Writers that store with fencing tokens ({@link TokenNode}) on one key: first on the
-	 * node to be fenced, so that it masters the key's token companion, then on the other two;
-	 * the one on node 2 is killed ({@code kill -9} of its JVM) and started again.
-	 */
-	private static TokenWriters startTokenWriters(VmCluster cluster, Path run, int master) throws Exception {
-		String key = "tokens-" + run.getFileName().toString().hashCode();
-		TokenWriters writers = new TokenWriters(run);
-		writers.start(cluster, master, "t" + master, key);
-		writers.start(cluster, 1, "t1", key);
-		NodeProcess killed = writers.start(cluster, 2, "t2a", key);
-		writers.awaitMore(killed, "t2a", 3);
-		cluster.killJvm(killed);
-		assertThat(killed.await().exitCode()).as("the writer's JVM killed").isNotZero();
-		writers.programs.remove("t2a");
-		writers.start(cluster, 2, "t2b", key);
-		return writers;
-	}
-
 	/** The token writers of one run, by name, and the tokens they logged. */
 	private static final class TokenWriters {
 
 		private final Path run;
 
+		private final String key;
+
 		private final Map<String, NodeProcess> programs = new LinkedHashMap<>();
 
-		TokenWriters(Path run) {
+		TokenWriters(Path run, String key) {
 			this.run = run;
+			this.key = key;
 		}
 
-		/** Starts a writer and waits for its first token. */
-		NodeProcess start(VmCluster cluster, int node, String name, String key) throws Exception {
-			NodeProcess program = cluster.start(node,
-					cluster.javaCommand(TokenNode.class, "token", cluster.guestPath(this.run), name, LOCKSPACE, key),
-					TIMEOUT);
+		/** Starts a writer. */
+		NodeProcess launch(VmCluster cluster, int node, String name) {
+			NodeProcess program = cluster.start(node, cluster.javaCommand(TokenNode.class, "token",
+					cluster.guestPath(this.run), name, LOCKSPACE, this.key), TIMEOUT);
 			this.programs.put(name, program);
-			awaitMore(program, name, 1);
 			return program;
 		}
 
+		/** Leaves a writer that was killed out of the checks that need it running. */
+		void forget(String name) {
+			this.programs.remove(name);
+		}
+
 		/** Waits until a writer logged {@code more} tokens beyond what it has now. */
-		void awaitMore(NodeProcess program, String name, int more) throws Exception {
+		void awaitMore(String name, int more) throws Exception {
+			NodeProcess program = this.programs.get(name);
 			int target = tokens(name).size() + more;
 			ProgressDeadline.of(more + " more tokens from " + name, RECOVERY, Duration.ofMinutes(15))
 				.polling(Duration.ofMillis(200))
@@ -219,7 +207,7 @@ class FencingClusterIT {
 				.filter((name) -> cluster.isAlive(this.programs.get(name).node()))
 				.toList();
 			for (String name : survivors) {
-				awaitMore(this.programs.get(name), name, 3);
+				awaitMore(name, 3);
 			}
 			for (String name : survivors) {
 				Files.writeString(this.run.resolve("stop-" + name), "");
@@ -267,22 +255,36 @@ class FencingClusterIT {
 	}
 
 	/**
-	 * Node {@code master} locks the key first, so that it masters the resource, and drops to
-	 * NL; node 1 then publishes "v42" through the registry and keeps its lock object (and with
-	 * it the NL anchor that retains the value).
+	 * Node {@code master} locks the value's key first, so that it masters the resource, and
+	 * drops to NL; node 1 then publishes "v42" through the registry and keeps its lock object
+	 * (and with it the NL anchor that retains the value). Meanwhile writers that store with
+	 * fencing tokens ({@link TokenNode}) start on one key: first on {@code master}, so that it
+	 * masters the key's token companion, then on nodes 1 and 2; node 2's is killed
+	 * ({@code kill -9} of its JVM) and started again, which the caller awaits. JVMs start side
+	 * by side where the order allows: each takes minutes under emulation on a loaded host.
 	 */
-	private static NodeProcess publishValueMasteredOn(VmCluster cluster, Path run, int master, String key)
-			throws Exception {
+	private static NodeProcess publishValueAndStartWriters(VmCluster cluster, Path run, int master, String key,
+			TokenWriters writers) throws Exception {
 		NodeProcess first = cluster.start(master, value(cluster, run, "vmaster", key, "master"), TIMEOUT);
+		writers.launch(cluster, master, "t" + master);
 		VmCluster.awaitFile(run.resolve("granted-vmaster"), first);
 		Files.writeString(run.resolve("release-vmaster"), "");
 		VmCluster.awaitFile(run.resolve("released-vmaster"), first);
+		writers.awaitMore("t" + master, 1);
 		NodeProcess publisher = cluster.start(1, value(cluster, run, "vpub", key, "publish v42"), TIMEOUT);
+		writers.launch(cluster, 1, "t1");
+		NodeProcess killed = writers.launch(cluster, 2, "t2a");
 		VmCluster.awaitFile(run.resolve("published-vpub"), publisher);
 		assertThat(Files.readString(run.resolve("published-vpub"))).contains("retaining=true");
 		CommandResult where = cluster.run(1, "dlm_tool lockdebug -v " + LOCKSPACE + " | grep -A3 '" + key + "'",
 				Duration.ofMinutes(1));
 		System.out.printf("resource %s as node 1 sees it before the fence:%n%s%n", key, where.stdout());
+		writers.awaitMore("t1", 1);
+		writers.awaitMore("t2a", 3);
+		cluster.killJvm(killed);
+		assertThat(killed.await().exitCode()).as("the writer's JVM killed").isNotZero();
+		writers.forget("t2a");
+		writers.launch(cluster, 2, "t2b");
 		return publisher;
 	}
 

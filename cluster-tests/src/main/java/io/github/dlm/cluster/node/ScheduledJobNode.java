@@ -29,10 +29,10 @@ import io.github.dlm.lock.DlmLockRegistries;
  * <p>
  * {@code job RUNDIR NAME LOCKSPACE}: starts the context with NAME as the node name, calls
  * the job once under another key (so that the first timed call is not the JVM's first),
- * writes {@code RUNDIR/ready-NAME}, then for each round r = 1, 2, ... waits for
- * {@code RUNDIR/fire-r-NAME} (or {@code exit-NAME}, which ends the program), calls the job
- * and writes {@code fired-r-NAME}: {@code ran} or {@code skipped}. The job writes its
- * start (epoch ms by this node's clock) to {@code RUNDIR/run-r-NAME} and takes 200 ms.
+ * writes {@code RUNDIR/ready-NAME}, then for its timer's k-th firing, k = 1, 2, ..., waits
+ * for {@code RUNDIR/fire-k-NAME} (or {@code exit-NAME}, which ends the program), calls the
+ * job and writes {@code fired-k-NAME}: {@code ran} or {@code skipped}. The job writes its
+ * start (epoch ms by this node's clock) to {@code RUNDIR/run-k-NAME} and takes 200 ms.
  */
 public final class ScheduledJobNode {
 
@@ -63,7 +63,7 @@ public final class ScheduledJobNode {
 				Path fire = runDir.resolve("fire-" + round + "-" + name);
 				Path exit = runDir.resolve("exit-" + name);
 				while (!Files.exists(fire) && !Files.exists(exit)) {
-					TimeUnit.MILLISECONDS.sleep(20);
+					TimeUnit.MILLISECONDS.sleep(100);
 				}
 				if (!Files.exists(fire)) {
 					break;
@@ -153,7 +153,7 @@ public final class ScheduledJobNode {
 		 * Runs the job once, unless it ran less than 30 s ago or runs elsewhere now.
 		 * @param runDir where the runs are logged
 		 * @param key the job's lock key
-		 * @param round the timer's round
+		 * @param round the timer's firing on this node
 		 * @return {@code "ran"}, or {@code null} when skipped
 		 * @throws Exception if the log cannot be written
 		 */

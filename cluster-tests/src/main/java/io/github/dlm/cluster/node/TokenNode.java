@@ -25,7 +25,7 @@ import io.github.dlm.lock.DlmLockRegistry;
  * locks KEY in EX, reads its {@link DlmLock#fencingToken() fencing token}, reads the highest
  * token the storage ({@code RUNDIR/storage}, one number) accepted so far, stores the higher
  * of the two there, appends {@code <token> <stored before>} to {@code RUNDIR/tokens-NAME} and prints
- * the same line, unlocks, pauses 50 ms. A token not above the stored one is a violation: it
+ * the same line, unlocks, pauses 200 ms. A token not above the stored one is a violation: it
  * is logged all the same (the host counts them) and the program goes on. Then closes the
  * registry and prints {@code TOKENS DONE <grants>}.
  */
@@ -69,7 +69,7 @@ public final class TokenNode {
 				finally {
 					lock.unlock();
 				}
-				TimeUnit.MILLISECONDS.sleep(50);
+				TimeUnit.MILLISECONDS.sleep(200);
 			}
 			registry.close();
 		}
