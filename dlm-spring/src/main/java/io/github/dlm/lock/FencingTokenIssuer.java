@@ -31,7 +31,10 @@ import io.github.dlm.core.DlmStatus;
  * reading the value block (the last token, or zeros, or a block marked invalid), and back
  * to NL writing the next token, before the holder gets its grant: two round trips to the
  * lock manager. The EX conversion orders issuers on the companion itself, so the last
- * token is read and written by one issuer at a time anywhere in the cluster.
+ * token is read and written by one issuer at a time anywhere in the cluster. Both carry
+ * VALBLK, so the NL lock keeps a copy of the token it wrote: when the companion's master
+ * node fails, the kernel's recovery rebuilds the block from the surviving copy written last
+ * and marks it invalid, and the next issuer re-seeds above the token it still holds.
  * <p>
  * Issuing never blocks a thread: it chains on the lock manager's completions, so it may
  * run on a DLM callback thread. The issuances of one companion lock run one after another.
