@@ -161,7 +161,10 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 
 	/**
 	 * Runs the method unless its last run, on any node, started less than its minimum
-	 * interval from now; records this run's start and node, published however it ends.
+	 * interval from now; records this run's start and node, published however it ends. A
+	 * record that recovery marked not valid holds a run at or before the last one: if that
+	 * run is too recent the method is skipped, otherwise it runs (the last run is unknown,
+	 * and skipping could hold the job back for as long as the mark stays).
 	 */
 	private @Nullable Object proceedUnlessTooSoon(MethodInvocation invocation, DlmLockedOperation operation,
 			DlmLock lock) throws Throwable {
@@ -176,6 +179,12 @@ public class DlmLockedInterceptor implements MethodInterceptor, BeanFactoryAware
 							+ " ago");
 				}
 				return skipped(operation);
+			}
+			if (!record.isValid()) {
+				logger.info("@DlmLocked method " + operation.methodDescription() + " runs although its run record was "
+						+ "marked not valid (the lock manager lost a node in recovery): its last run is unknown; the "
+						+ "last one a surviving node recorded is " + ((last != null) ? "from node '" + last.node()
+								+ "' at " + last.startedAt() : "none") + ", more than minInterval " + minInterval + " ago");
 			}
 			record.recordRun(new DlmLastRun(now, getNodeName()));
 			return invocation.proceed();

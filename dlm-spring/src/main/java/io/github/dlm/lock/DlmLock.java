@@ -75,6 +75,10 @@ import io.github.dlm.core.DlmRequest;
  * {@linkplain DlmLockRegistry#expireUnusedOlderThan(long) expired} or its registry is
  * {@linkplain DlmLockRegistry#close() closed}. In short: a value lives as long as some
  * process that published it keeps its lock object (or anyone holds a lock on the resource).
+ * The anchor carries the value block flag and re-reads the value after each publish, so
+ * that when the resource's master node fails while only anchors remain, the kernel's
+ * recovery rebuilds the value from their copies and marks it not valid
+ * ({@link #isValueBlockValid()} {@code false}) rather than losing it silently.
  * Registries can turn this off ({@link DlmLockRegistry#setRetainValueBlocks(boolean)}).
  * <p>
  * A registry can issue {@linkplain #fencingToken() fencing tokens}: a number per grant in
@@ -395,8 +399,11 @@ public final class DlmLock implements Lock {
 
 	/**
 	 * Whether the value block read at grant is valid: {@code false} when the lock manager
-	 * marked it invalid (it was invalidated, or lost in recovery). A value that was lost
-	 * because no lock existed on the resource reads as zeros and is still "valid".
+	 * marked it invalid: a holder invalidated it, or recovery after a node failure could not
+	 * be sure it is the last value (a PW or EX holder was lost, or the resource's master was
+	 * lost while only NL or CR locks remained; the block then holds the surviving copy read
+	 * last). A value that was lost because no lock existed on the resource reads as zeros
+	 * and is still "valid".
 	 * @return {@code true} if valid
 	 * @throws IllegalMonitorStateException if the current thread does not hold this lock
 	 */

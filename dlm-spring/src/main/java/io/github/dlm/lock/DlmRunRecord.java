@@ -42,22 +42,40 @@ public final class DlmRunRecord implements AutoCloseable {
 
 	private final @Nullable DlmLastRun lastRun;
 
+	private final boolean valid;
+
 	private @Nullable DlmLastRun recorded;
 
 	private boolean closed;
 
 	DlmRunRecord(RunRecordCompanions.Opened opened) {
 		this.opened = opened;
-		this.lastRun = decode(opened.valueBlock(), opened.isValueBlockInvalid());
+		this.lastRun = decode(opened.valueBlock());
+		this.valid = !opened.isValueBlockInvalid();
 	}
 
 	/**
-	 * The last run recorded.
+	 * The last run recorded, as the record reads; when the record is not
+	 * {@linkplain #isValid() valid}, a run recorded earlier than the last one, or none.
 	 * @return the run, or empty if none was recorded or the record was lost (nobody kept a
-	 * lock on the companion) or invalidated (recovery after a holder was lost)
+	 * lock on the companion)
 	 */
 	public Optional<DlmLastRun> lastRun() {
 		return Optional.ofNullable(this.lastRun);
+	}
+
+	/**
+	 * Whether the record is certainly the last one written. It is not when the lock
+	 * manager marked it invalid: recovery after the loss of a node that held the companion
+	 * above CR or mastered it. Recovery then keeps the record with the highest sequence
+	 * number among the surviving nodes' copies (every registry keeps one, in its NL lock on
+	 * the companion), so {@link #lastRun()} shows the last run recorded by a node that is
+	 * still there: the last run of all started at that time or later, or it was recorded by
+	 * a node (or process) that is gone. The mark stays until a run is recorded.
+	 * @return {@code true} if valid
+	 */
+	public boolean isValid() {
+		return this.valid;
 	}
 
 	/**
@@ -82,8 +100,8 @@ public final class DlmRunRecord implements AutoCloseable {
 		this.opened.close((this.recorded != null) ? encode(this.recorded) : null);
 	}
 
-	static @Nullable DlmLastRun decode(byte @Nullable [] block, boolean invalid) {
-		if (block == null || invalid) {
+	static @Nullable DlmLastRun decode(byte @Nullable [] block) {
+		if (block == null) {
 			return null;
 		}
 		ByteBuffer buffer = ByteBuffer.wrap(block);

@@ -31,7 +31,10 @@ import io.github.dlm.core.DlmStatus;
  * reading the value block (the last token, or zeros, or a block marked invalid), and back
  * to NL writing the next token, before the holder gets its grant: two round trips to the
  * lock manager. The EX conversion orders issuers on the companion itself, so the last
- * token is read and written by one issuer at a time anywhere in the cluster.
+ * token is read and written by one issuer at a time anywhere in the cluster. Both carry
+ * VALBLK, so the NL lock keeps a copy of the token it wrote: when the companion's master
+ * node fails, the kernel's recovery rebuilds the block from the surviving copy written last
+ * and marks it invalid, and the next issuer re-seeds above the token it still holds.
  * <p>
  * Issuing never blocks a thread: it chains on the lock manager's completions, so it may
  * run on a DLM callback thread. The issuances of one companion lock run one after another.
@@ -264,14 +267,16 @@ final class FencingTokenIssuer {
 		private synchronized long next(byte @Nullable [] block, boolean invalid) {
 			ByteBuffer buffer = (block != null) ? ByteBuffer.wrap(block) : null;
 			long token;
-			if (buffer != null && !invalid && buffer.getInt(0) == MAGIC && buffer.get(4) == VERSION) {
+			if (buffer != null && !invalid && tokenIn(buffer) != 0) {
 				token = Math.max(buffer.getLong(TOKEN_OFFSET), this.highest) + 1;
 			}
 			else {
-				// the epoch moves past the clock and past what this companion saw; the token past
-				// anything this JVM issued or read, without pushing the epoch ahead of the clock
-				long epoch = Math.max(System.currentTimeMillis(),
-						(this.highest != 0) ? FencingTokens.epoch(this.highest) + 1 : 0);
+				// the epoch moves past the clock, past what this companion saw and past the token
+				// an invalid block still holds (recovery keeps the copy of the survivor that wrote
+				// last); the token past anything this JVM issued or read, without pushing the
+				// epoch ahead of the clock
+				long known = Math.max(this.highest, (buffer != null && invalid) ? tokenIn(buffer) : 0);
+				long epoch = Math.max(System.currentTimeMillis(), (known != 0) ? FencingTokens.epoch(known) + 1 : 0);
 				token = Math.max(FencingTokens.first(epoch), HIGHEST_IN_JVM.get() + 1);
 				reseeded(buffer, invalid, token);
 			}
@@ -283,7 +288,8 @@ final class FencingTokenIssuer {
 		private void reseeded(@Nullable ByteBuffer block, boolean invalid, long token) {
 			if (invalid) {
 				logger.info("Fencing tokens of '" + this.resource + "' re-seeded at epoch " + FencingTokens.epoch(token)
-						+ ": the lock manager marked their value block invalid (a holder was lost in recovery)");
+						+ ": the lock manager marked their value block invalid (recovery lost a node that held or "
+						+ "mastered it)");
 			}
 			else if (block != null && !isZeros(block)) {
 				logger.warn("Fencing tokens of '" + this.resource + "' re-seeded at epoch " + FencingTokens.epoch(token)
@@ -339,6 +345,11 @@ final class FencingTokenIssuer {
 			}
 		}
 
+	}
+
+	/** The token a block written by an issuer holds, or 0. */
+	private static long tokenIn(ByteBuffer block) {
+		return (block.getInt(0) == MAGIC && block.get(4) == VERSION) ? Math.max(0, block.getLong(TOKEN_OFFSET)) : 0;
 	}
 
 	private static boolean isZeros(ByteBuffer block) {

@@ -11,15 +11,18 @@ package io.github.dlm.lock;
  * lives in the value block of a companion resource that the registry keeps alive with an NL
  * lock. When that block is found lost (zeros: nobody in the cluster kept a lock on the
  * companion) or invalid (the lock manager marked it so in recovery), the epoch is re-seeded
- * with the wall clock in milliseconds of the node that finds it (or one more than the last
- * epoch that registry saw for the resource, if that is higher) and the counter starts at 0;
+ * with the wall clock in milliseconds of the node that finds it (or one more than the epoch
+ * of the last token that registry saw for the resource, or of the token an invalid block
+ * still holds, if that is higher) and the counter starts at 0;
  * should that be below a token this JVM issued or read before, for any resource, the token
  * starts just above that one instead. So a re-seeded token exceeds every token issued
  * before by this JVM, and every token issued by other nodes as long as the re-seeding
  * node's clock is ahead of the clock of the node that seeded the previous epoch (at the
  * time it did) and fewer than 2<sup>{@value #COUNTER_BITS}</sup> grants per millisecond
  * were issued since: node clocks must agree to better than the time between the start of
- * an epoch and its loss.
+ * an epoch and its loss. Recovery after a node failure keeps the token of the surviving
+ * issuer that wrote last (each keeps a copy in its NL lock on the companion), so only
+ * tokens the failed node issued after it depend on the clocks.
  * <p>
  * Tokens order the grants of one resource in one lockspace; tokens of different resources
  * are not comparable.

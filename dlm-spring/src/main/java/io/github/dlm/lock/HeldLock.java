@@ -336,6 +336,9 @@ final class HeldLock {
 			return false;
 		}
 		converted(granted, newMode, published != null);
+		if (published != null) {
+			valueBlockPublished();
+		}
 		if (!from.writesValueBlock() && newMode.writesValueBlock()) {
 			fencingTokenAfterUpConversion(from);
 		}
@@ -403,6 +406,12 @@ final class HeldLock {
 		((via == this.lock) ? this.anchors : via.valueBlockAnchors()).retain(via, this.handle);
 	}
 
+	/** Lets the anchor that retains a value just published keep a copy of it, for recovery. */
+	private void valueBlockPublished() {
+		DlmLock via = this.publishVia;
+		((via == this.lock) ? this.anchors : via.valueBlockAnchors()).published(via);
+	}
+
 	private void release() {
 		DlmMode held = this.heldMode;
 		if (!held.writesValueBlock()) {
@@ -417,6 +426,7 @@ final class HeldLock {
 				DlmRequest.convert(this.handle, held, VALBLK, published).join();
 			}
 			DlmRequest.unlock(this.handle, published);
+			valueBlockPublished();
 		}
 		else if (!isValueBlockValid() && this.armed) {
 			// an unlock would write the invalid block back as valid: invalidate it again first

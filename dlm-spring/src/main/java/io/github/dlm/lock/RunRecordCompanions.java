@@ -23,6 +23,9 @@ import io.github.dlm.core.DlmResourceName;
  * {@link DlmLockRegistry}: per resource, a lock on its {@linkplain CompanionNames companion}
  * held in NL between runs (blocking nobody, keeping the record alive) and in EX while a
  * record is open. They are few (one per job key), so they stay until the registry closes.
+ * Their requests carry VALBLK, so each keeps a copy of the record it last read or wrote:
+ * when the companion's master node fails, the kernel's recovery rebuilds the record from
+ * the surviving copy written last and marks it not valid ({@link DlmRunRecord#isValid()}).
  */
 final class RunRecordCompanions {
 

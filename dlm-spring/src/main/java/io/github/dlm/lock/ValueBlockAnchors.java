@@ -25,6 +25,14 @@ import io.github.dlm.core.DlmStatus;
  * nobody holds the lock (the lock manager forgets a resource's value block once no lock on
  * it remains). NL blocks nobody.
  * <p>
+ * Anchors are requested with VALBLK and read the value again after every publish
+ * ({@link #published}), so each keeps a copy of the latest value with its sequence number.
+ * That is what the kernel's recovery needs when the resource's master node fails while only
+ * anchors remain: it rebuilds the value block from the copy with the highest sequence and,
+ * since no lock above CR is left, marks it {@code VALNOTVALID}, which the next holder sees
+ * as {@link DlmLock#isValueBlockValid()} {@code false}. Anchors without VALBLK would leave
+ * recovery nothing to rebuild from: the next holder would read zeros marked valid.
+ * <p>
  * The registry owns it: it switches retention on or off, releases the anchors of objects
  * that went unused ({@link #releaseIf}) and all of them when it closes. A hold takes its
  * lock object's anchor ({@link #retain}) just before it publishes a value. This class
@@ -34,8 +42,12 @@ final class ValueBlockAnchors {
 
 	private static final Log logger = LogFactory.getLog(ValueBlockAnchors.class);
 
-	// granted at once even past waiting requests, so taking it never waits behind others
-	private static final Set<DlmFlag> ANCHOR = EnumSet.of(DlmFlag.EXPEDITE);
+	// granted at once even past waiting requests, so taking it never waits behind others;
+	// VALBLK gives recovery a copy of the value to rebuild from
+	private static final Set<DlmFlag> ANCHOR = EnumSet.of(DlmFlag.EXPEDITE, DlmFlag.VALBLK);
+
+	// NL to NL reads the value block: the anchor's copy becomes the value just published
+	private static final Set<DlmFlag> REFRESH = EnumSet.of(DlmFlag.VALBLK);
 
 	private final DlmLockspace lockspace;
 
@@ -90,6 +102,40 @@ final class ValueBlockAnchors {
 	}
 
 	/**
+	 * Reads the value block into a lock object's anchor after a value was published through
+	 * it, so that the anchor's copy, the one recovery may rebuild the block from, is the
+	 * value just published (or a later one). A failure is logged, not thrown: the value was
+	 * published, only the copy is older.
+	 * @param lock the lock object the value was published through
+	 */
+	void published(DlmLock lock) {
+		Anchor anchor = this.anchors.get(lock);
+		if (anchor == null) {
+			return;
+		}
+		synchronized (anchor) {
+			DlmLockHandle handle = anchor.handle;
+			if (anchor.released || handle == null || handle.isEnded()) {
+				return;
+			}
+			try {
+				DlmCompletion read = DlmRequest.join(handle.request(DlmMode.NL, REFRESH, null));
+				if (read.status() != DlmStatus.GRANTED) {
+					throw DlmErrors.toException(read.status(), "convert NL to NL (value block anchor)",
+							this.lockspace.name(), handle.resourceName());
+				}
+			}
+			catch (RuntimeException ex) {
+				if (!handle.isEnded()) {
+					logger.warn("Could not refresh the copy of the value block of " + lock + " that its NL lock keeps; "
+							+ "should the resource's master node fail, recovery may rebuild an older value (marked "
+							+ "not valid)", ex);
+				}
+			}
+		}
+	}
+
+	/**
 	 * Whether a lock object holds an anchor.
 	 */
 	boolean isRetaining(DlmLock lock) {
@@ -99,6 +145,22 @@ final class ValueBlockAnchors {
 		}
 		synchronized (anchor) {
 			return !anchor.released && anchor.handle != null && !anchor.handle.isEnded();
+		}
+	}
+
+	/**
+	 * The copy of the value block a lock object's anchor keeps, which recovery may rebuild
+	 * the block from.
+	 * @return the 32 bytes, or {@code null} without an anchor
+	 */
+	byte @Nullable [] copyOf(DlmLock lock) {
+		Anchor anchor = this.anchors.get(lock);
+		if (anchor == null) {
+			return null;
+		}
+		synchronized (anchor) {
+			DlmLockHandle handle = anchor.handle;
+			return (anchor.released || handle == null || handle.isEnded()) ? null : handle.valueBlock();
 		}
 	}
 

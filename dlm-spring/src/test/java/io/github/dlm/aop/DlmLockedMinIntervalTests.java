@@ -1,7 +1,9 @@
 package io.github.dlm.aop;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CyclicBarrier;
@@ -28,7 +30,12 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.env.MapPropertySource;
 
 import io.github.dlm.aop.DlmLocked.IfNotAcquired;
+import io.github.dlm.core.DlmFlag;
+import io.github.dlm.core.DlmLockHandle;
+import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
+import io.github.dlm.core.DlmRequest;
+import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.local.LocalDlmClient;
 import io.github.dlm.lock.DlmLastRun;
@@ -161,6 +168,35 @@ class DlmLockedMinIntervalTests {
 	}
 
 	@Test
+	void aRecordMarkedNotValidThatStillShowsARecentRunSkips() {
+		this.jobsA.nightly();
+		invalidateRecord("nightly-report");
+		this.jobsB.nightly();
+		assertThat(this.jobsA.nightlyRuns() + this.jobsB.nightlyRuns()).isEqualTo(1);
+		assertThat(record("nightly-report").isValid()).as("skipping leaves the mark").isFalse();
+	}
+
+	@Test
+	void aRecordMarkedNotValidWithoutARecentRunRunsAndIsValidAgain() {
+		this.jobsA.frequent();
+		Instant started = lastRun("frequent").startedAt();
+		await("the interval past").atMost(Duration.ofSeconds(20))
+			.until(() -> Instant.now().isAfter(started.plus(Jobs.FREQUENT)));
+		invalidateRecord("frequent");
+		this.jobsB.frequent();
+		assertThat(this.jobsB.frequentRuns()).isEqualTo(1);
+		assertThat(record("frequent").isValid()).isTrue();
+		assertThat(lastRun("frequent").node()).isEqualTo("node-b");
+	}
+
+	@Test
+	void aRecordMarkedNotValidBeforeAnyRunRuns() {
+		invalidateRecord("nightly-report");
+		this.jobsB.nightly();
+		assertThat(this.jobsB.nightlyRuns()).isEqualTo(1);
+	}
+
+	@Test
 	void invalidUsesFailStartUp() {
 		assertThatExceptionOfType(BeanCreationException.class).isThrownBy(() -> node("c", SharedModeConfiguration.class))
 			.havingRootCause()
@@ -175,6 +211,36 @@ class DlmLockedMinIntervalTests {
 		}
 		finally {
 			lock.unlock();
+		}
+	}
+
+	private DlmRunRecord record(String key) {
+		DlmLock lock = this.nodeA.getBean(DlmLockRegistries.class).registry().obtain(key);
+		lock.lock();
+		try (DlmRunRecord record = lock.openRunRecord()) {
+			return record;
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	/**
+	 * What the kernel's recovery does to a record when the node mastering its companion is
+	 * lost while only NL locks remain: keeps the block and marks it not valid. The
+	 * companion's name is the key's after the bytes {@code 0xFF 'R'}.
+	 */
+	private void invalidateRecord(String key) {
+		byte[] name = key.getBytes(StandardCharsets.UTF_8);
+		byte[] companion = new byte[name.length + 2];
+		companion[0] = (byte) 0xFF;
+		companion[1] = 'R';
+		System.arraycopy(name, 0, companion, 2, name.length);
+		try (DlmLockspace lockspace = this.client.openLockspace("jobs", LockspaceOptions.DEFAULTS)) {
+			DlmLockHandle handle = lockspace.newLock(DlmResourceName.of(companion), null);
+			DlmRequest.lock(handle, DlmMode.EX, EnumSet.of(DlmFlag.VALBLK)).join();
+			DlmRequest.convert(handle, DlmMode.NL, EnumSet.of(DlmFlag.IVVALBLK), null).join();
+			DlmRequest.unlock(handle, null);
 		}
 	}
 

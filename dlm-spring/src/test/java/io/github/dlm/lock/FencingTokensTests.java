@@ -1,5 +1,6 @@
 package io.github.dlm.lock;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -226,6 +227,28 @@ class FencingTokensTests {
 		assertThat(FencingTokens.epoch(reseeded)).isGreaterThan(FencingTokens.epoch(last));
 		assertThat(FencingTokens.counter(reseeded)).isZero();
 		assertThat(tokenOf(lock)).isEqualTo(reseeded + 1);
+	}
+
+	@Test
+	void anInvalidBlockReseedsAboveTheTokenItStillHolds() {
+		DlmResourceName companion = CompanionNames.companion(CompanionNames.FENCING, DlmResourceName.of("ahead"));
+		// a token another node issued with its clock 3 s ahead, which recovery kept and marked
+		// invalid: this node's clock alone would re-seed below it
+		long ahead = FencingTokens.first(System.currentTimeMillis() + 3000) + 7;
+		DlmLockHandle handle = this.local.lockspace().newLock(companion, null);
+		DlmRequest.lock(handle, DlmMode.EX, EnumSet.of(DlmFlag.VALBLK)).join();
+		byte[] written = ByteBuffer.allocate(32).putInt(0, 0x444C4D46).put(4, (byte) 1).putLong(8, ahead).array();
+		DlmRequest.convert(handle, DlmMode.NL, EnumSet.of(DlmFlag.VALBLK), written).join();
+		DlmRequest.convert(handle, DlmMode.EX, EnumSet.of(DlmFlag.VALBLK), null).join();
+		DlmRequest.convert(handle, DlmMode.NL, EnumSet.of(DlmFlag.IVVALBLK), null).join();
+		long reseeded = tokenOf(this.registry.obtain("ahead"));
+		DlmRequest.unlock(handle, null);
+		assertThat(reseeded).isGreaterThan(ahead);
+		assertThat(FencingTokens.epoch(reseeded)).isEqualTo(FencingTokens.epoch(ahead) + 1);
+		assertThat(FencingTokens.counter(reseeded)).isZero();
+		// later re-seeds in this JVM start from the clock again, as the other tests expect
+		await("the wall clock past the epoch ahead").atMost(LocalLockspaceExtension.TIMEOUT)
+			.until(() -> System.currentTimeMillis() > FencingTokens.epoch(reseeded));
 	}
 
 	@Test

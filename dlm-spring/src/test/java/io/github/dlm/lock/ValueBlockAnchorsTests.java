@@ -1,6 +1,8 @@
 package io.github.dlm.lock;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Future;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.github.dlm.core.DlmCompletion;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmResourceName;
@@ -22,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link ValueBlockAnchors} on the local engine: one NL lock per lock object that
- * published, released by test or close, and none leaked when taking and releasing race.
+ * published, keeping a copy of the value last published (what the kernel's recovery
+ * rebuilds a lost master's value block from), released by test or close, and none leaked
+ * when taking and releasing race.
  */
 class ValueBlockAnchorsTests {
 
@@ -55,6 +60,40 @@ class ValueBlockAnchorsTests {
 		assertThat(this.anchors.isRetaining(other)).isFalse();
 		this.anchors.retain(other, publisher);
 		assertThat(anchorsOn("value")).hasSize(2);
+	}
+
+	@Test
+	void anAnchorKeepsACopyOfTheValueLastPublishedForRecovery() {
+		DlmLock lock = this.local.registry().obtain("copied");
+		publish(lock, "first");
+		assertThat(lock.valueBlockAnchors().copyOf(lock)).isEqualTo(block("first"));
+		publish(lock, "second");
+		assertThat(lock.valueBlockAnchors().copyOf(lock)).isEqualTo(block("second"));
+		lock.lock();
+		try {
+			lock.setValueBlock(block("third"));
+			lock.convert(DlmMode.PR);
+			assertThat(lock.valueBlockAnchors().copyOf(lock)).isEqualTo(block("third"));
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	@Test
+	void anAnchorRequestsTheValueBlockAndNeverWritesIt() {
+		DlmLock lock = this.local.registry().obtain("read-only");
+		publish(lock, "kept");
+		DlmLock other = this.local.registry().obtain("read-only", DlmMode.PW);
+		other.lock();
+		try {
+			assertThat(other.getValueBlock()).isEqualTo(block("kept"));
+			assertThat(other.isValueBlockValid()).isTrue();
+		}
+		finally {
+			other.unlock();
+		}
+		assertThat(lock.valueBlockAnchors().copyOf(lock)).isEqualTo(block("kept"));
 	}
 
 	@Test
@@ -128,6 +167,20 @@ class ValueBlockAnchorsTests {
 		for (int i = 0; i < locks.size(); i++) {
 			assertThat(anchorsOn("race-" + i)).isEmpty();
 		}
+	}
+
+	private static void publish(DlmLock lock, String value) {
+		lock.lock();
+		try {
+			lock.setValueBlock(block(value));
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	private static byte[] block(String value) {
+		return Arrays.copyOf(value.getBytes(StandardCharsets.US_ASCII), DlmCompletion.VALUE_BLOCK_LENGTH);
 	}
 
 	/** A granted EX lock on a resource, standing for a holder about to publish. */
