@@ -78,16 +78,17 @@ mkdir -p "$(dirname "$OUT")"
 	echo
 	machine
 	echo
-	echo "What the columns mean: cluster/README.md, \"Fault workload\". Lost updates and overlaps are"
+	echo "What the columns mean: cluster/README.md, \"Fault workload\". A system named a+b ran"
+	echo "clients of both on every node, on one lock and one counter. Lost updates and overlaps are"
 	echo "counted in the time from a fault to the next one; \"whole run\" counts acknowledged"
-	echo "increments against the final counter."
+	echo "increments against the final counter. The host was shared with other builds (load above)."
 	echo
 	printf '%s' "| system | fault | injected | lost updates | overlaps | fault → next grant (s) | fenced before granted | hold outlived pause |
 |---|---|---|---|---|---|---|---|
 "
 	cat "$ROWS"
 	echo
-	echo "Runs (histories, faults.txt, report.md per run):"
+	echo "Run directories on the machine that ran it (histories, faults.txt, report.md; not committed):"
 	echo
 	grep -o '\[workload\] run directory .*' "$LOG" | sed 's/^\[workload\] run directory /- /'
 } >"$OUT"

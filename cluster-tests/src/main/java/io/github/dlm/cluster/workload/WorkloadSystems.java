@@ -39,25 +39,6 @@ public final class WorkloadSystems {
 		return system;
 	}
 
-	/**
-	 * Whether a system of that name can be made here (the peers only once their classes are
-	 * there).
-	 * @param name the name
-	 * @param serverHost where a peer's server runs
-	 * @return {@code true} if {@link #create} would make it
-	 */
-	public static boolean exists(String name, String serverHost) {
-		if (name.equals(DlmRegistrySystem.NAME) || name.equals(DlmAnnotationSystem.NAME)) {
-			return true;
-		}
-		try (WorkloadSystem peer = peer(name, serverHost)) {
-			return peer != null;
-		}
-		catch (Exception ex) {
-			return true;
-		}
-	}
-
 	private static @Nullable WorkloadSystem peer(String name, String serverHost) {
 		return PeerSystems.create(name, serverHost);
 	}
