@@ -4,7 +4,8 @@
 #   1. installs the host packages (install-deps.sh) and builds or reuses the cached image;
 #   2. boots a 3-node cluster with up.sh (KVM probe, else TCG) in its own state directory;
 #   3. runs the cluster-tests Maven profile attached to that cluster (-Ddlm.cluster.attach),
-#      so the suite boots once more only after a test killed a node;
+#      so the suite boots once more only after a test killed a node (the module's unit tests,
+#      WorkloadCheckerTests, run first, in its Surefire phase);
 #   4. tears everything down on exit, whatever happens.
 #
 # Exit status: 0 when every cluster IT passed; non-zero on any test failure or when a
@@ -79,7 +80,7 @@ say "cluster up in $(( $(date +%s) - tb )) s: $(tr '\n' ' ' <"$STATE/up.summary"
 say "running the cluster-tests profile (timeout $TEST_TIMEOUT s)"
 cd "$ROOT"
 timeout --signal=TERM --kill-after=60 "$TEST_TIMEOUT" ./mvnw -B -P cluster-tests -pl cluster-tests -am verify \
-	-Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+	-Dtest='io/github/dlm/cluster/**/*Tests' -Dsurefire.failIfNoSpecifiedTests=false \
 	-Ddlm.cluster.attach="$STATE" -Ddlm.cluster.nodes="$NODES"
 rc=$?
 for f in "$STATE/fence.log" "$MAVEN_STATE/fence.log"; do

@@ -9,4 +9,5 @@ pid=$(node_qemu_pid "$1")
 kill -KILL "$pid"
 while pid_is_qemu "$pid"; do sleep 0.05; done
 echo "killed $(date +%s%3N)" >"$DLM_CLUSTER_STATE/ctl/n$1/status"
+echo "killed node $1 at $(now_ms)" >>"$DLM_CLUSTER_STATE/faults.log"
 log "node $1 killed (qemu pid $pid)"

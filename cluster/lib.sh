@@ -52,3 +52,53 @@ node_tap() {
 	ip -n "$ns" link show "tap$1" >/dev/null 2>&1 || die "node $1: no tap$1 in $ns"
 	echo "$ns tap$1"
 }
+
+# launch_node I ACCEL: starts node I's qemu (kvm or tcg) from what up.sh recorded in the state
+# directory (nodes, netns, image, mem, share.path; overlay n<I>.qcow2 and tap<I> already there)
+# and records its PID in n<I>.pid and the accelerator in n<I>.accel. Used by up.sh and
+# restart-node.sh.
+launch_node() {
+	local i=$1 accel=$2 cpu pid n ns img mem share
+	local S=$DLM_CLUSTER_STATE
+	n=$(node_count)
+	ns=$(cat "$S/netns")
+	img=$(cat "$S/image")
+	mem=$(cat "$S/mem" 2>/dev/null || echo 1024)
+	share=$(cat "$S/share.path")
+	# KVM: 'host' minus arch-capabilities (this host's KVM refuses to set MSR 0x10a, and qemu
+	# aborts, with plain -cpu host or max). TCG: max, the recipe's known-good model.
+	case $accel in
+		kvm) cpu=host,-arch-capabilities ;;
+		tcg) cpu=max ;;
+		*) log "unknown accelerator '$accel'"; return 1 ;;
+	esac
+	rm -f "$S/n$i.pid" "$S/ctl/n$i/status"
+	ip netns exec "$ns" qemu-system-x86_64 \
+		-name "dlm-n$i" -nodefaults -no-user-config -display none \
+		-accel "$accel" -cpu "$cpu" -smp 1 -m "$mem" \
+		-kernel "$img/vmlinuz" -initrd "$img/initrd.img" \
+		-append "root=/dev/vda rw console=ttyS0 quiet net.ifnames=0 panic=-1 init=/sbin/dlm-node-init dlmnode=$i dlmnodes=$n dlmnet=$DLM_CLUSTER_SUBNET" \
+		-drive "file=$S/n$i.qcow2,if=virtio,format=qcow2,cache=unsafe" \
+		-netdev "tap,id=net0,ifname=tap$i,script=no,downscript=no" \
+		-device "virtio-net-pci,netdev=net0,mac=52:54:00:77:00:$(printf %02x "$i"),romfile=" \
+		-device virtio-rng-pci \
+		-virtfs "local,path=$S/ctl,mount_tag=ctl,security_model=none,id=ctl" \
+		-virtfs "local,path=$share,mount_tag=host,security_model=none,id=host" \
+		-serial "file:$S/n$i.console" \
+		-no-reboot -pidfile "$S/n$i.pid" \
+		>"$S/n$i.qemu.log" 2>&1 </dev/null &
+	local launcher=$!
+	# No job notices ("Killed") when the KVM probe or down.sh kills it.
+	disown "$launcher" 2>/dev/null || true
+	for _ in $(seq 1 100); do
+		[ -s "$S/n$i.pid" ] && break
+		kill -0 "$launcher" 2>/dev/null || break
+		sleep 0.1
+	done
+	pid=$(cat "$S/n$i.pid" 2>/dev/null || true)
+	if ! pid_is_qemu "$pid"; then
+		log "node $i: qemu ($accel) did not start: $(cat "$S/n$i.qemu.log")"
+		return 1
+	fi
+	echo "$accel" >"$S/n$i.accel"
+}

@@ -47,6 +47,8 @@ IMG=$(current_image_dir) || die "no image after build-image.sh"
 
 mkdir -p "$S/ctl"
 echo "$N" >"$S/nodes"
+echo "$IMG" >"$S/image"
+echo "$MEM" >"$S/mem"
 SHARE=${DLM_CLUSTER_SHARE:-$S/share}
 mkdir -p "$SHARE"
 SHARE=$(cd "$SHARE" && pwd)
@@ -92,45 +94,10 @@ for i in $(seq 1 "$N"); do
 	qemu-img create -q -f qcow2 -F raw -b "$IMG/base.img" "$S/n$i.qcow2"
 done
 
-# start_node I ACCEL: starts node I's qemu, records its PID in n<I>.pid.
+# start_node I ACCEL: starts node I's qemu (launch_node in lib.sh), records its start time.
 start_node() {
-	local i=$1 accel=$2 cpu pid
-	# KVM: 'host' minus arch-capabilities (this host's KVM refuses to set MSR 0x10a, and qemu
-	# aborts, with plain -cpu host or max). TCG: max, the recipe's known-good model.
-	case $accel in
-		kvm) cpu=host,-arch-capabilities ;;
-		tcg) cpu=max ;;
-	esac
-	rm -f "$S/n$i.pid" "$S/ctl/n$i/status"
-	ip netns exec "$NS" qemu-system-x86_64 \
-		-name "dlm-n$i" -nodefaults -no-user-config -display none \
-		-accel "$accel" -cpu "$cpu" -smp 1 -m "$MEM" \
-		-kernel "$IMG/vmlinuz" -initrd "$IMG/initrd.img" \
-		-append "root=/dev/vda rw console=ttyS0 quiet net.ifnames=0 panic=-1 init=/sbin/dlm-node-init dlmnode=$i dlmnodes=$N dlmnet=$DLM_CLUSTER_SUBNET" \
-		-drive "file=$S/n$i.qcow2,if=virtio,format=qcow2,cache=unsafe" \
-		-netdev "tap,id=net0,ifname=tap$i,script=no,downscript=no" \
-		-device "virtio-net-pci,netdev=net0,mac=52:54:00:77:00:$(printf %02x "$i"),romfile=" \
-		-device virtio-rng-pci \
-		-virtfs "local,path=$S/ctl,mount_tag=ctl,security_model=none,id=ctl" \
-		-virtfs "local,path=$SHARE,mount_tag=host,security_model=none,id=host" \
-		-serial "file:$S/n$i.console" \
-		-no-reboot -pidfile "$S/n$i.pid" \
-		>"$S/n$i.qemu.log" 2>&1 </dev/null &
-	local launcher=$!
-	# No job notices ("Killed") when the KVM probe or down.sh kills it.
-	disown "$launcher" 2>/dev/null || true
-	for _ in $(seq 1 100); do
-		[ -s "$S/n$i.pid" ] && break
-		kill -0 "$launcher" 2>/dev/null || break
-		sleep 0.1
-	done
-	pid=$(cat "$S/n$i.pid" 2>/dev/null || true)
-	if ! pid_is_qemu "$pid"; then
-		log "node $i: qemu ($accel) did not start: $(cat "$S/n$i.qemu.log")"
-		return 1
-	fi
-	echo "$accel" >"$S/n$i.accel"
-	eval "start_ms_$i=$(now_ms)"
+	launch_node "$1" "$2" || return 1
+	eval "start_ms_$1=$(now_ms)"
 }
 
 # wait_status I SECONDS: until node I has written any status.

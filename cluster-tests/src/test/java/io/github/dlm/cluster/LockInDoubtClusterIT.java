@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * up): the node programs' start, about 26 s to the fence, and 3 s more to recovery.
  */
 @ExtendWith(ClusterExtension.class)
-@Order(Integer.MAX_VALUE - 3)
+@Order(Integer.MAX_VALUE - 4)
 class LockInDoubtClusterIT {
 
 	/** How long a node program may run at most. */

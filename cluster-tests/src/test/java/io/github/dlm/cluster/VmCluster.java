@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
@@ -21,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * A kernel-DLM cluster of qemu virtual machines, driven through the scripts in
  * {@code cluster/} ({@code up.sh}, {@code run-on.sh}, {@code kill-node.sh}, {@code down.sh})
  * and its fault injection commands ({@code partition.sh}, {@code pause-node.sh},
- * {@code pause-jvm.sh}, {@code clock-step.sh} and their counterparts).
+ * {@code pause-jvm.sh}, {@code clock-step.sh} and their counterparts), and
+ * {@code restart-node.sh} to boot a killed or fenced node again.
  * <p>
  * Fencing is on: a node the others count as failed is fenced through the harness, which
  * kills its qemu and logs it ({@link #fenceEvents()}); a fenced node counts as dead like a
@@ -289,6 +293,26 @@ public final class VmCluster implements AutoCloseable {
 	}
 
 	/**
+	 * Boots a node that was {@linkplain #kill killed} or fenced again into the running
+	 * cluster ({@code restart-node.sh}) and waits until it is a member again; it then counts
+	 * as alive, and the cluster as whole if no other node is down. Takes about as long as
+	 * the node's part of {@link #start}.
+	 * @param node the node, from 1
+	 */
+	public void restart(int node) {
+		checkNode(node);
+		Path log = logs().resolve("restart-node-" + node + "-" + this.runs.incrementAndGet() + ".log");
+		ScriptResult result = script(UP_TIMEOUT, log, Map.of(), "restart-node.sh", String.valueOf(node));
+		if (result.exitCode() != 0) {
+			throw new IllegalStateException("restart-node.sh " + node + " failed (exit " + result.exitCode() + "):\n"
+					+ tail(log, 30));
+		}
+		synchronized (this.killed) {
+			this.killed.remove(node);
+		}
+	}
+
+	/**
 	 * Cuts a node off the cluster's switch in both directions ({@code partition.sh}). It runs
 	 * on alone; the others count it as failed and fence it.
 	 * @param node the node, from 1
@@ -366,10 +390,23 @@ public final class VmCluster implements AutoCloseable {
 		return FenceEvent.parse(read(log).lines().toList());
 	}
 
+	/**
+	 * The nodes fenced since they were last restarted; {@code restart-node.sh} logs each
+	 * restart in {@code faults.log}, so a cluster attached to sees the restarts made before.
+	 */
 	private Set<Integer> fencedNodes() {
+		Map<Integer, Long> restarted = new HashMap<>();
+		Pattern restart = Pattern.compile("^restart node (\\d+) at (\\d+)$");
+		for (String line : read(this.state.resolve("faults.log")).lines().toList()) {
+			Matcher matcher = restart.matcher(line);
+			if (matcher.matches()) {
+				restarted.merge(Integer.valueOf(matcher.group(1)), Long.valueOf(matcher.group(2)), Math::max);
+			}
+		}
 		Set<Integer> fenced = new HashSet<>();
 		for (FenceEvent event : fenceEvents()) {
-			if (event.kind() == FenceEvent.Kind.FENCED) {
+			if (event.kind() == FenceEvent.Kind.FENCED
+					&& event.atMillis() >= restarted.getOrDefault(event.node(), Long.MIN_VALUE)) {
 				fenced.add(event.node());
 			}
 		}
@@ -401,7 +438,8 @@ public final class VmCluster implements AutoCloseable {
 	}
 
 	/**
-	 * Whether a node is still running (neither {@linkplain #kill killed} nor fenced).
+	 * Whether a node is still running (neither {@linkplain #kill killed} nor fenced since it
+	 * was last {@linkplain #restart restarted}).
 	 * @param node the node, from 1
 	 * @return {@code true} if it runs
 	 */
