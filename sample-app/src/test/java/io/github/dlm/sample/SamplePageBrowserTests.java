@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -83,7 +84,12 @@ class SamplePageBrowserTests {
 		customer.sendKeys("ann");
 
 		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("backend"), "backend local"));
-		wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#seat-A1.free"))).click();
+		wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#seats[data-event='page-gig']")));
+		// the page refreshes every 500 ms: find and click in one step, again if the page changed between
+		wait.ignoring(StaleElementReferenceException.class).until((driver) -> {
+			driver.findElement(By.cssSelector("#seat-A1.free")).click();
+			return true;
+		});
 		wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("seat-A1"), "ann"));
 		assertThat(this.store.bookings("page-gig")).extracting(EventStore.Booking::seat).containsExactly("A1");
 
