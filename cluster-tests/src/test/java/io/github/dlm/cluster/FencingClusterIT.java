@@ -59,6 +59,7 @@ class FencingClusterIT {
 	@Test
 	@Order(1)
 	void pausedJvmKeepsItsLockAndNobodyIsGrantedMeanwhile(VmCluster cluster) throws Exception {
+		long start = System.currentTimeMillis();
 		Path run = cluster.newRunDirectory("pause-jvm");
 		String resource = "paused-" + run.getFileName().toString().hashCode();
 		NodeProcess holder = cluster.start(1, hold(cluster, run, "holder", resource), TIMEOUT);
@@ -71,7 +72,7 @@ class FencingClusterIT {
 		// waiter is not granted, and nobody is fenced (the holder's node is healthy).
 		Thread.sleep(PAUSE.toMillis());
 		assertThat(run.resolve("granted-waiter")).as("granted while the holder's JVM was paused").doesNotExist();
-		assertThat(cluster.fenceEvents()).as("fencing while only a JVM was paused").isEmpty();
+		assertThat(cluster.fenceEventsSince(start)).as("fencing while only a JVM was paused").isEmpty();
 
 		cluster.resumeJvm(holder);
 		Files.writeString(run.resolve("release-holder"), "");
@@ -108,7 +109,7 @@ class FencingClusterIT {
 		VmCluster.awaitFile(run.resolve("granted-survivor"), survivor, RECOVERY);
 		long granted = Files.getLastModifiedTime(run.resolve("granted-survivor")).toMillis();
 
-		List<FenceEvent> events = cluster.fenceEvents();
+		List<FenceEvent> events = cluster.fenceEventsSince(partitioned);
 		FenceEvent requested = first(events, FenceEvent.Kind.REQUESTED, cutOff);
 		FenceEvent fenced = first(events, FenceEvent.Kind.FENCED, cutOff);
 		System.out.printf("node %d partitioned at %d: fence requested +%d ms, fenced +%d ms, node 1 granted +%d ms%n",

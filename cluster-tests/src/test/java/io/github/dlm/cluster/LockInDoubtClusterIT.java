@@ -77,7 +77,7 @@ class LockInDoubtClusterIT {
 					return Files.exists(events) && Files.readString(events).contains(" RUNNING recovery ended");
 				});
 		}
-		List<FenceEvent> fences = cluster.fenceEvents();
+		List<FenceEvent> fences = cluster.fenceEventsSince(partitioned);
 		FenceEvent fenced = fences.stream()
 			.filter((event) -> event.kind() == FenceEvent.Kind.FENCED && event.node() == cutOff)
 			.findFirst()

@@ -391,6 +391,17 @@ public final class VmCluster implements AutoCloseable {
 	}
 
 	/**
+	 * The fence log's events from a host-clock time on: a test's own fences, on a cluster
+	 * whose earlier classes may have fenced nodes too (the fault workload boots them again).
+	 * @param epochMillis the host-clock time, such as {@code System.currentTimeMillis()}
+	 * taken before the test's first fault
+	 * @return the events at or after that time, in order
+	 */
+	public List<FenceEvent> fenceEventsSince(long epochMillis) {
+		return fenceEvents().stream().filter((event) -> event.atMillis() >= epochMillis).toList();
+	}
+
+	/**
 	 * The nodes fenced since they were last restarted; {@code restart-node.sh} logs each
 	 * restart in {@code faults.log}, so a cluster attached to sees the restarts made before.
 	 */
