@@ -4,6 +4,12 @@
  * protocol as libdlm over the kernel device (see shared/notes/libdlm-internals.md):
  *   - dlm_ls_lock/dlm_ls_unlock write EINPROG into sb_status, return 0 or -1/errno, and
  *     queue completions on a per-lockspace descriptor (a pipe) that poll() reports readable;
+ *   - read(fd, buf, n) on a lockspace descriptor is the kernel device's read: one queued
+ *     completion or blocking callback as a struct dlm_lock_result (user astaddr, astparam
+ *     and lksb, the kernel's negative status, lkid, flags, bast_mode for a BAST) with the
+ *     value block behind it when the completion reads one; EAGAIN when the descriptor is
+ *     non-blocking and nothing is queued. It never writes the lksb. Any other descriptor
+ *     goes to the real read(2);
  *   - dlm_dispatch(fd) copies status/lkid/flags (and the value block on reads) into the
  *     lksb last given for the lock, then calls the lock's AST (or BAST) with its astarg;
  *   - the unlock AST reuses the lock's AST; convert replaces AST, BAST, astarg and lksb;
@@ -44,6 +50,10 @@ struct dev_lock_params { uint8_t mode, namelen; uint16_t unused; uint32_t flags,
 	void *castparam, *castaddr, *bastparam, *bastaddr; struct dlm_lksb *lksb; char lvb[32]; char name[]; };
 struct dev_write_request { uint32_t version[3]; uint8_t cmd, is64bit, unused[2]; union { struct dev_lock_params lock; } i; };
 _Static_assert(sizeof(struct dev_write_request) == 120, "struct dlm_write_request is 120 bytes on LP64");
+struct dev_lksb { int sb_status; uint32_t sb_lkid; char sb_flags; char *sb_lvbptr; };
+struct dev_lock_result { uint32_t version[3], length; void *user_astaddr, *user_astparam; struct dlm_lksb *user_lksb;
+	struct dev_lksb lksb; uint8_t bast_mode; uint8_t unused[3]; uint32_t lvb_offset; };
+_Static_assert(sizeof(struct dev_lock_result) == 72, "struct dlm_lock_result is 72 bytes on LP64");
 
 #define MAX_LOCKS 4096
 #define MAX_LS 1024 /* lockspaces opened without release stay created, as in the kernel */
@@ -51,7 +61,7 @@ _Static_assert(sizeof(struct dev_write_request) == 120, "struct dlm_write_reques
 enum state { FREE, WAITING, CONVERTING, GRANTED };
 
 struct fake_ls { char name[65]; int created; int rfd, wfd; int open; };
-struct record { struct record *next; uint32_t lkid; int bast; int status; int flags; int lvb; char lvbdata[32];
+struct record { struct record *next; uint32_t lkid; int bast; int bastmode; int status; int flags; int lvb; char lvbdata[32];
 	void (*fn)(void *); void *arg; struct dlm_lksb *lksb; };
 struct handle { struct fake_ls *ls; int rfd, wfd; struct record *head, *tail; int held; int unsignalled; };
 struct res { struct fake_ls *ls; char name[64]; int namelen; char lvb[32]; int valid; };
@@ -70,8 +80,9 @@ static int hold;
 static int fail_next;
 static int calls_lock, calls_unlock, calls_write;
 
-/* Never the exported write below (which takes mu): straight to the system call. */
+/* Never the exported write and read below (which take mu): straight to the system call. */
 static ssize_t raw_write(int fd, const void *buf, size_t n) { return syscall(SYS_write, fd, buf, n); }
+static ssize_t raw_read(int fd, void *buf, size_t n) { return syscall(SYS_read, fd, buf, n); }
 
 static const int compat[6][6] = { { 1, 1, 1, 1, 1, 1 }, { 1, 1, 1, 1, 1, 0 }, { 1, 1, 1, 0, 0, 0 },
 	{ 1, 1, 0, 1, 0, 0 }, { 1, 1, 0, 0, 0, 0 }, { 1, 0, 0, 0, 0, 0 } };
@@ -86,7 +97,7 @@ static void signal_handle(struct handle *h)
 static void queue(struct lock *l, int bast, int status, int flags, int copy_lvb)
 {
 	struct record *r = calloc(1, sizeof(*r));
-	r->lkid = (uint32_t) (l - locks); r->bast = bast; r->status = status; r->flags = flags; r->lvb = copy_lvb;
+	r->lkid = (uint32_t) (l - locks); r->bast = bast != 0; r->bastmode = bast; r->status = status; r->flags = flags; r->lvb = copy_lvb;
 	if (copy_lvb) memcpy(r->lvbdata, l->res->lvb, 32);
 	r->fn = bast ? l->bast : l->ast; r->arg = l->astarg; r->lksb = l->lksb;
 	if (l->h->tail) l->h->tail->next = r; else l->h->head = r;
@@ -126,7 +137,7 @@ static void bast_blockers(struct lock *l, int mode)
 	for (int i = 1; i < used_locks; i++) {
 		struct lock *o = &locks[i];
 		if (o != l && o->state != FREE && o->res == l->res && o->state == GRANTED && !compat[o->grmode][mode] && o->bast)
-			queue(o, 1, 0, 0, 0);
+			queue(o, mode, 0, 0, 0); /* bast = the blocked mode, never 0: NL blocks nobody */
 	}
 }
 
@@ -244,7 +255,7 @@ int dlm_dispatch(int fd)
 	char b;
 	int flags = fcntl(fd, F_GETFL);
 	fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-	while (read(fd, &b, 1) == 1) {
+	while (raw_read(fd, &b, 1) == 1) {
 		pthread_mutex_lock(&mu);
 		struct handle *h = NULL;
 		for (int i = 0; i < MAX_HANDLES; i++) if (handles[i] && handles[i]->rfd == fd) h = handles[i];
@@ -365,6 +376,37 @@ ssize_t write(int fd, const void *buf, size_t count)
 	if (req->version[0] != DEV_MAJOR || req->version[1] > DEV_MINOR) { errno = EBADE; return -1; }
 	if (req->is64bit != 1 || req->cmd != DEV_USER_UNLOCK) { errno = EINVAL; return -1; }
 	return unlock_lock(h, req->i.lock.lkid, req->i.lock.flags, req->i.lock.lksb, req->i.lock.castparam, req->i.lock.lvb);
+}
+
+/* The kernel device's read(), for the descriptors this library handed out. */
+ssize_t read(int fd, void *buf, size_t count)
+{
+	struct handle *h = NULL;
+	pthread_mutex_lock(&mu);
+	for (int i = 0; i < MAX_HANDLES; i++) if (handles[i] && handles[i]->rfd == fd) h = handles[i];
+	pthread_mutex_unlock(&mu);
+	if (!h) return raw_read(fd, buf, count);
+	if (count < sizeof(struct dev_lock_result)) { errno = EINVAL; return -1; }
+	char b;
+	ssize_t n = raw_read(fd, &b, 1);
+	if (n < 0) return -1;
+	if (n == 0) { errno = EAGAIN; return -1; }
+	pthread_mutex_lock(&mu);
+	struct record *r = h->head;
+	if (r) { h->head = r->next; if (!h->head) h->tail = NULL; }
+	pthread_mutex_unlock(&mu);
+	if (!r) { errno = EAGAIN; return -1; }
+	struct dev_lock_result *res = buf;
+	memset(res, 0, sizeof(*res));
+	res->version[0] = DEV_MAJOR; res->version[1] = DEV_MINOR; res->version[2] = 2;
+	res->user_astaddr = (void *) r->fn; res->user_astparam = r->arg; res->user_lksb = r->lksb;
+	res->lksb.sb_status = -r->status; res->lksb.sb_lkid = r->lkid; res->lksb.sb_flags = (char) r->flags;
+	res->bast_mode = (uint8_t) r->bastmode;
+	size_t len = sizeof(*res);
+	if (r->lvb && count >= len + 32) { memcpy((char *) buf + len, r->lvbdata, 32); res->lvb_offset = (uint32_t) len; len += 32; }
+	res->length = (uint32_t) len;
+	free(r);
+	return (ssize_t) len;
 }
 
 int dlm_ls_deadlock_cancel(dlm_lshandle_t ls, uint32_t lkid, uint32_t flags) { (void) ls; (void) lkid; (void) flags; errno = ENOSYS; return -1; }

@@ -23,14 +23,13 @@ import io.github.dlm.core.Errno;
  * read and written with plain memory accesses (this is on every lock request and
  * completion, so no JNA {@code Structure} reflection).
  * <p>
- * <b>Lifetime of the native memory.</b> The kernel keeps the address of the block and
- * libdlm writes to it (and to the value block) from the dispatcher thread whenever a
- * completion or blocking callback for the lock is read, so the buffer is allocated once
- * per lock handle, never moves, and stays strongly referenced by that handle until the
- * final completion of the lock has been delivered (unlock, cancel or refusal of a new
- * request) or the lockspace descriptor has been closed and its dispatcher stopped; only
- * then does {@link #free()} release it. Fields are written explicitly before a request and
- * read explicitly after its completion callback, never behind libdlm's back.
+ * <b>Lifetime of the native memory.</b> libdlm reads and writes the block only inside a
+ * {@code dlm_ls_lock} or {@code dlm_ls_unlock} call, and the kernel only stores its address
+ * to hand it back in the completion's {@link DlmLockResult}, which {@link DlmDispatcher}
+ * reads itself (libdlm's {@code dlm_dispatch}, which would copy completions into the block,
+ * is not used). So a block is lent by the lockspace's {@link DlmRequestBuffers} for one
+ * call, and serves as the buffer of one completion read too ({@value #ALLOCATION} bytes
+ * hold a {@link DlmLockResult#MAX_READ}-byte result).
  */
 final class DlmLksb {
 
@@ -44,6 +43,9 @@ final class DlmLksb {
 	static final int SB_FLAGS = 8;
 
 	static final int SB_LVBPTR = 16;
+
+	/** The native bytes of one block: status block, value block buffer and unlock request. */
+	static final int ALLOCATION = SIZE + LibDlm.DLM_LVB_LEN + DlmUnlockRequest.SIZE;
 
 	private final Memory block;
 
@@ -63,7 +65,7 @@ final class DlmLksb {
 			throw new IllegalStateException("The native DLM backend needs a 64-bit (LP64) JVM: struct dlm_lksb is "
 					+ "laid out for 8-byte pointers but this JVM's are " + Native.POINTER_SIZE + " bytes");
 		}
-		this.block = new Memory(SIZE + LibDlm.DLM_LVB_LEN + DlmUnlockRequest.SIZE);
+		this.block = new Memory(ALLOCATION);
 		this.block.clear();
 		this.valueBlock = this.block.share(SIZE, LibDlm.DLM_LVB_LEN);
 		this.unlockRequest = this.block.share(SIZE + LibDlm.DLM_LVB_LEN, DlmUnlockRequest.SIZE);

@@ -12,12 +12,12 @@ import org.jspecify.annotations.Nullable;
 import io.github.dlm.core.DlmUnavailableException;
 
 /**
- * The libdlm calls made for every lock operation, {@code dlm_ls_lock} and
- * {@code dlm_dispatch}, bound by JNA direct mapping ({@link Native#register(Class,
+ * The libdlm call made for every lock request, {@code dlm_ls_lock}, bound by JNA direct mapping ({@link Native#register(Class,
  * NativeLibrary)}) together with {@link LibC}: no proxy, no reflective argument conversion,
  * and the completion callbacks passed to {@code dlm_ls_lock} are called back directly
- * rather than through JNA's reflective callback proxy. The signatures are those of
- * {@link LibDlm}'s methods of the same name.
+ * rather than through JNA's reflective callback proxy. The signature is that of
+ * {@link LibDlm}'s method of the same name. (Completions are not dispatched through
+ * libdlm: {@link DlmDispatcher} reads them with {@link LibC}.)
  * <p>
  * JNI binds a class's natives to one library, so one JVM binds one libdlm file:
  * {@link #bind} registers the natives with the first library it is given and refuses any
@@ -75,12 +75,5 @@ final class LibDlmDirect {
 	static native int dlm_ls_lock(LibDlm.LockspaceHandle ls, int mode, Pointer lksb, int flags, byte[] name,
 			int namelen, int parent, LibDlm.AstCallback ast, @Nullable Pointer astarg,
 			LibDlm.@Nullable AstCallback bast, @Nullable Pointer range);
-
-	/**
-	 * Direct-mapped {@link LibDlm#dlm_dispatch}.
-	 * @param fd the descriptor
-	 * @return 0, or -1 with {@code errno}
-	 */
-	static native int dlm_dispatch(int fd);
 
 }

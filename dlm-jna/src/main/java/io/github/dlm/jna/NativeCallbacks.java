@@ -23,8 +23,11 @@ import org.jspecify.annotations.Nullable;
  * happen unless the kernel misbehaves) is logged and ignored.
  * <p>
  * Both are handed to the direct-mapped {@code dlm_ls_lock} ({@link LibDlmDirect}) as
- * callback objects, so JNA makes direct callbacks of them: libdlm's call reaches the method
- * through JNI without JNA's reflective callback proxy.
+ * callback objects, so JNA makes direct callbacks of them. The kernel needs a completion
+ * function and queues blocking callbacks only for locks that name a blocking function, but
+ * as the backend reads results from the descriptor itself ({@link DlmDispatcher}), neither
+ * is called in practice: results are routed by their token with {@link #lookup(long, String)}.
+ * They stay for whoever calls libdlm's {@code dlm_dispatch} on the descriptor.
  */
 final class NativeCallbacks {
 
@@ -83,15 +86,10 @@ final class NativeCallbacks {
 	}
 
 	private static void completion(@Nullable Pointer astarg) {
-		NativeLockHandle handle = lookup(astarg, "completion");
-		if (handle != null) {
-			try {
-				handle.onCompletion();
-			}
-			catch (Throwable ex) {
-				logger.error("DLM completion callback of " + handle + " failed", ex);
-			}
-		}
+		// Only libdlm's dlm_dispatch calls this, which the backend does not use: the
+		// completion's result went to a status block nobody reads.
+		logger.warn("Ignoring a DLM completion delivered through dlm_dispatch for token " + Pointer.nativeValue(astarg)
+				+ ": the native backend reads completions from the lockspace descriptor itself");
 	}
 
 	private static void blocking(@Nullable Pointer astarg) {
@@ -107,7 +105,16 @@ final class NativeCallbacks {
 	}
 
 	private static @Nullable NativeLockHandle lookup(@Nullable Pointer astarg, String kind) {
-		long token = Pointer.nativeValue(astarg);
+		return lookup(Pointer.nativeValue(astarg), kind);
+	}
+
+	/**
+	 * The handle a result's token names.
+	 * @param token the token ({@code user_astparam})
+	 * @param kind what the result is, for the warning about an unknown token
+	 * @return the handle, or {@code null} (logged) if the token is unknown
+	 */
+	static @Nullable NativeLockHandle lookup(long token, String kind) {
 		NativeLockHandle handle = handles.get(token);
 		if (handle == null && logger.isWarnEnabled()) {
 			logger.warn("Ignoring a DLM " + kind + " callback for unknown token " + token);

@@ -37,12 +37,15 @@ import io.github.dlm.core.Errno;
  * (not {@code synchronized}, so virtual threads do not pin); futures are completed after
  * that lock is released, so dependent actions may call this handle again.
  * <p>
- * <b>Native memory.</b> The {@link DlmLksb} and its value block buffer are allocated at
- * the first request and freed at the lock's final completion (unlock, or a new request
- * refused, cancelled or deadlock-cancelled), or by {@link NativeLockspace#close()} once the
- * descriptor is closed and no completion can arrive any more. Between the two, the handle
- * is registered in {@link NativeCallbacks} under a token passed as {@code astarg}, which is
- * what keeps it (and so its memory) strongly reachable while the kernel holds the address.
+ * <b>Native memory.</b> None between calls: each call borrows a {@link DlmLksb} (status
+ * block, value block buffer, unlock request) from the lockspace's
+ * {@link DlmRequestBuffers} and gives it back before returning, because libdlm uses the
+ * status block only inside the call and completions are read from the descriptor by the
+ * {@link DlmDispatcher}, not copied into the block. From the first request to the lock's
+ * final completion (unlock, or a new request refused, cancelled or deadlock-cancelled), or
+ * until {@link NativeLockspace#close()} ended it, the handle is registered in
+ * {@link NativeCallbacks} under a token passed as {@code astarg}, by which results are
+ * routed back to it.
  * <p>
  * <b>Value block on unlock.</b> libdlm's {@code dlm_ls_unlock} sends 32 bytes of
  * uninitialised stack memory as the value block, and the kernel writes them to the
@@ -52,6 +55,9 @@ import io.github.dlm.core.Errno;
  * to {@link #unlock}, or what it last read or wrote). One request both publishes the value
  * and ends the lock, and its completion comes back through {@code dlm_dispatch} like any
  * other. Cancels still use {@code dlm_ls_unlock}: a cancel never writes a value block.
+ * <p>
+ * <b>Futures.</b> Every operation's future is a {@link NativeCompletionFuture}: a thread
+ * that waits on it reads the lockspace's completions itself while nobody else does.
  * <p>
  * <b>Cancel.</b> {@link #cancel()} sends {@code dlm_ls_unlock(lkid, LKF_CANCEL)}. The
  * request then completes with {@code ECANCEL}, or with its grant when the grant won the
@@ -73,7 +79,7 @@ final class NativeLockHandle implements DlmLockHandle {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private @Nullable DlmLksb lksb;
+	private boolean attached;
 
 	private long token;
 
@@ -81,7 +87,8 @@ final class NativeLockHandle implements DlmLockHandle {
 
 	private @Nullable DlmMode granted;
 
-	private @Nullable Operation pending;
+	/** Written under {@link #lock}; read without it by {@link #pendingOnlyAwaited()}. */
+	private volatile @Nullable Operation pending;
 
 	private boolean ended;
 
@@ -119,29 +126,34 @@ final class NativeLockHandle implements DlmLockHandle {
 			if (!conversion) {
 				attach();
 			}
-			DlmLksb lksb = Objects.requireNonNull(this.lksb);
 			if (valueBlock != null) {
 				this.valueBlock = valueBlock.clone();
 			}
-			if (valueBlock != null || flags.contains(DlmFlag.VALBLK)) {
-				// Always this lock's buffer: the status block's copy may hold other bytes. The
-				// kernel overwrites its copy of the lock's value block with the 32 bytes of
-				// every conversion request, which libdlm leaves zero without VALBLK, and hands
-				// that back into sb_lvbptr with the completion; so after a conversion without
-				// VALBLK the status block held zeros, and a later VALBLK request with no new
-				// value published them (found by LocalFidelityClusterIT).
-				lksb.writeValueBlock(this.valueBlock);
-			}
+			boolean writeValueBlock = valueBlock != null || flags.contains(DlmFlag.VALBLK);
 			int bits = DlmFlag.toBits(flags) | (conversion ? LibDlm.LKF_CONVERT : 0);
-			Operation operation = new Operation(conversion ? Kind.CONVERT : Kind.REQUEST, mode, bits, this.granted);
+			Operation operation = new Operation(conversion ? Kind.CONVERT : Kind.REQUEST, mode, bits, this.granted,
+					this.lockspace.dispatcher());
 			DlmMode before = this.granted;
-			send(operation, () -> (conversion ? "convert " + before + " to " : "lock ") + mode,
-					() -> LibDlmDirect.dlm_ls_lock(this.lockspace.handle(), mode.nativeValue(), lksb.address(), bits,
-							this.nameBytes, this.nameBytes.length, 0, NativeCallbacks.AST,
-							NativeCallbacks.argument(this.token), bast(), null),
-					conversion ? this.lkid : 0);
-			if (!conversion) {
-				this.lkid = lksb.readLkid();
+			DlmLksb lksb = this.lockspace.buffers().acquire();
+			try {
+				lksb.prepare(conversion ? this.lkid : 0);
+				if (writeValueBlock) {
+					// Always this lock's value: what the kernel hands back with a completion is
+					// not necessarily it (the kernel overwrites its copy of the lock's value
+					// block with the 32 bytes of every conversion request, which libdlm leaves
+					// zero without VALBLK; found by LocalFidelityClusterIT).
+					lksb.writeValueBlock(this.valueBlock);
+				}
+				send(operation, () -> (conversion ? "convert " + before + " to " : "lock ") + mode,
+						() -> LibDlmDirect.dlm_ls_lock(this.lockspace.handle(), mode.nativeValue(), lksb.address(),
+								bits, this.nameBytes, this.nameBytes.length, 0, NativeCallbacks.AST,
+								NativeCallbacks.argument(this.token), bast(), null));
+				if (!conversion) {
+					this.lkid = lksb.readLkid();
+				}
+			}
+			finally {
+				this.lockspace.buffers().release(lksb);
 			}
 			this.lastRequestHadValueBlock = flags.contains(DlmFlag.VALBLK);
 			return operation.future;
@@ -169,12 +181,10 @@ final class NativeLockHandle implements DlmLockHandle {
 			if (mode == null) {
 				throw new IllegalStateException("Cannot unlock " + this + ": it is not granted");
 			}
-			DlmLksb lksb = Objects.requireNonNull(this.lksb);
 			if (valueBlock != null) {
 				this.valueBlock = valueBlock.clone();
-				lksb.writeValueBlock(valueBlock);
 			}
-			Operation operation = new Operation(Kind.UNLOCK, mode, 0, mode);
+			Operation operation = new Operation(Kind.UNLOCK, mode, 0, mode, this.lockspace.dispatcher());
 			sendUnlock(operation);
 			return operation.future;
 		}
@@ -185,38 +195,40 @@ final class NativeLockHandle implements DlmLockHandle {
 
 	@Override
 	public boolean cancel() {
-		// The dispatch lock first (see DlmDispatcher): libdlm writes EINPROG into the status
-		// block, which must not happen between dlm_dispatch's copy and our completion read.
-		this.lockspace.dispatchLock().lock();
+		this.lock.lock();
 		try {
-			this.lock.lock();
+			Operation operation = this.pending;
+			if (operation == null || operation.cancelSent
+					|| (operation.kind != Kind.REQUEST && operation.kind != Kind.CONVERT)) {
+				return false;
+			}
+			// A buffer of its own: the status block libdlm writes EINPROG into is not one a
+			// completion is read from (results come from the descriptor), so no race with it.
+			DlmLksb lksb = this.lockspace.buffers().acquire();
+			int errno = 0;
 			try {
-				Operation operation = this.pending;
-				if (operation == null || operation.cancelSent
-						|| (operation.kind != Kind.REQUEST && operation.kind != Kind.CONVERT)) {
-					return false;
+				lksb.prepare(this.lkid);
+				if (this.lockspace.libDlm().dlm_ls_unlock(this.lockspace.handle(), this.lkid, LibDlm.LKF_CANCEL,
+						lksb.address(), NativeCallbacks.argument(this.token)) != 0) {
+					errno = Native.getLastError();
 				}
-				DlmLksb lksb = Objects.requireNonNull(this.lksb);
-				int result = this.lockspace.libDlm().dlm_ls_unlock(this.lockspace.handle(), this.lkid,
-						LibDlm.LKF_CANCEL, lksb.address(), NativeCallbacks.argument(this.token));
-				if (result != 0) {
-					// ENOENT: the request already ended and its completion is queued; it will arrive.
-					int errno = Native.getLastError();
-					if (logger.isDebugEnabled()) {
-						logger.debug("Cancel of " + this + " was refused with " + Errno.name(errno)
-								+ "; its completion is on its way");
-					}
-					return false;
-				}
-				operation.cancelSent = true;
-				return true;
 			}
 			finally {
-				this.lock.unlock();
+				this.lockspace.buffers().release(lksb);
 			}
+			if (errno != 0) {
+				// ENOENT: the request already ended and its completion is queued; it will arrive.
+				if (logger.isDebugEnabled()) {
+					logger.debug("Cancel of " + this + " was refused with " + Errno.name(errno)
+							+ "; its completion is on its way");
+				}
+				return false;
+			}
+			operation.cancelSent = true;
+			return true;
 		}
 		finally {
-			this.lockspace.dispatchLock().unlock();
+			this.lock.unlock();
 		}
 	}
 
@@ -297,23 +309,32 @@ final class NativeLockHandle implements DlmLockHandle {
 	}
 
 	/**
-	 * Called by the completion callback on the dispatcher thread, after {@code dlm_dispatch}
-	 * copied the result into the status block.
+	 * Whether the operation in flight has a thread waiting for its future and nothing else
+	 * depending on it (see {@link NativeCompletionFuture#onlyAwaited()}).
+	 * @return {@code true} if so
 	 */
-	void onCompletion() {
+	boolean pendingOnlyAwaited() {
+		Operation operation = this.pending;
+		return operation != null && operation.future.onlyAwaited();
+	}
+
+	/**
+	 * Delivers a completion read from the lockspace descriptor.
+	 * @param result the result
+	 */
+	void onCompletion(DlmLockResult result) {
 		Runnable completion;
 		this.lock.lock();
 		try {
 			Operation operation = this.pending;
-			DlmLksb lksb = this.lksb;
-			if (operation == null || lksb == null) {
+			if (operation == null || !this.attached) {
 				logger.warn("Ignoring a DLM completion for " + this + " which has no operation in flight");
 				return;
 			}
-			int status = lksb.readStatus();
-			Set<DlmStatusFlag> flags = DlmStatusFlag.fromBits(lksb.readFlags());
+			int status = result.status();
+			Set<DlmStatusFlag> flags = DlmStatusFlag.fromBits(result.flags());
 			completion = switch (operation.kind) {
-				case REQUEST, CONVERT -> requestCompleted(operation, status, flags, lksb);
+				case REQUEST, CONVERT -> requestCompleted(operation, status, flags, result);
 				case UNLOCK -> unlockCompleted(operation, status, flags);
 			};
 		}
@@ -324,7 +345,7 @@ final class NativeLockHandle implements DlmLockHandle {
 	}
 
 	/**
-	 * Called by the blocking callback on the dispatcher thread.
+	 * Delivers a blocking callback read from the lockspace descriptor, on the dispatcher thread.
 	 */
 	void onBlocking() {
 		DlmBlockingListener listener = this.blockingListener;
@@ -356,7 +377,8 @@ final class NativeLockHandle implements DlmLockHandle {
 		}
 	}
 
-	private Runnable requestCompleted(Operation operation, int status, Set<DlmStatusFlag> flags, DlmLksb lksb) {
+	private Runnable requestCompleted(Operation operation, int status, Set<DlmStatusFlag> flags,
+			DlmLockResult result) {
 		this.pending = null;
 		if (status == 0) {
 			DlmMode mode = operation.mode;
@@ -369,7 +391,10 @@ final class NativeLockHandle implements DlmLockHandle {
 			DlmMode before = flags.contains(DlmStatusFlag.DEMOTED) ? DlmMode.NL : operation.grantedBefore;
 			byte[] read = null;
 			if ((operation.bits & LibDlm.LKF_VALBLK) != 0 && readsValueBlock(before, mode)) {
-				read = lksb.readValueBlock();
+				// the kernel sends the resource's value block along; without one, libdlm's
+				// status block would have kept the bytes the request carried: this lock's
+				byte[] sent = result.valueBlock();
+				read = (sent != null) ? sent : this.valueBlock.clone();
 				this.valueBlock = read.clone();
 			}
 			this.granted = mode;
@@ -406,22 +431,22 @@ final class NativeLockHandle implements DlmLockHandle {
 	}
 
 	private void sendUnlock(Operation operation) {
-		DlmLksb lksb = Objects.requireNonNull(this.lksb);
-		Pointer request = lksb.prepareUnlock(this.lkid, NativeCallbacks.argument(this.token), this.valueBlock);
-		int fd = this.lockspace.fd();
-		send(operation, () -> "unlock", () -> (LibC.write(fd, request, DlmUnlockRequest.SIZE) < 0) ? -1 : 0, -1);
+		DlmLksb lksb = this.lockspace.buffers().acquire();
+		try {
+			Pointer request = lksb.prepareUnlock(this.lkid, NativeCallbacks.argument(this.token), this.valueBlock);
+			int fd = this.lockspace.fd();
+			send(operation, () -> "unlock", () -> (LibC.write(fd, request, DlmUnlockRequest.SIZE) < 0) ? -1 : 0);
+		}
+		finally {
+			this.lockspace.buffers().release(lksb);
+		}
 	}
 
 	/**
 	 * Makes an operation the pending one and sends it; on refusal restores the idle state
 	 * and throws. Called with the handle lock held.
-	 * @param prepareLkid the lock id to write into the status block first, or -1 to leave it
 	 */
-	private void send(Operation operation, Supplier<String> what, NativeCall call, int prepareLkid) {
-		DlmLksb lksb = Objects.requireNonNull(this.lksb);
-		if (prepareLkid >= 0) {
-			lksb.prepare(prepareLkid);
-		}
+	private void send(Operation operation, Supplier<String> what, NativeCall call) {
 		this.pending = operation;
 		int result = call.invoke();
 		if (result != 0) {
@@ -447,19 +472,18 @@ final class NativeLockHandle implements DlmLockHandle {
 	}
 
 	private void attach() {
-		if (this.lksb == null) {
-			this.lksb = new DlmLksb();
+		if (!this.attached) {
+			this.attached = true;
 			this.token = NativeCallbacks.register(this);
 			this.lockspace.track(this);
 		}
 	}
 
 	private void detach() {
-		if (this.lksb != null) {
+		if (this.attached) {
+			this.attached = false;
 			NativeCallbacks.unregister(this.token);
 			this.lockspace.untrack(this);
-			this.lksb.free();
-			this.lksb = null;
 			this.token = 0;
 		}
 	}
@@ -521,16 +545,16 @@ final class NativeLockHandle implements DlmLockHandle {
 
 		final @Nullable DlmMode grantedBefore;
 
-		final CompletableFuture<DlmCompletion> future;
+		final NativeCompletionFuture future;
 
 		boolean cancelSent;
 
-		Operation(Kind kind, DlmMode mode, int bits, @Nullable DlmMode grantedBefore) {
+		Operation(Kind kind, DlmMode mode, int bits, @Nullable DlmMode grantedBefore, DlmDispatcher dispatcher) {
 			this.kind = kind;
 			this.mode = mode;
 			this.bits = bits;
 			this.grantedBefore = grantedBefore;
-			this.future = new CompletableFuture<>();
+			this.future = new NativeCompletionFuture(dispatcher);
 		}
 
 		String describe() {

@@ -25,7 +25,8 @@ import io.github.dlm.core.Errno;
 import io.github.dlm.core.LockspaceOptions;
 
 /**
- * A lockspace opened through libdlm, with its own {@link DlmDispatcher}.
+ * A lockspace opened through libdlm, with its own {@link DlmDispatcher} and pool of
+ * request buffers ({@link DlmRequestBuffers}).
  * <p>
  * Closing it: new requests are refused; every request in flight is cancelled and every
  * granted lock unlocked, except locks whose unlock would write the value block (held in PW
@@ -61,7 +62,12 @@ final class NativeLockspace implements DlmLockspace {
 
 	private final NativeDlmSettings settings;
 
+	/** The most request buffers kept for reuse between calls ({@link DlmRequestBuffers}). */
+	static final int KEPT_REQUEST_BUFFERS = 16;
+
 	private final ReentrantLock dispatchLock = new ReentrantLock();
+
+	private final DlmRequestBuffers buffers = new DlmRequestBuffers(KEPT_REQUEST_BUFFERS);
 
 	private final DlmDispatcher dispatcher;
 
@@ -84,8 +90,22 @@ final class NativeLockspace implements DlmLockspace {
 		this.settings = settings;
 		this.fd = libDlm.dlm_ls_get_fd(handle);
 		this.dispatcher = new DlmDispatcher(libDlm, this.fd, settings.dispatcherThreadNamePrefix() + name,
-				settings.pollInterval(), this.dispatchLock);
+				settings.pollInterval(), this.dispatchLock, this.buffers);
+		makeNonBlocking(this.fd, name);
 		this.dispatcher.start();
+	}
+
+	/**
+	 * Makes the descriptor's reads non-blocking, for good: the dispatcher reads until
+	 * {@code EAGAIN} and waits in {@code poll()} (libdlm's {@code dlm_dispatch} sets and
+	 * restores the flag around every call; it is not used).
+	 */
+	private static void makeNonBlocking(int fd, String name) {
+		int flags = LibC.fcntl(fd, LibC.F_GETFL, 0);
+		if (flags < 0 || LibC.fcntl(fd, LibC.F_SETFL, flags | LibC.O_NONBLOCK) < 0) {
+			throw new IllegalStateException("Cannot make the descriptor of DLM lockspace '" + name
+					+ "' non-blocking: fcntl failed with " + Errno.name(Native.getLastError()));
+		}
 	}
 
 	@Override
@@ -153,6 +173,7 @@ final class NativeLockspace implements DlmLockspace {
 			}
 			this.dispatcher.stop();
 			this.client.closeNative(this);
+			this.buffers.close();
 			int left = 0;
 			for (NativeLockHandle lock : List.copyOf(this.handles)) {
 				if (lock.isBusy()) {
@@ -274,8 +295,8 @@ final class NativeLockspace implements DlmLockspace {
 		return this.libDlm;
 	}
 
-	ReentrantLock dispatchLock() {
-		return this.dispatchLock;
+	DlmRequestBuffers buffers() {
+		return this.buffers;
 	}
 
 	@Override

@@ -58,6 +58,34 @@ class LibDlmLayoutTests {
 	}
 
 	@Test
+	void lockResultLayoutMatchesTheKernelHeader() {
+		assertThat((long) DlmLockResult.SIZE).isEqualTo(c.get("sizeof.dlm_lock_result"));
+		String[] fields = { "version", "length", "user_astaddr", "user_astparam", "user_lksb", "lksb",
+				"lksb.sb_status", "lksb.sb_lkid", "lksb.sb_flags", "bast_mode", "lvb_offset" };
+		for (String field : fields) {
+			assertThat((long) DlmLockResult.offsetOf(field)).as("offset of %s", field)
+				.isEqualTo(c.get("result.offsetof." + field));
+		}
+		assertThat(c.get("result.sizeof.user_astparam")).isEqualTo((long) com.sun.jna.Native.POINTER_SIZE);
+		assertThat(c.get("result.sizeof.lksb.sb_status")).isEqualTo(Integer.BYTES);
+		assertThat(c.get("result.sizeof.lksb.sb_lkid")).isEqualTo(Integer.BYTES);
+		assertThat(c.get("result.sizeof.lksb.sb_flags")).isEqualTo(Byte.BYTES);
+		assertThat(c.get("result.sizeof.bast_mode")).isEqualTo(Byte.BYTES);
+		assertThat(c.get("result.sizeof.lvb_offset")).isEqualTo(Integer.BYTES);
+		assertThat((long) DlmLockResult.MAX_READ).as("a result and the value block behind it")
+			.isEqualTo(c.get("sizeof.dlm_lock_result") + c.get("DLM_USER_LVB_LEN"));
+		assertThat((long) DlmLksb.ALLOCATION).as("a lent buffer holds a read and a struct pollfd behind it")
+			.isGreaterThanOrEqualTo(DlmLockResult.MAX_READ + c.get("sizeof.pollfd"));
+	}
+
+	@Test
+	void fcntlConstantsMatchTheSystemHeaders() {
+		assertThat((long) LibC.O_NONBLOCK).isEqualTo(c.get("O_NONBLOCK"));
+		assertThat((long) LibC.F_GETFL).isEqualTo(c.get("F_GETFL"));
+		assertThat((long) LibC.F_SETFL).isEqualTo(c.get("F_SETFL"));
+	}
+
+	@Test
 	void lksbLayoutMatchesTheHeader() {
 		DlmLksb lksb = new DlmLksb();
 		try {

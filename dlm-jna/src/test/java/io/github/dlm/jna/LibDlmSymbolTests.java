@@ -44,7 +44,7 @@ class LibDlmSymbolTests {
 			assertThat(mapped).as("LibDlm declares %s", function.getName()).contains(function.getName());
 			assertThat(library.getFunction(function.getName())).as(function.getName()).isNotNull();
 		}
-		assertThat(nativeMethods(LibC.class)).extracting(Method::getName).containsExactlyInAnyOrder("write", "poll");
+		assertThat(nativeMethods(LibC.class)).extracting(Method::getName).containsExactlyInAnyOrder("write", "read", "poll", "fcntl");
 		for (Method function : nativeMethods(LibC.class)) {
 			assertThat(library.getFunction(function.getName())).as(function.getName()).isNotNull();
 		}

@@ -86,19 +86,21 @@ class NativeDispatcherTests {
 	@Test
 	void rejectsBadSettings() {
 		ReentrantLock lock = new ReentrantLock();
+		DlmRequestBuffers buffers = new DlmRequestBuffers(1);
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new DlmDispatcher(this.libDlm, -1, "x", Duration.ofMillis(10), lock))
+			.isThrownBy(() -> new DlmDispatcher(this.libDlm, -1, "x", Duration.ofMillis(10), lock, buffers))
 			.withMessageContaining("descriptor");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new DlmDispatcher(this.libDlm, this.pipe[0], "", Duration.ofMillis(10), lock))
+			.isThrownBy(() -> new DlmDispatcher(this.libDlm, this.pipe[0], "", Duration.ofMillis(10), lock, buffers))
 			.withMessageContaining("thread name");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new DlmDispatcher(this.libDlm, this.pipe[0], "x", Duration.ZERO, lock))
+			.isThrownBy(() -> new DlmDispatcher(this.libDlm, this.pipe[0], "x", Duration.ZERO, lock, buffers))
 			.withMessageContaining("poll interval");
 	}
 
 	private DlmDispatcher dispatcher(String name) {
-		return new DlmDispatcher(this.libDlm, this.pipe[0], name, Duration.ofMillis(20), new ReentrantLock());
+		return new DlmDispatcher(this.libDlm, this.pipe[0], name, Duration.ofMillis(20), new ReentrantLock(),
+				new DlmRequestBuffers(1));
 	}
 
 	private static Thread thread(String name) {
