@@ -236,7 +236,7 @@ final class DlmDispatcher {
 
 	/**
 	 * Waits until a future is done, reading and delivering the lockspace's results while no
-	 * other thread does.
+	 * other thread does. Called by the future's one dispatching waiter.
 	 * @param future the future
 	 * @param timeoutNanos the longest wait, or {@link #FOREVER}
 	 * @param interruptible whether an interrupt ends the wait
@@ -248,7 +248,6 @@ final class DlmDispatcher {
 		long deadline = (timeoutNanos == FOREVER) ? FOREVER : System.nanoTime() + timeoutNanos;
 		Thread current = Thread.currentThread();
 		boolean interrupted = false;
-		future.setWaiter(current);
 		this.waiters.addLast(current);
 		try {
 			while (!future.isDone()) {
@@ -283,7 +282,6 @@ final class DlmDispatcher {
 		}
 		finally {
 			this.waiters.removeFirstOccurrence(current);
-			future.setWaiter(null);
 			handOver();
 			if (interrupted) {
 				current.interrupt();

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,9 @@ import io.github.dlm.core.DlmCompletion;
  */
 final class NativeCompletionFuture extends CompletableFuture<DlmCompletion> {
 
+	private static final AtomicReferenceFieldUpdater<NativeCompletionFuture, Thread> WAITER = AtomicReferenceFieldUpdater
+		.newUpdater(NativeCompletionFuture.class, Thread.class, "waiter");
+
 	private final DlmDispatcher dispatcher;
 
 	private volatile @Nullable Thread waiter;
@@ -30,8 +34,13 @@ final class NativeCompletionFuture extends CompletableFuture<DlmCompletion> {
 
 	@Override
 	public DlmCompletion get() throws InterruptedException, ExecutionException {
-		if (!isDone()) {
-			this.dispatcher.await(this, DlmDispatcher.FOREVER, true);
+		if (!isDone() && claim()) {
+			try {
+				this.dispatcher.await(this, DlmDispatcher.FOREVER, true);
+			}
+			finally {
+				this.waiter = null;
+			}
 		}
 		return super.get();
 	}
@@ -39,23 +48,43 @@ final class NativeCompletionFuture extends CompletableFuture<DlmCompletion> {
 	@Override
 	public DlmCompletion get(long timeout, TimeUnit unit)
 			throws InterruptedException, ExecutionException, TimeoutException {
-		if (!isDone() && !this.dispatcher.await(this, Math.max(0, unit.toNanos(timeout)), true)) {
-			throw new TimeoutException();
+		if (isDone() || !claim()) {
+			return super.get(timeout, unit);
+		}
+		try {
+			if (!this.dispatcher.await(this, Math.max(0, unit.toNanos(timeout)), true)) {
+				throw new TimeoutException();
+			}
+		}
+		finally {
+			this.waiter = null;
 		}
 		return super.get();
 	}
 
 	@Override
 	public DlmCompletion join() {
-		if (!isDone()) {
+		if (!isDone() && claim()) {
 			try {
 				this.dispatcher.await(this, DlmDispatcher.FOREVER, false);
 			}
 			catch (InterruptedException ex) {
 				throw new IllegalStateException("An uninterruptible wait was interrupted", ex);
 			}
+			finally {
+				this.waiter = null;
+			}
 		}
 		return super.join();
+	}
+
+	/**
+	 * Makes the calling thread this future's dispatching waiter, if it has none: a second
+	 * thread waiting for the same future waits as for any {@link CompletableFuture}, and
+	 * the result then reaches both through the dispatcher thread.
+	 */
+	private boolean claim() {
+		return WAITER.compareAndSet(this, null, Thread.currentThread());
 	}
 
 	@Override
@@ -70,18 +99,6 @@ final class NativeCompletionFuture extends CompletableFuture<DlmCompletion> {
 		boolean completed = super.completeExceptionally(ex);
 		wakeWaiter();
 		return completed;
-	}
-
-	/**
-	 * The thread waiting for this future in {@link DlmDispatcher#await}, if any.
-	 * @return the thread, or {@code null}
-	 */
-	@Nullable Thread waiter() {
-		return this.waiter;
-	}
-
-	void setWaiter(@Nullable Thread waiter) {
-		this.waiter = waiter;
 	}
 
 	/**

@@ -197,6 +197,23 @@ class NativeCallerDispatchTests {
 	}
 
 	@Test
+	void twoThreadsWaitingForOneRequestBothGetItsOutcome() throws Exception {
+		DlmLockHandle holder = this.lockspace.newLock(DlmResourceName.of("t"), null);
+		await(holder.request(DlmMode.EX, Set.of(), null));
+		DlmLockHandle lock = this.lockspace.newLock(DlmResourceName.of("t"), null);
+		CompletableFuture<DlmCompletion> request = lock(lock, DlmMode.EX);
+		CompletableFuture<DlmCompletion> first = CompletableFuture.supplyAsync(() -> get(request));
+		CompletableFuture<DlmCompletion> second = CompletableFuture.supplyAsync(() -> get(request));
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT))
+			.until(() -> this.lockspace.dispatcher().waitingCallers() == 1 && request.getNumberOfDependents() == 1);
+		await(holder.unlock(null));
+		assertThat(first.get(TIMEOUT, TimeUnit.SECONDS).status()).isEqualTo(DlmStatus.GRANTED);
+		assertThat(second.get(TIMEOUT, TimeUnit.SECONDS).status()).isEqualTo(DlmStatus.GRANTED);
+		await(lock.unlock(null));
+	}
+
+	@Test
 	void waitingRequestsHoldNoNativeMemory() throws Exception {
 		DlmLockHandle holder = this.lockspace.newLock(DlmResourceName.of("w"), null);
 		await(holder.request(DlmMode.EX, Set.of(), null));
