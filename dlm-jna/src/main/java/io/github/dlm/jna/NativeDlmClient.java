@@ -129,7 +129,8 @@ public final class NativeDlmClient implements DlmClient {
 				if (errno != Errno.ENOENT || !options.create()) {
 					throw failure(errno, "open lockspace", name);
 				}
-				handle = this.libDlm.dlm_new_lockspace(name, options.permissions(), 0);
+				handle = this.libDlm.dlm_new_lockspace(name, options.permissions(),
+						options.noDirectory() ? LibDlm.DLM_LSFL_NODIR : 0);
 				if (handle == null) {
 					throw failure(Native.getLastError(), "create lockspace", name);
 				}
