@@ -135,13 +135,6 @@ interface LibDlm extends Library {
 	/** {@code DLM_SBF_ALTMODE}. */
 	int DLM_SBF_ALTMODE = 0x04;
 
-	/**
-	 * {@code DLM_LSFL_NODIR}: the lockspace has no resource directory; a resource is mastered
-	 * by the node its name hashes to. Not in libdlm.h nor the kernel's UAPI header: current
-	 * kernels set directory-less mode from {@code dlm_controld} (sysfs {@code nodir}).
-	 */
-	int DLM_LSFL_NODIR = 0x00000001;
-
 	/** {@code DLM_LSFL_NEWEXCL}: creating a lockspace that exists fails with {@code EEXIST}. */
 	int DLM_LSFL_NEWEXCL = 0x00000008;
 

@@ -128,7 +128,7 @@ class NativeFakeKernelTests {
 		plain.release(false);
 		assertThat(fake.fake_last_release_force()).isZero();
 		DlmLockspace nodir = this.client.openLockspace(this.lockspaceName, new LockspaceOptions(true, 0600, false, true));
-		assertThat(fake.fake_last_new_flags()).isEqualTo(LibDlm.DLM_LSFL_NODIR);
+		assertThat(fake.fake_last_new_flags()).isEqualTo(NativeDlmClient.DLM_LSFL_NODIR);
 		DlmLockHandle lock = nodir.newLock(R, null);
 		assertThat(await(lock.request(DlmMode.EX, Set.of(), null)).status()).isEqualTo(DlmStatus.GRANTED);
 		nodir.release(true);
