@@ -225,9 +225,18 @@ static dlm_lshandle_t new_lockspace(const char *name)
 	return open_handle(name);
 }
 
+/* Test inspection: the flags of the last dlm_new_lockspace, the force of the last release (-1: none). */
+static int last_new_flags;
+static int last_release_force = -1;
+
+int fake_last_new_flags(void) { return __atomic_load_n(&last_new_flags, __ATOMIC_SEQ_CST); }
+
+int fake_last_release_force(void) { return __atomic_load_n(&last_release_force, __ATOMIC_SEQ_CST); }
+
 dlm_lshandle_t dlm_new_lockspace(const char *name, mode_t mode, uint32_t flags)
 {
-	(void) mode; (void) flags;
+	(void) mode;
+	__atomic_store_n(&last_new_flags, (int) flags, __ATOMIC_SEQ_CST);
 	return new_lockspace(name);
 }
 
@@ -239,7 +248,7 @@ int dlm_close_lockspace(dlm_lshandle_t ls) { return close_handle(handle_of(ls));
 
 int dlm_release_lockspace(const char *name, dlm_lshandle_t ls, int force)
 {
-	(void) force;
+	__atomic_store_n(&last_release_force, force, __ATOMIC_SEQ_CST);
 	struct fake_ls *s = handle_of(ls)->ls;
 	close_handle(handle_of(ls));
 	pthread_mutex_lock(&mu);

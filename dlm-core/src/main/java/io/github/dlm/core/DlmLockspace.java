@@ -47,4 +47,19 @@ public interface DlmLockspace extends AutoCloseable {
 	@Override
 	void close();
 
+	/**
+	 * Closes this handle as {@link #close()} does, then releases the lockspace on this node
+	 * ({@code dlm_release_lockspace}): the node leaves it once no process of the node uses
+	 * it. Without {@code force} the lock manager keeps a lockspace in which any lock exists;
+	 * with it, the lockspace is removed even so: <b>every other user of the lockspace on
+	 * this node loses its locks</b>. An operator action, for a lockspace left behind by
+	 * crashed users; not for normal shutdown ({@link LockspaceOptions#releaseOnClose()}).
+	 * @param force whether to remove the lockspace even while locks exist in it
+	 * @throws UnsupportedOperationException if the backend cannot release lockspaces (this
+	 * default); the handle is then left open
+	 */
+	default void release(boolean force) {
+		throw new UnsupportedOperationException("This DLM backend cannot release lockspaces");
+	}
+
 }

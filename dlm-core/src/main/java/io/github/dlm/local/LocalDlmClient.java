@@ -224,6 +224,32 @@ public final class LocalDlmClient implements DlmClient, DlmLockspaceStateSource 
 		}
 	}
 
+	/**
+	 * Releases the lockspace of a handle that was just closed: with {@code force} the other
+	 * handles on it are closed first, as the kernel's forced release ends every other
+	 * user's locks.
+	 */
+	void release(LocalLockspace lockspace, boolean force) {
+		LockEngine engine = lockspace.engine();
+		List<LocalLockspace> others = new ArrayList<>();
+		synchronized (this) {
+			for (LocalLockspace other : this.openHandles) {
+				if (other.engine() == engine) {
+					others.add(other);
+				}
+			}
+			if (!force && (!others.isEmpty() || !engine.isEmpty())) {
+				return;
+			}
+		}
+		for (LocalLockspace other : others) {
+			other.close();
+		}
+		synchronized (this) {
+			this.lockspaces.remove(engine.name(), engine);
+		}
+	}
+
 	@Override
 	public String toString() {
 		return "LocalDlmClient[threadNamePrefix=" + this.threadNamePrefix + "]";

@@ -90,6 +90,20 @@ public final class LocalLockspace implements DlmLockspace {
 		}
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * The local engine's other users are the other handles on the same lockspace, of this
+	 * client: with {@code force} they are closed (their waiting requests cancelled, their
+	 * locks released) and the lockspace forgotten, so that the next open starts afresh;
+	 * without it the lockspace is forgotten only if no lock and no other handle is left.
+	 */
+	@Override
+	public void release(boolean force) {
+		close();
+		this.client.release(this, force);
+	}
+
 	LockspaceOptions options() {
 		return this.options;
 	}

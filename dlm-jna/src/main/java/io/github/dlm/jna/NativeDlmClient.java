@@ -39,6 +39,15 @@ import io.github.dlm.core.LockspaceOptions;
  */
 public final class NativeDlmClient implements DlmClient {
 
+	/**
+	 * {@code DLM_LSFL_NODIR}: the lockspace has no resource directory; a resource is mastered
+	 * by the node its name hashes to. Defined by older kernels' {@code linux/dlm.h}, in neither
+	 * libdlm.h nor the current UAPI header (hence not in {@link LibDlm}, whose constants are
+	 * checked against the headers): current kernels set directory-less mode from
+	 * {@code dlm_controld} (sysfs {@code nodir}).
+	 */
+	static final int DLM_LSFL_NODIR = 0x00000001;
+
 	/** Serializes libdlm's lockspace create/open/close/release across the whole JVM. */
 	private static final ReentrantLock LOCKSPACE_CALLS = new ReentrantLock();
 
@@ -129,7 +138,8 @@ public final class NativeDlmClient implements DlmClient {
 				if (errno != Errno.ENOENT || !options.create()) {
 					throw failure(errno, "open lockspace", name);
 				}
-				handle = this.libDlm.dlm_new_lockspace(name, options.permissions(), 0);
+				handle = this.libDlm.dlm_new_lockspace(name, options.permissions(),
+						options.noDirectory() ? DLM_LSFL_NODIR : 0);
 				if (handle == null) {
 					throw failure(Native.getLastError(), "create lockspace", name);
 				}

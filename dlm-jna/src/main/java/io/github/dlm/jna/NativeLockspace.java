@@ -58,6 +58,12 @@ final class NativeLockspace implements DlmLockspace {
 	/** Set when another handle of this client on the same lockspace handed its release on. */
 	private volatile boolean releaseInherited;
 
+	/** Set by {@link #release(boolean)}: closing releases the lockspace. */
+	private volatile boolean releaseRequested;
+
+	/** Whether the release asked for is forced. */
+	private volatile boolean forceRelease;
+
 	private final LockspaceOptions options;
 
 	private final NativeDlmSettings settings;
@@ -238,7 +244,21 @@ final class NativeLockspace implements DlmLockspace {
 	 * @return {@code true} to call {@code dlm_release_lockspace} at close
 	 */
 	boolean releasesOnClose() {
-		return (this.created && this.options.releaseOnClose()) || this.releaseInherited;
+		return (this.created && this.options.releaseOnClose()) || this.releaseInherited || this.releaseRequested;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * While another handle of this client on the same lockspace is open, the release is
+	 * handed on to it (without force) and made when it closes: the kernel removes a
+	 * lockspace only once every descriptor on it is closed.
+	 */
+	@Override
+	public void release(boolean force) {
+		this.releaseRequested = true;
+		this.forceRelease = force;
+		close();
 	}
 
 	/**
@@ -255,7 +275,7 @@ final class NativeLockspace implements DlmLockspace {
 	 */
 	void closeHandle(boolean release) {
 		if (release) {
-			if (this.libDlm.dlm_release_lockspace(this.name, this.handle, 0) != 0) {
+			if (this.libDlm.dlm_release_lockspace(this.name, this.handle, this.forceRelease ? 1 : 0) != 0) {
 				logger.warn("dlm_release_lockspace('" + this.name + "') failed with "
 						+ Errno.name(Native.getLastError()) + "; the handle was closed");
 			}

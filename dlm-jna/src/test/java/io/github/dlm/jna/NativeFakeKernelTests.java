@@ -122,6 +122,23 @@ class NativeFakeKernelTests {
 	}
 
 	@Test
+	void noDirectoryAsksForNodirWhenCreatingAndReleaseForcesOnlyWhenAsked() throws Exception {
+		DlmLockspace plain = this.client.openLockspace(this.lockspaceName, LockspaceOptions.DEFAULTS);
+		assertThat(fake.fake_last_new_flags()).isZero();
+		plain.release(false);
+		assertThat(fake.fake_last_release_force()).isZero();
+		DlmLockspace nodir = this.client.openLockspace(this.lockspaceName, new LockspaceOptions(true, 0600, false, true));
+		assertThat(fake.fake_last_new_flags()).isEqualTo(NativeDlmClient.DLM_LSFL_NODIR);
+		DlmLockHandle lock = nodir.newLock(R, null);
+		assertThat(await(lock.request(DlmMode.EX, Set.of(), null)).status()).isEqualTo(DlmStatus.GRANTED);
+		nodir.release(true);
+		assertThat(fake.fake_last_release_force()).isOne();
+		assertThat(lock.isEnded()).isTrue();
+		assertThatExceptionOfType(DlmLockspaceNotFoundException.class)
+			.isThrownBy(() -> this.client.openLockspace(this.lockspaceName, new LockspaceOptions(false, 0600, false)));
+	}
+
+	@Test
 	void directMappedCallsAreBoundToTheLibraryTheyWereAskedForAndNoOther() {
 		NativeLockspace ls = (NativeLockspace) open();
 		LibDlmDirect.bind(libDlm);
@@ -522,6 +539,10 @@ class NativeFakeKernelTests {
 		void fake_fail_next(int errno);
 
 		int fake_calls(int which);
+
+		int fake_last_new_flags();
+
+		int fake_last_release_force();
 
 	}
 

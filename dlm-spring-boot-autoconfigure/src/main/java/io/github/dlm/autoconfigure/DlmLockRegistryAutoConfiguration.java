@@ -48,12 +48,14 @@ public final class DlmLockRegistryAutoConfiguration {
 	 * @param keyStrategy the application's own key strategy, if it defines one; else
 	 * {@code dlm.registry.key-strategy} decides
 	 * @param blockingListener the application's blocking listener, if it defines one
+	 * @param customizers applied last, in order
 	 * @return the registries
 	 */
 	@Bean
 	@ConditionalOnMissingBean
 	DlmLockRegistries dlmLockRegistries(DlmClient client, DlmProperties properties, Environment environment,
-			ObjectProvider<DlmKeyStrategy> keyStrategy, ObjectProvider<DlmLockBlockingListener> blockingListener) {
+			ObjectProvider<DlmKeyStrategy> keyStrategy, ObjectProvider<DlmLockBlockingListener> blockingListener,
+			ObjectProvider<DlmLockRegistriesCustomizer> customizers) {
 		String lockspace = DlmLockspaceNames.resolve(properties, environment);
 		logger.info("DLM locks on the " + client.backendName() + " backend in lockspace '" + lockspace + "' ("
 				+ DlmLockspaceNames.origin(properties, environment) + ")");
@@ -64,6 +66,7 @@ public final class DlmLockRegistryAutoConfiguration {
 		registries.setRetainValueBlocks(properties.getRegistry().isRetainValueBlocks());
 		registries.setCacheCapacity(properties.getRegistry().getCacheCapacity());
 		registries.setFencingTokens(properties.getRegistry().getFencingTokens().isEnabled());
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(registries));
 		return registries;
 	}
 

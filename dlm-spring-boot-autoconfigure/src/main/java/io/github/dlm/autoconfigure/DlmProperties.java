@@ -123,6 +123,15 @@ public class DlmProperties {
 		 */
 		private boolean releaseOnShutdown = false;
 
+		/**
+		 * Whether a lockspace this process creates asks for no resource directory
+		 * (DLM_LSFL_NODIR): each resource is mastered by the node its name hashes to. All
+		 * nodes must agree. Current kernels take the directory mode from dlm_controld's
+		 * configuration rather than from this flag (see the README); the local backend
+		 * ignores it.
+		 */
+		private boolean noDirectory = false;
+
 		public @Nullable String getName() {
 			return this.name;
 		}
@@ -163,12 +172,21 @@ public class DlmProperties {
 			this.releaseOnShutdown = releaseOnShutdown;
 		}
 
+		public boolean isNoDirectory() {
+			return this.noDirectory;
+		}
+
+		public void setNoDirectory(boolean noDirectory) {
+			this.noDirectory = noDirectory;
+		}
+
 		/**
 		 * The options to open the lockspace with.
-		 * @return create, permissions and release-on-shutdown as {@link LockspaceOptions}
+		 * @return create, permissions, release-on-shutdown and no-directory as
+		 * {@link LockspaceOptions}
 		 */
 		public LockspaceOptions toOptions() {
-			return new LockspaceOptions(this.create, this.permissions.bits(), this.releaseOnShutdown);
+			return new LockspaceOptions(this.create, this.permissions.bits(), this.releaseOnShutdown, this.noDirectory);
 		}
 
 	}

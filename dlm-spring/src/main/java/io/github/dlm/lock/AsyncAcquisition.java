@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -16,6 +17,8 @@ import io.github.dlm.core.DlmException;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmRequest;
+import io.github.dlm.core.DlmStatus;
+import io.github.dlm.lock.observation.DlmLockOutcome;
 
 /**
  * One asynchronous acquisition of a {@link DlmLock}: the DLM request, the future handed to
@@ -44,6 +47,14 @@ final class AsyncAcquisition<T> {
 
 	private final CompletableFuture<T> result = new CompletableFuture<>();
 
+	private final LockInstrumentation instrumentation;
+
+	/** The observation of the acquisition, {@code null} when observations are off. */
+	private @Nullable Observation observation;
+
+	/** Whether the wait limit ran out and cancelled the request. */
+	private volatile boolean waitLimitReached;
+
 	/**
 	 * Prepares an acquisition.
 	 * @param lock the lock object acquired through
@@ -56,6 +67,7 @@ final class AsyncAcquisition<T> {
 		this.usage = usage;
 		this.anchors = anchors;
 		this.outcome = outcome;
+		this.instrumentation = lock.instrumentation();
 	}
 
 	/**
@@ -67,10 +79,14 @@ final class AsyncAcquisition<T> {
 	 */
 	CompletableFuture<T> start(DlmLockHandle handle, Set<DlmFlag> flags, long timeoutNanos) {
 		CompletableFuture<DlmCompletion> request;
+		this.observation = this.instrumentation.acquisitionStarted(this.lock, this.lock.mode(), true);
+		this.instrumentation.waitStarted();
 		try {
 			request = handle.request(this.lock.mode(), flags, null);
 		}
 		catch (RuntimeException ex) {
+			this.instrumentation.waitEnded();
+			LockInstrumentation.acquisitionEnded(this.observation, LockInstrumentation.outcomeOf(ex), ex);
 			this.usage.acquisitionEnded();
 			throw ex;
 		}
@@ -82,6 +98,7 @@ final class AsyncAcquisition<T> {
 		if (timeoutNanos > 0) {
 			Future<?> waitLimit = AsyncHoldExecutors.afterWaitLimit(() -> {
 				if (!request.isDone()) {
+					this.waitLimitReached = true;
 					handle.cancel();
 				}
 			}, timeoutNanos);
@@ -93,9 +110,12 @@ final class AsyncAcquisition<T> {
 
 	/** Runs where the completion arrives (the caller's or the dispatcher thread): never blocks. */
 	private void completed(DlmLockHandle handle, @Nullable DlmCompletion completion, @Nullable Throwable failure) {
+		this.instrumentation.waitEnded();
 		if (failure != null || completion == null) {
 			this.usage.acquisitionEnded();
-			this.result.completeExceptionally(failure(failure));
+			Throwable thrown = failure(failure);
+			ended(LockInstrumentation.outcomeOf(thrown), thrown);
+			this.result.completeExceptionally(thrown);
 			return;
 		}
 		switch (completion.status()) {
@@ -107,13 +127,16 @@ final class AsyncAcquisition<T> {
 					}
 					else {
 						AsyncHoldExecutors.release(held::end);
-						this.result.completeExceptionally((notIssued instanceof CompletionException wrapped
-								&& wrapped.getCause() != null) ? wrapped.getCause() : notIssued);
+						Throwable thrown = (notIssued instanceof CompletionException wrapped
+								&& wrapped.getCause() != null) ? wrapped.getCause() : notIssued;
+						ended(DlmLockOutcome.ERROR, thrown);
+						this.result.completeExceptionally(thrown);
 					}
 				});
 			}
 			case NOT_GRANTED, CANCELLED -> {
 				this.usage.acquisitionEnded();
+				ended(notGranted(completion), null);
 				if (!this.result.isDone()) {
 					try {
 						this.result.complete(this.outcome.apply(null));
@@ -125,21 +148,37 @@ final class AsyncAcquisition<T> {
 			}
 			default -> {
 				this.usage.acquisitionEnded();
-				this.result.completeExceptionally(DlmErrors.toException(completion.status(),
-						"lock " + this.lock.mode(), this.lock.lockspace().name(), handle.resourceName()));
+				DlmException thrown = DlmErrors.toException(completion.status(), "lock " + this.lock.mode(),
+						this.lock.lockspace().name(), handle.resourceName());
+				ended(LockInstrumentation.outcomeOf(thrown), thrown);
+				this.result.completeExceptionally(thrown);
 			}
 		}
 	}
 
+	private DlmLockOutcome notGranted(DlmCompletion completion) {
+		if (completion.status() == DlmStatus.NOT_GRANTED) {
+			return DlmLockOutcome.NOT_GRANTED;
+		}
+		return (this.waitLimitReached && !this.result.isCancelled()) ? DlmLockOutcome.TIMED_OUT
+				: DlmLockOutcome.CANCELLED;
+	}
+
 	private void granted(DlmHold hold) {
 		if (this.result.complete(this.outcome.apply(hold))) {
+			ended(DlmLockOutcome.GRANTED, null);
 			return;
 		}
+		ended(DlmLockOutcome.CANCELLED, null);
 		if (logger.isDebugEnabled()) {
 			logger.debug("Grant of " + this.lock + " arrived after its asynchronous request was cancelled; "
 					+ "unlocking it");
 		}
 		hold.release();
+	}
+
+	private void ended(DlmLockOutcome outcome, @Nullable Throwable failure) {
+		LockInstrumentation.acquisitionEnded(this.observation, outcome, failure);
 	}
 
 	private Throwable failure(@Nullable Throwable cause) {

@@ -41,6 +41,14 @@ final class CurrentHolds {
 	}
 
 	/**
+	 * How many holds there are now, including any whose DLM lock ended when the lockspace
+	 * was closed and whose owner has not released them yet.
+	 */
+	int size() {
+		return this.holds.size();
+	}
+
+	/**
 	 * The holds now, oldest first, leaving out those whose DLM lock ended when the
 	 * lockspace was closed (the close released them).
 	 */

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Function;
 
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +27,7 @@ import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
 import io.github.dlm.core.DlmResourceName;
 import io.github.dlm.core.DlmRequest;
+import io.github.dlm.lock.observation.DlmLockOutcome;
 
 /**
  * A {@link Lock} on one DLM resource in one mode, obtained from a {@link DlmLockRegistry}.
@@ -508,6 +510,11 @@ public final class DlmLock implements Lock {
 		return KeyNames.shown(this.key.getClass().isArray() ? this.resourceName.toString() : String.valueOf(this.key));
 	}
 
+	/** What this object's registry reports: observations and meters. */
+	LockInstrumentation instrumentation() {
+		return this.scope.instrumentation();
+	}
+
 	/** The fencing token issuer of this object's registry. */
 	FencingTokenIssuer fencingTokens() {
 		return this.scope.fencingTokens();
@@ -537,13 +544,59 @@ public final class DlmLock implements Lock {
 				throw new IllegalStateException("Cannot re-enter " + this + ": the lock held by thread '"
 						+ Thread.currentThread().getName() + "' ended when its lockspace was closed");
 			}
-			return hold.reenter(this.mode, timeoutNanos, interruptible, this);
+			DlmMode held = hold.getMode();
+			Observation observation = (held.leastCovering(this.mode) != held)
+					? this.scope.instrumentation().acquisitionStarted(this, held.leastCovering(this.mode), false) : null;
+			if (observation == null) {
+				return hold.reenter(this.mode, timeoutNanos, interruptible, this);
+			}
+			return observed(observation, timeoutNanos,
+					() -> hold.reenter(this.mode, timeoutNanos, interruptible, this));
 		}
+		Observation observation = this.scope.instrumentation().acquisitionStarted(this, this.mode, false);
+		if (observation == null) {
+			return request(threadHolds, timeoutNanos, interruptible);
+		}
+		return observed(observation, timeoutNanos, () -> request(threadHolds, timeoutNanos, interruptible));
+	}
+
+	/**
+	 * Runs an acquisition or conversion under its observation, which ends with its outcome.
+	 */
+	private static boolean observed(Observation observation, long timeoutNanos, Acquisition acquisition)
+			throws InterruptedException {
+		try {
+			boolean acquired = acquisition.run();
+			LockInstrumentation.acquisitionEnded(observation, acquired ? DlmLockOutcome.GRANTED
+					: (timeoutNanos == 0) ? DlmLockOutcome.NOT_GRANTED : DlmLockOutcome.TIMED_OUT, null);
+			return acquired;
+		}
+		catch (InterruptedException | RuntimeException ex) {
+			LockInstrumentation.acquisitionEnded(observation, LockInstrumentation.outcomeOf(ex), ex);
+			throw ex;
+		}
+	}
+
+	/**
+	 * Requests a new DLM lock for the current thread and waits for it.
+	 * @param timeoutNanos {@link DlmRequest#FOREVER}, 0 for no queueing, else the longest wait
+	 * @param interruptible whether an interrupt ends the wait
+	 */
+	private boolean request(ThreadHolds threadHolds, long timeoutNanos, boolean interruptible)
+			throws InterruptedException {
 		DlmLockHandle handle = newHandle(Thread.currentThread());
+		LockInstrumentation instrumentation = this.scope.instrumentation();
 		boolean acquired = false;
 		try {
-			DlmCompletion granted = DlmRequest.lock(handle, this.mode, (timeoutNanos == 0) ? VALBLK_NOQUEUE : VALBLK)
-				.await(timeoutNanos, interruptible);
+			DlmCompletion granted;
+			instrumentation.waitStarted();
+			try {
+				granted = DlmRequest.lock(handle, this.mode, (timeoutNanos == 0) ? VALBLK_NOQUEUE : VALBLK)
+					.await(timeoutNanos, interruptible);
+			}
+			finally {
+				instrumentation.waitEnded();
+			}
 			if (granted == null) {
 				return false;
 			}
@@ -589,6 +642,7 @@ public final class DlmLock implements Lock {
 		this.usage.acquisitionStarted();
 		try {
 			return this.scope.lockspace().newLock(this.resourceName, (blocking) -> {
+				this.scope.instrumentation().blockingCallback();
 				this.scope.holds().blockingCallback(blocking);
 				blocking(requester);
 			});
@@ -609,7 +663,11 @@ public final class DlmLock implements Lock {
 		if (newMode == hold.getMode()) {
 			return true;
 		}
-		return hold.convert(newMode, timeoutNanos, interruptible, this);
+		Observation observation = this.scope.instrumentation().acquisitionStarted(this, newMode, false);
+		if (observation == null) {
+			return hold.convert(newMode, timeoutNanos, interruptible, this);
+		}
+		return observed(observation, timeoutNanos, () -> hold.convert(newMode, timeoutNanos, interruptible, this));
 	}
 
 	private HeldLock requireHold(String action) {
@@ -640,6 +698,16 @@ public final class DlmLock implements Lock {
 				logger.warn("Blocking listener failed for " + this, ex);
 			}
 		}
+	}
+
+	/**
+	 * An acquisition or conversion to observe.
+	 */
+	@FunctionalInterface
+	private interface Acquisition {
+
+		boolean run() throws InterruptedException;
+
 	}
 
 	@Override

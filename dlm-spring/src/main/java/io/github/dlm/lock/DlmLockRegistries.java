@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.util.Assert;
@@ -20,6 +21,8 @@ import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
 import io.github.dlm.core.LockspaceOptions;
+import io.github.dlm.lock.observation.DlmHoldObservationConvention;
+import io.github.dlm.lock.observation.DlmLockObservationConvention;
 
 /**
  * The {@link DlmLockRegistry registries} of an application, one per lockspace: the default
@@ -58,6 +61,12 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 	private final List<DlmLockInDoubtListener> lockInDoubtListeners = new CopyOnWriteArrayList<>();
 
 	private volatile Duration lockspacePollInterval = LockspaceWatch.DEFAULT_POLL_INTERVAL;
+
+	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private volatile @Nullable DlmLockObservationConvention observationConvention;
+
+	private volatile @Nullable DlmHoldObservationConvention holdObservationConvention;
 
 	/**
 	 * Creates the registries; no lockspace is opened until first asked for.
@@ -183,6 +192,46 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 	}
 
 	/**
+	 * Sets the registry that observes acquisitions and holds, for every registry (existing
+	 * and future).
+	 * @param observationRegistry the observation registry, {@link ObservationRegistry#NOOP}
+	 * by default
+	 * @see DlmLockRegistry#setObservationRegistry(ObservationRegistry)
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "ObservationRegistry must not be null");
+		synchronized (this.monitor) {
+			this.observationRegistry = observationRegistry;
+			this.registries.values().forEach((registry) -> registry.setObservationRegistry(observationRegistry));
+		}
+	}
+
+	/**
+	 * Sets the convention of the acquisition observations of every registry (existing and
+	 * future).
+	 * @param convention the convention, {@code null} for the default
+	 * @see DlmLockRegistry#setObservationConvention(DlmLockObservationConvention)
+	 */
+	public void setObservationConvention(@Nullable DlmLockObservationConvention convention) {
+		synchronized (this.monitor) {
+			this.observationConvention = convention;
+			this.registries.values().forEach((registry) -> registry.setObservationConvention(convention));
+		}
+	}
+
+	/**
+	 * Sets the convention of the hold observations of every registry (existing and future).
+	 * @param convention the convention, {@code null} for the default
+	 * @see DlmLockRegistry#setHoldObservationConvention(DlmHoldObservationConvention)
+	 */
+	public void setHoldObservationConvention(@Nullable DlmHoldObservationConvention convention) {
+		synchronized (this.monitor) {
+			this.holdObservationConvention = convention;
+			this.registries.values().forEach((registry) -> registry.setHoldObservationConvention(convention));
+		}
+	}
+
+	/**
 	 * Drops the unused lock objects of every registry opened here.
 	 * @param age the age in milliseconds
 	 * @see DlmLockRegistry#expireUnusedOlderThan(long)
@@ -270,11 +319,56 @@ public class DlmLockRegistries implements DisposableBean, AutoCloseable {
 				registry.setCacheCapacity(this.cacheCapacity);
 				registry.setFencingTokens(this.fencingTokens);
 				registry.setLockspacePollInterval(this.lockspacePollInterval);
+				registry.setBackendName(this.client.backendName());
+				registry.setObservationRegistry(this.observationRegistry);
+				registry.setObservationConvention(this.observationConvention);
+				registry.setHoldObservationConvention(this.holdObservationConvention);
 				this.lockInDoubtListeners.forEach(registry::addLockInDoubtListener);
 				this.registries.put(lockspace, registry);
 			}
 			return registry;
 		}
+	}
+
+	/**
+	 * Releases a lockspace on this node, an operator action: the registry of the lockspace,
+	 * if opened here, is closed and forgotten (its holds end; a later {@link #registry(String)}
+	 * opens the lockspace again, while a reference to the old registry stays unusable), else
+	 * the lockspace is opened without creating it; then the handle is
+	 * {@linkplain DlmLockspace#release(boolean) released}. With {@code force}, <b>every other
+	 * user of the lockspace on this node loses its locks</b>.
+	 * @param lockspace the lockspace name
+	 * @param force whether to remove the lockspace even while locks exist in it
+	 * @return {@code true} if a registry of this process was using the lockspace
+	 * @throws io.github.dlm.core.DlmLockspaceNotFoundException if the lockspace does not
+	 * exist
+	 * @throws UnsupportedOperationException if the backend cannot release lockspaces
+	 * @throws IllegalStateException if closed
+	 */
+	public boolean releaseLockspace(String lockspace, boolean force) {
+		DlmNames.checkLockspaceName(lockspace);
+		DlmLockRegistry registry;
+		synchronized (this.monitor) {
+			Assert.state(!this.closed, () -> "DlmLockRegistries is closed; cannot release lockspace '" + lockspace + "'");
+			registry = this.registries.remove(lockspace);
+		}
+		DlmLockspace handle;
+		if (registry != null) {
+			registry.close();
+			handle = registry.getLockspace();
+		}
+		else {
+			handle = this.client.openLockspace(lockspace, new LockspaceOptions(false, this.options.permissions(),
+					false, this.options.noDirectory()));
+		}
+		try {
+			handle.release(force);
+		}
+		catch (UnsupportedOperationException ex) {
+			handle.close();
+			throw ex;
+		}
+		return registry != null;
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import org.springframework.integration.support.locks.ExpirableLockRegistry;
 import org.springframework.util.Assert;
@@ -13,6 +14,11 @@ import io.github.dlm.core.DlmLockspaceCondition;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmNames;
 import io.github.dlm.core.DlmResourceName;
+import io.github.dlm.lock.observation.DefaultDlmHoldObservationConvention;
+import io.github.dlm.lock.observation.DefaultDlmLockObservationConvention;
+import io.github.dlm.lock.observation.DlmHoldObservationConvention;
+import io.github.dlm.lock.observation.DlmLockObservation;
+import io.github.dlm.lock.observation.DlmLockObservationConvention;
 
 /**
  * A Spring Integration lock registry backed by one DLM {@linkplain DlmLockspace lockspace}.
@@ -179,6 +185,81 @@ public class DlmLockRegistry implements ExpirableLockRegistry<DlmLock>, AutoClos
 	 */
 	public boolean isFencingTokens() {
 		return this.scope.fencingTokens().isEnabled();
+	}
+
+	/**
+	 * Sets the registry that observes the acquisitions and holds of this registry's locks
+	 * (see {@link DlmLockObservation}). With the default, {@link ObservationRegistry#NOOP},
+	 * nothing is observed and nothing is allocated for it. Affects later acquisitions and
+	 * holds.
+	 * @param observationRegistry the observation registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "ObservationRegistry must not be null");
+		this.scope.instrumentation().setObservationRegistry(observationRegistry);
+	}
+
+	/**
+	 * The registry that observes this registry's locks.
+	 * @return the observation registry, {@link ObservationRegistry#NOOP} unless set
+	 */
+	public ObservationRegistry getObservationRegistry() {
+		return this.scope.instrumentation().observationRegistry();
+	}
+
+	/**
+	 * Sets the convention of the acquisition observations, replacing
+	 * {@link DefaultDlmLockObservationConvention}.
+	 * @param convention the convention, {@code null} for the default
+	 */
+	public void setObservationConvention(@Nullable DlmLockObservationConvention convention) {
+		this.scope.instrumentation().setLockConvention(convention);
+	}
+
+	/**
+	 * Sets the convention of the hold observations, replacing
+	 * {@link DefaultDlmHoldObservationConvention}.
+	 * @param convention the convention, {@code null} for the default
+	 */
+	public void setHoldObservationConvention(@Nullable DlmHoldObservationConvention convention) {
+		this.scope.instrumentation().setHoldConvention(convention);
+	}
+
+	/**
+	 * Sets the backend name the observations are tagged with; {@link DlmLockRegistries} sets
+	 * its client's {@linkplain io.github.dlm.core.DlmClient#backendName() name}.
+	 * @param backendName the name, {@code unknown} by default
+	 */
+	public void setBackendName(String backendName) {
+		Assert.hasText(backendName, "Backend name must not be empty");
+		this.scope.instrumentation().setBackendName(backendName);
+	}
+
+	/**
+	 * How many holds acquired through this registry's lock objects are held now, by threads
+	 * and asynchronous owners of this process.
+	 * @return the count
+	 */
+	public int getHeldLockCount() {
+		return this.scope.holds().size();
+	}
+
+	/**
+	 * How many requests for a new DLM lock through this registry's lock objects wait for
+	 * the lock manager now (conversions of held locks are not counted).
+	 * @return the count
+	 */
+	public long getWaitingRequestCount() {
+		return this.scope.instrumentation().waiting();
+	}
+
+	/**
+	 * How many blocking callbacks the lock manager delivered to this registry's locks: each
+	 * tells that a hold of this process blocks another request.
+	 * @return the count since the registry was created
+	 */
+	public long getBlockingCallbackCount() {
+		return this.scope.instrumentation().blockingCallbacks();
 	}
 
 	/**

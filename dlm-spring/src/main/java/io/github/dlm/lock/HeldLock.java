@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,7 @@ import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmRequest;
 import io.github.dlm.core.DlmResourceName;
+import io.github.dlm.lock.observation.DlmLockObservation;
 
 /**
  * One owner's hold of a DLM resource: its own DLM lock, the mode it holds, its view of the
@@ -116,6 +118,9 @@ final class HeldLock {
 
 	private boolean longHoldReported;
 
+	/** The observation of the hold, {@code null} when observations are off. */
+	private final @Nullable Observation observation;
+
 	/**
 	 * Starts a hold on a granted lock; its lock object's usage and its registry's current
 	 * holds count it from now on.
@@ -141,6 +146,7 @@ final class HeldLock {
 		this.valueBlock = (read != null) ? read : handle.valueBlock();
 		this.valueBlockValid = !granted.isValueBlockInvalid();
 		this.owner = owner;
+		this.observation = lock.instrumentation().holdStarted(lock, this.heldMode, owner == null);
 		usage.holdStarted();
 		lock.currentHolds().started(this);
 	}
@@ -398,6 +404,9 @@ final class HeldLock {
 			fencingTokenEnded();
 			this.lock.currentHolds().ended(this);
 			this.usage.holdEnded();
+			if (this.observation != null) {
+				this.observation.stop();
+			}
 		}
 	}
 
@@ -535,6 +544,9 @@ final class HeldLock {
 	/** Counts a blocking callback received while held. */
 	void blockingCallback() {
 		this.blockingCallbacks.incrementAndGet();
+		if (this.observation != null) {
+			this.observation.event(DlmLockObservation.HoldEvents.BLOCKING);
+		}
 	}
 
 	/**

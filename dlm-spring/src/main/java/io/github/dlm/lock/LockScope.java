@@ -9,7 +9,8 @@ import io.github.dlm.core.DlmLockspace;
  * {@linkplain ValueBlockAnchors value block anchors}, the
  * {@linkplain FencingTokenIssuer fencing token issuer}, the companions of
  * {@linkplain RunRecordCompanions run records}, the registry-wide blocking
- * listener and the {@linkplain CurrentHolds current holds}. The registry creates and
+ * listener, the {@linkplain CurrentHolds current holds} and the
+ * {@linkplain LockInstrumentation instrumentation}. The registry creates and
  * configures it and hands it to each lock object it
  * creates; lock objects only read it, so no call goes from a lock back to its registry.
  */
@@ -26,6 +27,8 @@ final class LockScope {
 	private volatile @Nullable DlmLockBlockingListener blockingListener;
 
 	private final CurrentHolds holds = new CurrentHolds();
+
+	private final LockInstrumentation instrumentation = new LockInstrumentation();
 
 	LockScope(DlmLockspace lockspace) {
 		this.lockspace = lockspace;
@@ -44,6 +47,10 @@ final class LockScope {
 
 	CurrentHolds holds() {
 		return this.holds;
+	}
+
+	LockInstrumentation instrumentation() {
+		return this.instrumentation;
 	}
 
 	FencingTokenIssuer fencingTokens() {
