@@ -12,13 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import io.github.dlm.cluster.workload.Fault;
 import io.github.dlm.cluster.workload.HistoryEvent;
 import io.github.dlm.cluster.workload.SharedCounter;
-import io.github.dlm.cluster.workload.WorkloadChecker;
 import io.github.dlm.cluster.workload.WorkloadNode;
+import io.github.dlm.cluster.workload.WorkloadRecheck;
 import io.github.dlm.cluster.workload.WorkloadReport;
 
 /**
@@ -73,6 +72,8 @@ final class FaultWorkload {
 
 	private final Duration pause;
 
+	private final List<Integer> nodeFaultTargets;
+
 	private final Random random;
 
 	private final Path run;
@@ -97,14 +98,17 @@ final class FaultWorkload {
 	 * @param systems the systems whose clients run together, one of each per node
 	 * @param serverHost where the peers' servers run
 	 * @param pause how long a paused JVM stays paused
+	 * @param nodeFaultTargets the nodes a partition, pause-node or kill-node may strike
+	 * (the peers' runs spare the node their servers run in)
 	 * @param random the source of every choice
 	 */
 	FaultWorkload(VmCluster cluster, String label, List<String> systems, String serverHost, Duration pause,
-			Random random) {
+			List<Integer> nodeFaultTargets, Random random) {
 		this.cluster = cluster;
 		this.systems = systems;
 		this.serverHost = serverHost;
 		this.pause = pause;
+		this.nodeFaultTargets = nodeFaultTargets;
 		this.random = random;
 		this.run = cluster.newRunDirectory("workload-" + label);
 		this.counter = new SharedCounter(this.run.resolve("counter"));
@@ -170,7 +174,7 @@ final class FaultWorkload {
 
 	private Fault nodeFault(Kind kind) throws Exception {
 		this.recovering.get();
-		int node = 1 + this.random.nextInt(this.cluster.nodes());
+		int node = this.nodeFaultTargets.get(this.random.nextInt(this.nodeFaultTargets.size()));
 		String client = randomClient(node);
 		linger(client);
 		long start = System.currentTimeMillis();
@@ -297,15 +301,7 @@ final class FaultWorkload {
 				throw new AssertionError("Client " + client.getKey() + " failed: " + result.describe());
 			}
 		}
-		List<HistoryEvent> events = new ArrayList<>();
-		try (Stream<Path> files = Files.list(this.run)) {
-			for (Path file : files.filter((file) -> file.getFileName().toString().startsWith("history-")).toList()) {
-				String client = file.getFileName().toString().replaceAll("^history-|\\.log$", "");
-				events.addAll(HistoryEvent.parse(client, Files.readAllLines(file)));
-			}
-		}
-		WorkloadReport report = WorkloadChecker.check(String.join("+", this.systems), events, this.counter.read(),
-				this.faults);
+		WorkloadReport report = WorkloadRecheck.check(this.run, String.join("+", this.systems), this.faults);
 		Files.writeString(this.run.resolve("report.md"), WorkloadReport.MARKDOWN_HEADER + report.markdownRows());
 		System.out.println("[workload] run directory " + this.run + "\n" + report.describe());
 		return report;
