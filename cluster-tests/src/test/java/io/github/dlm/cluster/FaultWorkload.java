@@ -19,6 +19,7 @@ import io.github.dlm.cluster.workload.SharedCounter;
 import io.github.dlm.cluster.workload.WorkloadNode;
 import io.github.dlm.cluster.workload.WorkloadRecheck;
 import io.github.dlm.cluster.workload.WorkloadReport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run of the fault workload on a {@link VmCluster}: a {@link WorkloadNode} client per
@@ -74,6 +75,8 @@ final class FaultWorkload {
 
 	private final List<Integer> nodeFaultTargets;
 
+	private final @Nullable Duration clockStepHeld;
+
 	private final Random random;
 
 	private final Path run;
@@ -100,15 +103,20 @@ final class FaultWorkload {
 	 * @param pause how long a paused JVM stays paused
 	 * @param nodeFaultTargets the nodes a partition, pause-node or kill-node may strike
 	 * (the peers' runs spare the node their servers run in)
+	 * @param clockStepHeld how long a clock step lasts before the node's clock is stepped
+	 * back, or {@code null} to leave it stepped (a lease that a client's clock times lets the
+	 * step act until it is undone; undone before the next fault, it acts in that fault's time
+	 * only)
 	 * @param random the source of every choice
 	 */
 	FaultWorkload(VmCluster cluster, String label, List<String> systems, String serverHost, Duration pause,
-			List<Integer> nodeFaultTargets, Random random) {
+			List<Integer> nodeFaultTargets, @Nullable Duration clockStepHeld, Random random) {
 		this.cluster = cluster;
 		this.systems = systems;
 		this.serverHost = serverHost;
 		this.pause = pause;
 		this.nodeFaultTargets = nodeFaultTargets;
+		this.clockStepHeld = clockStepHeld;
 		this.random = random;
 		this.run = cluster.newRunDirectory("workload-" + label);
 		this.counter = new SharedCounter(this.run.resolve("counter"));
@@ -201,7 +209,7 @@ final class FaultWorkload {
 		return new Fault(kind.label(), node, client, start, end, fenced);
 	}
 
-	private Fault stepClock(Kind kind, Duration by) {
+	private Fault stepClock(Kind kind, Duration by) throws InterruptedException {
 		List<Integer> up = IntStream.rangeClosed(1, this.cluster.nodes())
 			.filter((node) -> this.recovering.isDone() || node != this.recoveringNode)
 			.boxed()
@@ -209,6 +217,10 @@ final class FaultWorkload {
 		int node = up.get(this.random.nextInt(up.size()));
 		long start = System.currentTimeMillis();
 		this.cluster.stepClock(node, by);
+		if (this.clockStepHeld != null) {
+			Thread.sleep(this.clockStepHeld.toMillis());
+			this.cluster.stepClock(node, by.negated());
+		}
 		return new Fault(kind.label(), node, null, start, System.currentTimeMillis(), null);
 	}
 

@@ -34,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * starts the peers' servers, for each lease-based peer ({@code PeerSystems}) the same
  * workload with its JVM paused past the lease (or the fault kinds
  * {@code dlm.workload.peer-faults} names; a node fault then strikes a node other than node 1,
- * where the servers run): its lost updates and overlaps are reported, not asserted. CI runs
- * the DLM phase only.
+ * where the servers run; a clock step is undone after 30 s, and every node's clock is set to
+ * the host's before the phase): its lost updates and overlaps are reported, not asserted. CI
+ * runs the DLM phase only.
  * <p>
  * Fences and kills nodes and boots them again, so the cluster is whole at the end; ordered
  * after the classes that never fence. System properties: {@code dlm.workload.seed},
@@ -56,6 +57,9 @@ class FaultWorkloadClusterIT {
 	private static final String DLM = "dlm-registry+dlm-annotation";
 
 	private static final List<String> PEERS = List.of("redis-default", "redis-short", "jdbc-default", "jdbc-short");
+
+	/** How long a clock step lasts in a peer phase before it is undone. */
+	private static final Duration PEER_CLOCK_STEP_HELD = Duration.ofSeconds(30);
 
 	/** Where the peers' servers run. */
 	private static final int SERVER_NODE = 1;
@@ -88,8 +92,14 @@ class FaultWorkloadClusterIT {
 			List<Integer> nodeFaultTargets = IntStream.rangeClosed(dlm ? 1 : SERVER_NODE + 1, cluster.nodes())
 				.boxed()
 				.toList();
+			// A JDBC lease is timed by its clients' clocks: a peer phase starts with every node's
+			// clock on the host's, and a clock step acts for a while and is undone, in its own
+			// fault's time.
+			if (!dlm) {
+				syncClocks(cluster);
+			}
 			FaultWorkload workload = new FaultWorkload(cluster, phase, systems, SERVER_HOST, pause, nodeFaultTargets,
-					random);
+					dlm ? null : PEER_CLOCK_STEP_HELD, random);
 			WorkloadReport report = workload.run(plan);
 			System.out.printf("[workload] %s: %d faults in %d s%n", phase, plan.size(),
 					(System.currentTimeMillis() - started) / 1000);
@@ -111,6 +121,19 @@ class FaultWorkloadClusterIT {
 		if (!setup.isBlank()) {
 			CommandResult result = cluster.run(SERVER_NODE, setup, Duration.ofMinutes(10));
 			assertThat(result.exitCode()).as("peer servers on node 1: " + result.describe()).isZero();
+		}
+	}
+
+	/**
+	 * Sets every node's wall clock to the host's, read as the modification time of a file the
+	 * node writes on the share.
+	 */
+	private static void syncClocks(VmCluster cluster) {
+		for (int node = 1; node <= cluster.nodes(); node++) {
+			String file = "/mnt/host/clock-sync-n" + node;
+			CommandResult result = cluster.run(node, "rm -f " + file + "; echo > " + file + "; date -s @$(stat -c %.9Y "
+					+ file + ") >/dev/null; rm -f " + file, Duration.ofMinutes(2));
+			assertThat(result.exitCode()).as("clock of node " + node + " set: " + result.describe()).isZero();
 		}
 	}
 
