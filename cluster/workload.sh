@@ -85,7 +85,8 @@ mkdir -p "$(dirname "$OUT")"
 	echo "client's acknowledged write had superseded (each rolls the counter back). The host was"
 	echo "shared with other builds (load above). A lease-based peer's partition, pause-node and"
 	echo "kill-node strike nodes 2 and up, never node 1, where its servers run; its phase starts"
-	echo "with every node's clock set to the host's, and its clock steps are undone after 30 s."
+	echo "with every node's clock set to the host's (again after a node's reboot), and its clock"
+	echo "steps are undone after 30 s."
 	echo
 	printf '%s' "| system | fault | injected | lost updates | stale writes | overlaps | fault → next grant (s) | fenced before granted | hold outlived pause |
 |---|---|---|---|---|---|---|---|---|

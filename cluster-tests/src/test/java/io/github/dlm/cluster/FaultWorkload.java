@@ -106,7 +106,7 @@ final class FaultWorkload {
 	 * @param clockStepHeld how long a clock step lasts before the node's clock is stepped
 	 * back, or {@code null} to leave it stepped (a lease that a client's clock times lets the
 	 * step act until it is undone; undone before the next fault, it acts in that fault's time
-	 * only)
+	 * only); when set, a node booted again after a fault also has its clock set to the host's
 	 * @param random the source of every choice
 	 */
 	FaultWorkload(VmCluster cluster, String label, List<String> systems, String serverHost, Duration pause,
@@ -204,6 +204,10 @@ final class FaultWorkload {
 		this.recoveringNode = node;
 		this.recovering = CompletableFuture.runAsync(() -> {
 			this.cluster.restart(node);
+			if (this.clockStepHeld != null) {
+				// a node booted under emulation comes up seconds off the host's clock
+				syncClock(this.cluster, node);
+			}
 			startClients(node);
 		});
 		return new Fault(kind.label(), node, client, start, end, fenced);
@@ -222,6 +226,22 @@ final class FaultWorkload {
 			this.cluster.stepClock(node, by.negated());
 		}
 		return new Fault(kind.label(), node, null, start, System.currentTimeMillis(), null);
+	}
+
+	/**
+	 * Sets a node's wall clock to the host's, read as the modification time of a file the node
+	 * writes on the share.
+	 * @param cluster the cluster
+	 * @param node the node
+	 */
+	static void syncClock(VmCluster cluster, int node) {
+		String file = "/mnt/host/clock-sync-n" + node;
+		CommandResult result = cluster.run(node,
+				"rm -f " + file + "; echo > " + file + "; date -s @$(stat -c %.9Y " + file + ") >/dev/null; rm -f " + file,
+				Duration.ofMinutes(2));
+		if (result.exitCode() != 0) {
+			throw new IllegalStateException("Clock of node " + node + " not set: " + result.describe());
+		}
 	}
 
 	/** Makes a client hold the lock and stay in its critical section until told otherwise. */

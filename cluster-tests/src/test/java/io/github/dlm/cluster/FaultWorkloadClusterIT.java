@@ -35,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * workload with its JVM paused past the lease (or the fault kinds
  * {@code dlm.workload.peer-faults} names; a node fault then strikes a node other than node 1,
  * where the servers run; a clock step is undone after 30 s, and every node's clock is set to
- * the host's before the phase): its lost updates and overlaps are reported, not asserted. CI
+ * the host's before the phase and after a reboot): its lost updates and overlaps are reported, not asserted. CI
  * runs the DLM phase only.
  * <p>
  * Fences and kills nodes and boots them again, so the cluster is whole at the end; ordered
@@ -93,8 +93,8 @@ class FaultWorkloadClusterIT {
 				.boxed()
 				.toList();
 			// A JDBC lease is timed by its clients' clocks: a peer phase starts with every node's
-			// clock on the host's, and a clock step acts for a while and is undone, in its own
-			// fault's time.
+			// clock on the host's (and a node booted again gets it too), and a clock step acts
+			// for a while and is undone, in its own fault's time.
 			if (!dlm) {
 				syncClocks(cluster);
 			}
@@ -124,16 +124,9 @@ class FaultWorkloadClusterIT {
 		}
 	}
 
-	/**
-	 * Sets every node's wall clock to the host's, read as the modification time of a file the
-	 * node writes on the share.
-	 */
 	private static void syncClocks(VmCluster cluster) {
 		for (int node = 1; node <= cluster.nodes(); node++) {
-			String file = "/mnt/host/clock-sync-n" + node;
-			CommandResult result = cluster.run(node, "rm -f " + file + "; echo > " + file + "; date -s @$(stat -c %.9Y "
-					+ file + ") >/dev/null; rm -f " + file, Duration.ofMinutes(2));
-			assertThat(result.exitCode()).as("clock of node " + node + " set: " + result.describe()).isZero();
+			FaultWorkload.syncClock(cluster, node);
 		}
 	}
 
