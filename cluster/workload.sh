@@ -81,10 +81,15 @@ mkdir -p "$(dirname "$OUT")"
 	echo "What the columns mean: cluster/README.md, \"Fault workload\". A system named a+b ran"
 	echo "clients of both on every node, on one lock and one counter. Lost updates and overlaps are"
 	echo "counted in the time from a fault to the next one; \"whole run\" counts acknowledged"
-	echo "increments against the final counter. The host was shared with other builds (load above)."
+	echo "increments against the final counter; \"stale writes\" are writes whose read another"
+	echo "client's acknowledged write had superseded (each rolls the counter back). The host was"
+	echo "shared with other builds (load above). A lease-based peer's partition, pause-node and"
+	echo "kill-node strike nodes 2 and up, never node 1, where its servers run; its phase starts"
+	echo "with every node's clock set to the host's (again after a node's reboot), and its clock"
+	echo "steps are undone after 30 s."
 	echo
-	printf '%s' "| system | fault | injected | lost updates | overlaps | fault → next grant (s) | fenced before granted | hold outlived pause |
-|---|---|---|---|---|---|---|---|
+	printf '%s' "| system | fault | injected | lost updates | stale writes | overlaps | fault → next grant (s) | fenced before granted | hold outlived pause |
+|---|---|---|---|---|---|---|---|---|
 "
 	cat "$ROWS"
 	echo

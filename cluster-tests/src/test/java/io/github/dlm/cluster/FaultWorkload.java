@@ -12,14 +12,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import io.github.dlm.cluster.workload.Fault;
 import io.github.dlm.cluster.workload.HistoryEvent;
 import io.github.dlm.cluster.workload.SharedCounter;
-import io.github.dlm.cluster.workload.WorkloadChecker;
 import io.github.dlm.cluster.workload.WorkloadNode;
+import io.github.dlm.cluster.workload.WorkloadRecheck;
 import io.github.dlm.cluster.workload.WorkloadReport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One run of the fault workload on a {@link VmCluster}: a {@link WorkloadNode} client per
@@ -73,6 +73,10 @@ final class FaultWorkload {
 
 	private final Duration pause;
 
+	private final List<Integer> nodeFaultTargets;
+
+	private final @Nullable Duration clockStepHeld;
+
 	private final Random random;
 
 	private final Path run;
@@ -97,14 +101,22 @@ final class FaultWorkload {
 	 * @param systems the systems whose clients run together, one of each per node
 	 * @param serverHost where the peers' servers run
 	 * @param pause how long a paused JVM stays paused
+	 * @param nodeFaultTargets the nodes a partition, pause-node or kill-node may strike
+	 * (the peers' runs spare the node their servers run in)
+	 * @param clockStepHeld how long a clock step lasts before the node's clock is stepped
+	 * back, or {@code null} to leave it stepped (a lease that a client's clock times lets the
+	 * step act until it is undone; undone before the next fault, it acts in that fault's time
+	 * only); when set, a node booted again after a fault also has its clock set to the host's
 	 * @param random the source of every choice
 	 */
 	FaultWorkload(VmCluster cluster, String label, List<String> systems, String serverHost, Duration pause,
-			Random random) {
+			List<Integer> nodeFaultTargets, @Nullable Duration clockStepHeld, Random random) {
 		this.cluster = cluster;
 		this.systems = systems;
 		this.serverHost = serverHost;
 		this.pause = pause;
+		this.nodeFaultTargets = nodeFaultTargets;
+		this.clockStepHeld = clockStepHeld;
 		this.random = random;
 		this.run = cluster.newRunDirectory("workload-" + label);
 		this.counter = new SharedCounter(this.run.resolve("counter"));
@@ -170,7 +182,7 @@ final class FaultWorkload {
 
 	private Fault nodeFault(Kind kind) throws Exception {
 		this.recovering.get();
-		int node = 1 + this.random.nextInt(this.cluster.nodes());
+		int node = this.nodeFaultTargets.get(this.random.nextInt(this.nodeFaultTargets.size()));
 		String client = randomClient(node);
 		linger(client);
 		long start = System.currentTimeMillis();
@@ -192,12 +204,16 @@ final class FaultWorkload {
 		this.recoveringNode = node;
 		this.recovering = CompletableFuture.runAsync(() -> {
 			this.cluster.restart(node);
+			if (this.clockStepHeld != null) {
+				// a node booted under emulation comes up seconds off the host's clock
+				syncClock(this.cluster, node);
+			}
 			startClients(node);
 		});
 		return new Fault(kind.label(), node, client, start, end, fenced);
 	}
 
-	private Fault stepClock(Kind kind, Duration by) {
+	private Fault stepClock(Kind kind, Duration by) throws InterruptedException {
 		List<Integer> up = IntStream.rangeClosed(1, this.cluster.nodes())
 			.filter((node) -> this.recovering.isDone() || node != this.recoveringNode)
 			.boxed()
@@ -205,7 +221,27 @@ final class FaultWorkload {
 		int node = up.get(this.random.nextInt(up.size()));
 		long start = System.currentTimeMillis();
 		this.cluster.stepClock(node, by);
+		if (this.clockStepHeld != null) {
+			Thread.sleep(this.clockStepHeld.toMillis());
+			this.cluster.stepClock(node, by.negated());
+		}
 		return new Fault(kind.label(), node, null, start, System.currentTimeMillis(), null);
+	}
+
+	/**
+	 * Sets a node's wall clock to the host's, read as the modification time of a file the node
+	 * writes on the share.
+	 * @param cluster the cluster
+	 * @param node the node
+	 */
+	static void syncClock(VmCluster cluster, int node) {
+		String file = "/mnt/host/clock-sync-n" + node;
+		CommandResult result = cluster.run(node,
+				"rm -f " + file + "; echo > " + file + "; date -s @$(stat -c %.9Y " + file + ") >/dev/null; rm -f " + file,
+				Duration.ofMinutes(2));
+		if (result.exitCode() != 0) {
+			throw new IllegalStateException("Clock of node " + node + " not set: " + result.describe());
+		}
 	}
 
 	/** Makes a client hold the lock and stay in its critical section until told otherwise. */
@@ -297,15 +333,7 @@ final class FaultWorkload {
 				throw new AssertionError("Client " + client.getKey() + " failed: " + result.describe());
 			}
 		}
-		List<HistoryEvent> events = new ArrayList<>();
-		try (Stream<Path> files = Files.list(this.run)) {
-			for (Path file : files.filter((file) -> file.getFileName().toString().startsWith("history-")).toList()) {
-				String client = file.getFileName().toString().replaceAll("^history-|\\.log$", "");
-				events.addAll(HistoryEvent.parse(client, Files.readAllLines(file)));
-			}
-		}
-		WorkloadReport report = WorkloadChecker.check(String.join("+", this.systems), events, this.counter.read(),
-				this.faults);
+		WorkloadReport report = WorkloadRecheck.check(this.run, String.join("+", this.systems), this.faults);
 		Files.writeString(this.run.resolve("report.md"), WorkloadReport.MARKDOWN_HEADER + report.markdownRows());
 		System.out.println("[workload] run directory " + this.run + "\n" + report.describe());
 		return report;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import io.github.dlm.cluster.FaultWorkload.Kind;
 import io.github.dlm.cluster.workload.WorkloadChecker.FaultResult;
@@ -31,8 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * two holders at once, every holder's node fenced before another node was granted, and the
  * paused JVM's hold lasting past its pause. Then, when {@code dlm.workload.peer-setup}
  * starts the peers' servers, for each lease-based peer ({@code PeerSystems}) the same
- * workload with its JVM paused past the lease: its lost updates and overlaps are reported,
- * not asserted. CI runs the DLM phase only.
+ * workload with its JVM paused past the lease (or the fault kinds
+ * {@code dlm.workload.peer-faults} names; a node fault then strikes a node other than node 1,
+ * where the servers run; a clock step is undone after 30 s, and every node's clock is set to
+ * the host's before the phase and after a reboot): its lost updates and overlaps are reported, not asserted. CI
+ * runs the DLM phase only.
  * <p>
  * Fences and kills nodes and boots them again, so the cluster is whole at the end; ordered
  * after the classes that never fence. System properties: {@code dlm.workload.seed},
@@ -54,8 +58,14 @@ class FaultWorkloadClusterIT {
 
 	private static final List<String> PEERS = List.of("redis-default", "redis-short", "jdbc-default", "jdbc-short");
 
-	/** Node 1, where the peers' servers run. */
-	private static final String SERVER_HOST = "10.77.0.1";
+	/** How long a clock step lasts in a peer phase before it is undone. */
+	private static final Duration PEER_CLOCK_STEP_HELD = Duration.ofSeconds(30);
+
+	/** Where the peers' servers run. */
+	private static final int SERVER_NODE = 1;
+
+	/** {@link #SERVER_NODE}'s address. */
+	private static final String SERVER_HOST = "10.77.0." + SERVER_NODE;
 
 	@Test
 	void noLostUpdateAndNoTwoHoldersUnderEveryFault(VmCluster cluster) throws Exception {
@@ -77,7 +87,19 @@ class FaultWorkloadClusterIT {
 			Duration pause = Duration.ofSeconds(Long.getLong(dlm ? "dlm.workload.pause" : "dlm.workload.peer-pause",
 					dlm ? 20 : 70));
 			long started = System.currentTimeMillis();
-			FaultWorkload workload = new FaultWorkload(cluster, phase, systems, SERVER_HOST, pause, random);
+			// A node fault on the peers' server node would take their lock service down with it,
+			// which says nothing about its leases: their node faults strike the client nodes.
+			List<Integer> nodeFaultTargets = IntStream.rangeClosed(dlm ? 1 : SERVER_NODE + 1, cluster.nodes())
+				.boxed()
+				.toList();
+			// A JDBC lease is timed by its clients' clocks: a peer phase starts with every node's
+			// clock on the host's (and a node booted again gets it too), and a clock step acts
+			// for a while and is undone, in its own fault's time.
+			if (!dlm) {
+				syncClocks(cluster);
+			}
+			FaultWorkload workload = new FaultWorkload(cluster, phase, systems, SERVER_HOST, pause, nodeFaultTargets,
+					dlm ? null : PEER_CLOCK_STEP_HELD, random);
 			WorkloadReport report = workload.run(plan);
 			System.out.printf("[workload] %s: %d faults in %d s%n", phase, plan.size(),
 					(System.currentTimeMillis() - started) / 1000);
@@ -97,8 +119,14 @@ class FaultWorkloadClusterIT {
 	private static void setUpPeers(VmCluster cluster) {
 		String setup = System.getProperty("dlm.workload.peer-setup", "");
 		if (!setup.isBlank()) {
-			CommandResult result = cluster.run(1, setup, Duration.ofMinutes(10));
+			CommandResult result = cluster.run(SERVER_NODE, setup, Duration.ofMinutes(10));
 			assertThat(result.exitCode()).as("peer servers on node 1: " + result.describe()).isZero();
+		}
+	}
+
+	private static void syncClocks(VmCluster cluster) {
+		for (int node = 1; node <= cluster.nodes(); node++) {
+			FaultWorkload.syncClock(cluster, node);
 		}
 	}
 

@@ -11,10 +11,11 @@ import org.jspecify.annotations.Nullable;
  * @param grantNanos host time of the grant stamp
  * @param endNanos host time of the release stamp, or of the iteration's last stamp
  * @param released whether the client recorded the release
+ * @param readNanos host time of the counter's read stamp, or 0 if the client recorded none
  * @param written the counter value written and acknowledged in this hold, or {@code null}
  * @param writeNanos host time of the write's acknowledgement, or 0
  */
-public record Hold(String client, long iteration, long grantNanos, long endNanos, boolean released,
+public record Hold(String client, long iteration, long grantNanos, long endNanos, boolean released, long readNanos,
 		@Nullable Long written, long writeNanos) {
 
 	/**

@@ -19,6 +19,13 @@ import org.jspecify.annotations.Nullable;
  * counter are increments overwritten by a stale holder. A counter above the acknowledged
  * writes is not a loss: a client died between its write and the write's record
  * ({@code unacknowledged}).</li>
+ * <li><b>Stale writes.</b> Acknowledged writes whose read another client's acknowledged
+ * write superseded before they wrote: the write puts back a value older than the counter's,
+ * rolling it back by the increments in between (or, when the superseding write was itself
+ * stale, moving it forward again). A holder that lost its lease while paused between its read
+ * and its write makes one; what the lost-updates count then shows depends on whether another
+ * holder read before it and wrote after it (the rollback undone: one increment lost) or not
+ * (every increment rolled back lost, and written again by the holders that follow).</li>
  * <li><b>Overlaps.</b> Pairs of {@link Hold measured holds} of different clients that
  * overlap: each measured hold lies inside the real one, so a measured overlap is a real
  * one.</li>
@@ -66,6 +73,7 @@ public final class WorkloadChecker {
 		long overwritten = Math.max(0, distinct - finalCounter);
 		long unacknowledged = Math.max(0, finalCounter - distinct);
 		List<Overlap> overlaps = overlaps(holds);
+		List<StaleWrite> staleWrites = staleWrites(writes);
 		List<FaultResult> results = new ArrayList<>();
 		for (int i = 0; i < faults.size(); i++) {
 			Fault fault = faults.get(i);
@@ -75,13 +83,16 @@ public final class WorkloadChecker {
 			List<Overlap> during = overlaps.stream()
 				.filter((overlap) -> overlap.second().grantNanos() >= from && overlap.second().grantNanos() < to)
 				.toList();
-			results.add(new FaultResult(fault, lost, during, nextGrantMillis(fault, holds),
+			List<StaleWrite> stale = staleWrites.stream()
+				.filter((write) -> write.write().writeNanos() >= from && write.write().writeNanos() < to)
+				.toList();
+			results.add(new FaultResult(fault, lost, stale, during, nextGrantMillis(fault, holds),
 					fencedBeforeGranted(fault, holds), holdOutlivedPause(fault, holds)));
 		}
 		long failures = events.stream().filter((event) -> event.event().equals("fail")).count();
 		long timeouts = events.stream().filter((event) -> event.event().equals("timeout")).count();
 		return new WorkloadReport(system, writes.size(), finalCounter, duplicates.size() + overwritten, unacknowledged,
-				overlaps, results, failures, timeouts);
+				staleWrites, overlaps, results, failures, timeouts);
 	}
 
 	/**
@@ -104,6 +115,7 @@ public final class WorkloadChecker {
 			if (grant == null) {
 				return;
 			}
+			HistoryEvent read = steps.stream().filter((step) -> step.event().equals("read")).findFirst().orElse(null);
 			HistoryEvent write = steps.stream().filter((step) -> step.event().equals("write")).findFirst().orElse(null);
 			HistoryEvent release = steps.stream()
 				.filter((step) -> step.event().equals("release"))
@@ -112,10 +124,38 @@ public final class WorkloadChecker {
 			long end = (release != null) ? release.nanos()
 					: steps.stream().mapToLong(HistoryEvent::nanos).max().orElse(grant.nanos());
 			holds.add(new Hold(client, iteration, grant.nanos(), end, release != null,
-					(write != null) ? write.value() : null, (write != null) ? write.nanos() : 0));
+					(read != null) ? read.nanos() : 0, (write != null) ? write.value() : null, (write != null) ? write.nanos() : 0));
 		}));
 		holds.sort(Comparator.comparingLong(Hold::grantNanos));
 		return holds;
+	}
+
+	/**
+	 * The writes whose read was superseded: another client's acknowledged write lies between
+	 * the read and the write (strictly: stamps of one tick do not order them). Under mutual
+	 * exclusion every other write precedes the grant, so there are none.
+	 * @param writes the acknowledged writes, by write time
+	 */
+	private static List<StaleWrite> staleWrites(List<Hold> writes) {
+		List<StaleWrite> stale = new ArrayList<>();
+		for (int i = 0; i < writes.size(); i++) {
+			Hold write = writes.get(i);
+			Hold superseding = null;
+			for (int j = i - 1; j >= 0 && write.readNanos() > 0; j--) {
+				Hold earlier = writes.get(j);
+				if (earlier.writeNanos() <= write.readNanos()) {
+					break;
+				}
+				if (earlier.writeNanos() < write.writeNanos() && !earlier.client().equals(write.client())) {
+					superseding = earlier;
+					break;
+				}
+			}
+			if (superseding != null) {
+				stale.add(new StaleWrite(write, superseding));
+			}
+		}
+		return stale;
 	}
 
 	private static List<Overlap> overlaps(List<Hold> holds) {
@@ -191,10 +231,40 @@ public final class WorkloadChecker {
 	}
 
 	/**
+	 * An acknowledged write whose read another client's acknowledged write had superseded.
+	 * @param write the stale write's hold
+	 * @param superseded the last acknowledged write of another client between its read and
+	 * its write
+	 */
+	public record StaleWrite(Hold write, Hold superseded) {
+
+		/**
+		 * How many increments the write took off the counter: the superseding write's value
+		 * minus the value this one read, its own increment included (negative when it gave
+		 * increments back, written over an earlier stale write).
+		 * @return the increments rolled back
+		 */
+		public long rolledBack() {
+			Long read = this.write.written();
+			Long over = this.superseded.written();
+			return ((over != null) ? over : 0) - (((read != null) ? read : 1) - 1);
+		}
+
+		@Override
+		public String toString() {
+			return this.write.client() + "#" + this.write.iteration() + " wrote " + this.write.written() + " over "
+					+ this.superseded.written() + " (" + this.superseded.client() + "#" + this.superseded.iteration()
+					+ "): counter rolled back by " + rolledBack();
+		}
+
+	}
+
+	/**
 	 * What one fault did.
 	 * @param fault the fault
 	 * @param lostUpdates increments lost from its start to the next fault's (values written
 	 * twice)
+	 * @param staleWrites stale writes in that time
 	 * @param overlaps overlaps in that time (the later grant in it)
 	 * @param nextGrantMillis from its start to the next grant of another client, or
 	 * {@code null} if there was none
@@ -203,8 +273,8 @@ public final class WorkloadChecker {
 	 * @param holdOutlivedPause for a pause of a holder's JVM: whether the hold lasted until
 	 * after the pause; else {@code null}
 	 */
-	public record FaultResult(Fault fault, long lostUpdates, List<Overlap> overlaps, @Nullable Long nextGrantMillis,
-			@Nullable Boolean fencedBeforeGranted, @Nullable Boolean holdOutlivedPause) {
+	public record FaultResult(Fault fault, long lostUpdates, List<StaleWrite> staleWrites, List<Overlap> overlaps,
+			@Nullable Long nextGrantMillis, @Nullable Boolean fencedBeforeGranted, @Nullable Boolean holdOutlivedPause) {
 
 	}
 

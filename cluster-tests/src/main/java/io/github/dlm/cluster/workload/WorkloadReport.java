@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import io.github.dlm.cluster.workload.WorkloadChecker.FaultResult;
 import io.github.dlm.cluster.workload.WorkloadChecker.Overlap;
+import io.github.dlm.cluster.workload.WorkloadChecker.StaleWrite;
 
 /**
  * What {@link WorkloadChecker} found in one run, and its rows of the fault × system table.
@@ -19,18 +20,20 @@ import io.github.dlm.cluster.workload.WorkloadChecker.Overlap;
  * counter does not reach
  * @param unacknowledged increments the counter shows beyond the acknowledged ones (clients
  * that died between a write and its record)
+ * @param staleWrites every write whose read another client's write had superseded
  * @param overlaps every pair of holds that overlapped
  * @param faults what each fault did, in order
  * @param failures iterations that ended in an exception
  * @param timeouts iterations that did not get the lock in time
  */
 public record WorkloadReport(String system, long acknowledged, long finalCounter, long lostUpdates,
-		long unacknowledged, List<Overlap> overlaps, List<FaultResult> faults, long failures, long timeouts) {
+		long unacknowledged, List<StaleWrite> staleWrites, List<Overlap> overlaps, List<FaultResult> faults,
+		long failures, long timeouts) {
 
 	/** The table's header, for {@link #markdownRows()}. */
 	public static final String MARKDOWN_HEADER = """
-			| system | fault | injected | lost updates | overlaps | fault → next grant (s) | fenced before granted | hold outlived pause |
-			|---|---|---|---|---|---|---|---|
+			| system | fault | injected | lost updates | stale writes | overlaps | fault → next grant (s) | fenced before granted | hold outlived pause |
+			|---|---|---|---|---|---|---|---|---|
 			""";
 
 	/**
@@ -55,6 +58,7 @@ public record WorkloadReport(String system, long acknowledged, long finalCounter
 		byKind.forEach((kind, results) -> {
 			rows.append("| ").append(this.system).append(" | ").append(kind).append(" | ").append(results.size());
 			rows.append(" | ").append(results.stream().mapToLong(FaultResult::lostUpdates).sum());
+			rows.append(" | ").append(results.stream().mapToLong((result) -> result.staleWrites().size()).sum());
 			rows.append(" | ").append(results.stream().mapToLong((result) -> result.overlaps().size()).sum());
 			rows.append(" | ").append(seconds(results));
 			rows.append(" | ").append(verdict(results.stream().map(FaultResult::fencedBeforeGranted).toList()));
@@ -67,7 +71,8 @@ public record WorkloadReport(String system, long acknowledged, long finalCounter
 		if (this.unacknowledged > 0) {
 			rows.append(", ").append(this.unacknowledged).append(" unacknowledged");
 		}
-		rows.append(") | ").append(this.overlaps.size()).append(" | | | |\n");
+		rows.append(") | ").append(this.staleWrites.size());
+		rows.append(" | ").append(this.overlaps.size()).append(" | | | |\n");
 		return rows.toString();
 	}
 
@@ -78,12 +83,17 @@ public record WorkloadReport(String system, long acknowledged, long finalCounter
 	public String describe() {
 		List<String> lines = new ArrayList<>();
 		lines.add(this.system + ": " + this.acknowledged + " acknowledged, counter " + this.finalCounter + ", lost "
-				+ this.lostUpdates + ", unacknowledged " + this.unacknowledged + ", overlaps " + this.overlaps.size()
-				+ ", failed iterations " + this.failures + ", timeouts " + this.timeouts);
+				+ this.lostUpdates + ", unacknowledged " + this.unacknowledged + ", stale writes "
+				+ this.staleWrites.size() + ", overlaps " + this.overlaps.size() + ", failed iterations " + this.failures
+				+ ", timeouts " + this.timeouts);
 		for (FaultResult result : this.faults) {
-			lines.add("  " + result.fault().format() + " -> lost " + result.lostUpdates() + ", overlaps "
-					+ result.overlaps().size() + ", next grant +" + result.nextGrantMillis() + " ms, fenced before granted "
-					+ result.fencedBeforeGranted() + ", hold outlived pause " + result.holdOutlivedPause());
+			lines.add("  " + result.fault().format() + " -> lost " + result.lostUpdates() + ", stale writes "
+					+ result.staleWrites().size() + ", overlaps " + result.overlaps().size() + ", next grant +"
+					+ result.nextGrantMillis() + " ms, fenced before granted " + result.fencedBeforeGranted()
+					+ ", hold outlived pause " + result.holdOutlivedPause());
+		}
+		for (StaleWrite write : this.staleWrites) {
+			lines.add("  stale write: " + write);
 		}
 		for (Overlap overlap : this.overlaps) {
 			lines.add("  overlap " + overlap.millis() + " ms: " + overlap.first() + " / " + overlap.second());

@@ -6,6 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.github.dlm.cluster.workload.WorkloadChecker.FaultResult;
+import io.github.dlm.cluster.workload.WorkloadChecker.StaleWrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +29,7 @@ class WorkloadCheckerTests {
 		assertThat(report.unacknowledged()).isZero();
 		assertThat(report.overlaps()).as("a grant stamped at the same tick as the release does not overlap")
 			.isEmpty();
+		assertThat(report.staleWrites()).as("a read stamped at the same tick as the last write is not stale").isEmpty();
 	}
 
 	@Test
@@ -40,6 +42,11 @@ class WorkloadCheckerTests {
 			assertThat(overlap.first().client()).isEqualTo("n1-a-1");
 			assertThat(overlap.second().client()).isEqualTo("n2-b-1");
 			assertThat(overlap.millis()).isEqualTo(5);
+		});
+		assertThat(report.staleWrites()).singleElement().satisfies((stale) -> {
+			assertThat(stale.write().client()).isEqualTo("n2-b-1");
+			assertThat(stale.superseded().client()).isEqualTo("n1-a-1");
+			assertThat(stale.rolledBack()).isEqualTo(1);
 		});
 	}
 
@@ -56,12 +63,59 @@ class WorkloadCheckerTests {
 		assertThat(report.lostUpdates()).as("1 written twice, and 2 and 3 lost under it: counter 1 after 4 increments")
 			.isEqualTo(3);
 		assertThat(report.overlaps()).hasSize(3);
+		assertThat(report.staleWrites()).singleElement().satisfies((stale) -> {
+			assertThat(stale.write().client()).isEqualTo("n1-a-1");
+			assertThat(stale.rolledBack()).isEqualTo(3);
+		});
 		FaultResult pause = report.faults().get(0);
 		assertThat(pause.lostUpdates()).isEqualTo(1);
+		assertThat(pause.staleWrites()).hasSize(1);
 		assertThat(pause.holdOutlivedPause()).isTrue();
 		assertThat(pause.nextGrantMillis()).isEqualTo(9_000);
-		assertThat(report.markdownRows()).contains("| redis-short | pause-jvm | 1 | 1 | 3 | 9.0 |  | yes |")
-			.contains("| redis-short | whole run | 1 | 3 (4 acknowledged, counter 1) | 3 | | | |");
+		assertThat(report.markdownRows()).contains("| redis-short | pause-jvm | 1 | 1 | 1 | 3 | 9.0 |  | yes |")
+			.contains("| redis-short | whole run | 1 | 3 (4 acknowledged, counter 1) | 1 | 3 | | | |");
+	}
+
+	@Test
+	void rollbackNobodyUndoesIsWrittenAgainAsDuplicatesAfterOneStaleWrite() {
+		// paused after reading 0, the client writes 1 over 3; the others go on from 1
+		section("n1-a-1", 1, 100, 0, 20_000);
+		section("n2-b-1", 1, 10_000, 0, 10_010);
+		section("n2-b-1", 2, 10_020, 1, 10_030);
+		section("n3-c-1", 1, 10_040, 2, 10_050);
+		section("n2-b-1", 3, 20_100, 1, 20_110);
+		section("n3-c-1", 2, 20_120, 2, 20_130);
+		WorkloadReport report = WorkloadChecker.check("jdbc-default", this.events, 3,
+				List.of(new Fault("pause-jvm", 1, "n1-a-1", 1_000, 19_990, null)));
+		assertThat(report.acknowledged()).isEqualTo(6);
+		assertThat(report.lostUpdates()).as("6 acknowledged, counter 3").isEqualTo(3);
+		assertThat(report.staleWrites()).as("the writes after the rollback read the value it left")
+			.singleElement()
+			.satisfies((stale) -> {
+				assertThat(stale.write().client()).isEqualTo("n1-a-1");
+				assertThat(stale.superseded().client()).isEqualTo("n3-c-1");
+				assertThat(stale.rolledBack()).isEqualTo(3);
+			});
+		assertThat(report.overlaps()).as("the paused hold with each hold granted in its time").hasSize(3);
+		assertThat(report.markdownRows())
+			.contains("| jdbc-default | whole run | 1 | 3 (6 acknowledged, counter 3) | 1 | 3 | | | |");
+	}
+
+	@Test
+	void rollbackUndoneByAHolderThatReadBeforeItLosesOneIncrement() {
+		// paused after reading 0, the client writes 1 over 3 while another holder has read 3
+		section("n1-a-1", 1, 100, 0, 20_000);
+		section("n2-b-1", 1, 10_000, 0, 10_010);
+		section("n2-b-1", 2, 10_020, 1, 10_030);
+		section("n2-b-1", 3, 10_040, 2, 10_050);
+		section("n2-b-1", 4, 19_990, 3, 20_010);
+		WorkloadReport report = WorkloadChecker.check("redis-default", this.events, 4,
+				List.of(new Fault("pause-jvm", 1, "n1-a-1", 1_000, 19_980, null)));
+		assertThat(report.lostUpdates()).as("5 acknowledged, counter 4").isEqualTo(1);
+		assertThat(report.staleWrites()).extracting(StaleWrite::rolledBack)
+			.as("the paused client's write rolls back 3, the other's write over it gives 2 back")
+			.containsExactly(3L, -2L);
+		assertThat(report.overlaps()).hasSize(4);
 	}
 
 	@Test
@@ -117,7 +171,7 @@ class WorkloadCheckerTests {
 		WorkloadReport report = WorkloadChecker.check("lease", this.events, 1, List.of(partition));
 		assertThat(report.faults().get(0).fencedBeforeGranted()).isFalse();
 		// the cut-off holder's measured hold ends at its last stamp: no measured overlap
-		assertThat(report.markdownRows()).contains("| lease | partition | 1 | 0 | 0 | 11.0 | NO (1 of 1) |  |");
+		assertThat(report.markdownRows()).contains("| lease | partition | 1 | 0 | 0 | 0 | 11.0 | NO (1 of 1) |  |");
 	}
 
 	@Test
