@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.dlm.core.DlmBlockingListener;
 import io.github.dlm.core.DlmCompletion;
+import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmLockspaceCondition;
@@ -133,12 +135,13 @@ public final class CachingLockspace implements DlmLockspace {
 		return this.engine;
 	}
 
-	private LockGate.Decision admit(LocalLockHandle lock, DlmResourceName resource, DlmMode mode, boolean noqueue) {
+	private LockGate.Decision admit(LocalLockHandle lock, DlmResourceName resource, DlmMode mode,
+			Set<DlmFlag> flags) {
 		NodeLock nodeLock = this.nodeLocks.get(resource);
 		if (nodeLock == null) {
 			nodeLock = this.nodeLocks.computeIfAbsent(resource, (name) -> new NodeLock(name, this, this.engine));
 		}
-		return nodeLock.admit(lock, mode, noqueue);
+		return nodeLock.admit(lock, mode, flags);
 	}
 
 	/** Queues a node lock to drive; under its monitor. */

@@ -32,6 +32,9 @@ final class NodeLock {
 
 	private static final Set<DlmFlag> VALBLK_NOQUEUE = EnumSet.of(DlmFlag.VALBLK, DlmFlag.NOQUEUE);
 
+	private static final Set<DlmFlag> VALBLK_NOQUEUEBAST = EnumSet.of(DlmFlag.VALBLK, DlmFlag.NOQUEUE,
+			DlmFlag.NOQUEUEBAST);
+
 	private static final Set<DlmFlag> INVALIDATE = EnumSet.of(DlmFlag.VALBLK, DlmFlag.IVVALBLK);
 
 	private static final Set<DlmFlag> PHANTOM = EnumSet.of(DlmFlag.HEADQUE);
@@ -56,6 +59,9 @@ final class NodeLock {
 
 	/** Every local request waiting for {@link #wanted} is a NOQUEUE request. */
 	private boolean wantedNoqueue;
+
+	/** One of them asked for blocking callbacks to the holders that refuse it. */
+	private boolean wantedNoqueueBast;
 
 	/** Queued in the lockspace's list of node locks to drive. */
 	private boolean queued;
@@ -86,7 +92,7 @@ final class NodeLock {
 	}
 
 	/** The gate: under the engine's lock. */
-	synchronized LockGate.Decision admit(LocalLockHandle lock, DlmMode mode, boolean noqueue) {
+	synchronized LockGate.Decision admit(LocalLockHandle lock, DlmMode mode, Set<DlmFlag> flags) {
 		if (lock == this.phantom) {
 			return LockGate.Decision.ADMIT;
 		}
@@ -95,6 +101,7 @@ final class NodeLock {
 		if (!releasing && this.granted != null && this.granted.covers(mode)) {
 			return LockGate.Decision.ADMIT;
 		}
+		boolean noqueue = flags.contains(DlmFlag.NOQUEUE);
 		if (this.closed || (noqueue && (releasing || this.inFlight || this.phantom != null))) {
 			return LockGate.Decision.REFUSE;
 		}
@@ -105,11 +112,13 @@ final class NodeLock {
 		if (this.wanted == null) {
 			this.wanted = mode;
 			this.wantedNoqueue = noqueue;
+			this.wantedNoqueueBast = false;
 		}
 		else {
 			this.wanted = this.wanted.leastCovering(mode);
 			this.wantedNoqueue &= noqueue;
 		}
+		this.wantedNoqueueBast |= noqueue && flags.contains(DlmFlag.NOQUEUEBAST);
 		requestDrive();
 		return LockGate.Decision.WAIT;
 	}
@@ -164,7 +173,8 @@ final class NodeLock {
 					return null;
 				}
 				DlmMode target = (this.granted != null) ? this.granted.leastCovering(this.wanted) : this.wanted;
-				Set<DlmFlag> flags = this.wantedNoqueue ? VALBLK_NOQUEUE : VALBLK;
+				Set<DlmFlag> flags = !this.wantedNoqueue ? VALBLK
+						: this.wantedNoqueueBast ? VALBLK_NOQUEUEBAST : VALBLK_NOQUEUE;
 				this.wanted = null;
 				if (target == this.granted) {
 					future = null;

@@ -108,7 +108,7 @@ final class GrantRules {
 			return true;
 		}
 		LockGate.Decision decision = gate.admit(lock.handle, resource.name, Modes.toMode(lock.requestedMode),
-				lock.has(DlmFlag.NOQUEUE));
+				lock.flags);
 		lock.gated = (decision == LockGate.Decision.WAIT);
 		return decision == LockGate.Decision.ADMIT;
 	}

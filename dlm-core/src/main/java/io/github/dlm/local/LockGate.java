@@ -1,5 +1,8 @@
 package io.github.dlm.local;
 
+import java.util.Set;
+
+import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmResourceName;
 
@@ -21,10 +24,11 @@ public interface LockGate {
 	 * @param lock the lock to be granted
 	 * @param resource its resource
 	 * @param mode the mode it would be granted
-	 * @param noqueue whether the request was made with {@link io.github.dlm.core.DlmFlag#NOQUEUE}
+	 * @param flags the flags of the request (such as {@link DlmFlag#NOQUEUE}); not to be
+	 * modified
 	 * @return the decision
 	 */
-	Decision admit(LocalLockHandle lock, DlmResourceName resource, DlmMode mode, boolean noqueue);
+	Decision admit(LocalLockHandle lock, DlmResourceName resource, DlmMode mode, Set<DlmFlag> flags);
 
 	/**
 	 * What the gate decided.
