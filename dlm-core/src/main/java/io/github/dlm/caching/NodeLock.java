@@ -63,6 +63,9 @@ final class NodeLock {
 	/** One of them asked for blocking callbacks to the holders that refuse it. */
 	private boolean wantedNoqueueBast;
 
+	/** Gated NOQUEUE requests are to be refused: the node lock is busy. */
+	private boolean refuseNoqueue;
+
 	/** Queued in the lockspace's list of node locks to drive. */
 	private boolean queued;
 
@@ -102,8 +105,15 @@ final class NodeLock {
 			return LockGate.Decision.ADMIT;
 		}
 		boolean noqueue = flags.contains(DlmFlag.NOQUEUE);
-		if (this.closed || (noqueue && (releasing || this.inFlight || this.phantom != null))) {
+		if (this.closed) {
 			return LockGate.Decision.REFUSE;
+		}
+		if (noqueue && (releasing || this.inFlight || this.phantom != null)) {
+			// the lock manager cannot be asked now: refused on the next drive (a NOQUEUE
+			// request already queued cannot be refused from here)
+			this.refuseNoqueue = true;
+			requestDrive();
+			return LockGate.Decision.WAIT;
 		}
 		if (releasing) {
 			// asked again once the node lock is released
@@ -146,8 +156,16 @@ final class NodeLock {
 		boolean finished = false;
 		boolean unpin = false;
 		LocalLockHandle standIn = null;
+		boolean refuse;
 		synchronized (this) {
 			this.queued = false;
+			refuse = this.refuseNoqueue;
+			this.refuseNoqueue = false;
+		}
+		if (refuse) {
+			this.engine.endGated(this.resource, DlmStatus.NOT_GRANTED, true, false);
+		}
+		synchronized (this) {
 			if (this.closed || this.inFlight) {
 				return null;
 			}
@@ -160,10 +178,13 @@ final class NodeLock {
 				}
 				future = releaseStep(usage, valueBlock);
 				if (future == null) {
+					if (this.draining) {
+						// the stand-in was granted: its remote waiter is served
+						standIn = this.phantom;
+						this.phantom = null;
+					}
 					this.draining = false;
 					this.refresh = false;
-					standIn = this.phantom;
-					this.phantom = null;
 					unpin = (this.handle == null);
 					finished = true;
 				}
@@ -308,6 +329,10 @@ final class NodeLock {
 			}
 			default -> this.engine.endGated(this.resource, status, false, false);
 		}
+		synchronized (this) {
+			// a release may have become due while the request was in flight
+			requestDrive();
+		}
 		this.owner.drainPending();
 	}
 
@@ -364,11 +389,20 @@ final class NodeLock {
 			return;
 		}
 		future.whenComplete((completion, failure) -> {
+			boolean stale = false;
 			if (completion != null && completion.isGranted()) {
-				this.draining = true;
 				synchronized (this) {
-					requestDrive();
+					if (stand == this.phantom && !this.closed) {
+						this.draining = true;
+						requestDrive();
+					}
+					else {
+						stale = true;
+					}
 				}
+			}
+			if (stale) {
+				finishRelease(stand, false);
 			}
 			this.owner.drainPending();
 		});
