@@ -27,6 +27,8 @@ final class ArchitectureRules {
 
 	private static final String LOCAL = "local";
 
+	private static final String CACHING = "caching";
+
 	private static final String JNA = "jna";
 
 	private static final String LOCK = "lock";
@@ -46,7 +48,9 @@ final class ArchitectureRules {
 
 	/**
 	 * The layers, lowest first: {@code core} (the vocabulary and the SPI); the backends
-	 * {@code local} and {@code jna}, which do not know each other; {@code lock};
+	 * {@code local} and {@code jna}, which do not know each other; {@code caching}, the
+	 * node-level cache over any backend, which runs its local holders on {@code local};
+	 * {@code lock};
 	 * {@code aop}; and, on top, {@code autoconfigure}, {@code health} and {@code endpoint}, which nothing in
 	 * the library uses. A layer is used only by the layers above it, and the backends only
 	 * by the auto-configuration, which chooses one: the Spring layer works with any
@@ -61,6 +65,7 @@ final class ArchitectureRules {
 			.ensureAllClassesAreContainedInArchitecture()
 			.layer(CORE).definedBy(root + ".core..")
 			.layer(LOCAL).definedBy(root + ".local..")
+			.layer(CACHING).definedBy(root + ".caching..")
 			.layer(JNA).definedBy(root + ".jna..")
 			.layer(LOCK).definedBy(root + ".lock..")
 			.layer(AOP).definedBy(root + ".aop..")
@@ -68,7 +73,8 @@ final class ArchitectureRules {
 			.layer(HEALTH).definedBy(root + ".health..")
 			.optionalLayer(ENDPOINT).definedBy(root + ".endpoint..")
 			.optionalLayer(CONTRACT).definedBy(root + ".contract..")
-			.whereLayer(LOCAL).mayOnlyBeAccessedByLayers(AUTOCONFIGURE)
+			.whereLayer(LOCAL).mayOnlyBeAccessedByLayers(CACHING, AUTOCONFIGURE)
+			.whereLayer(CACHING).mayOnlyBeAccessedByLayers(AUTOCONFIGURE, HEALTH, ENDPOINT)
 			.whereLayer(JNA).mayOnlyBeAccessedByLayers(AUTOCONFIGURE)
 			.whereLayer(LOCK).mayOnlyBeAccessedByLayers(AOP, AUTOCONFIGURE, HEALTH, ENDPOINT)
 			.whereLayer(AOP).mayOnlyBeAccessedByLayers(AUTOCONFIGURE)
@@ -76,7 +82,7 @@ final class ArchitectureRules {
 			.whereLayer(ENDPOINT).mayOnlyBeAccessedByLayers(AUTOCONFIGURE)
 			.whereLayer(AUTOCONFIGURE).mayNotBeAccessedByAnyLayer()
 			.whereLayer(CONTRACT).mayNotBeAccessedByAnyLayer()
-			.as("layers of " + root + ": core < local, jna < lock < aop < autoconfigure, health, endpoint");
+			.as("layers of " + root + ": core < local < caching, jna < lock < aop < autoconfigure, health, endpoint");
 	}
 
 	/**
@@ -86,7 +92,8 @@ final class ArchitectureRules {
 	 */
 	static ArchRule engineWithoutSpring(String root) {
 		return noClasses().that()
-			.resideInAnyPackage(root + ".core..", root + ".local..", root + ".jna..", root + ".contract..")
+			.resideInAnyPackage(root + ".core..", root + ".local..", root + ".caching..", root + ".jna..",
+					root + ".contract..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("org.springframework..")

@@ -27,7 +27,7 @@ class ArchitectureTests {
 
 	@Test
 	void everyLibraryModuleIsImported() {
-		assertThat(Stream.of("core", "local", "contract", "jna", "lock", "aop", "autoconfigure", "health"))
+		assertThat(Stream.of("core", "local", "caching", "contract", "jna", "lock", "aop", "autoconfigure", "health"))
 			.allSatisfy((layer) -> assertThat(LIBRARY.containPackage(ROOT + "." + layer)).as(layer).isTrue());
 	}
 

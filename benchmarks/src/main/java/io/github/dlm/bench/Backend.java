@@ -10,6 +10,12 @@ public enum Backend {
 	/** {@code DlmLockRegistry} over the in-JVM engine ({@code LocalDlmClient}). */
 	LOCAL,
 
+	/**
+	 * {@code DlmLockRegistry} over node-level caching ({@code CachingDlmClient}) over the
+	 * in-JVM engine: the same key taken again on one node is answered from the cache.
+	 */
+	CACHED,
+
 	/** {@code DlmLockRegistry} over libdlm.so.3 and the kernel DLM ({@code NativeDlmClient}). */
 	NATIVE,
 

@@ -23,6 +23,7 @@ import org.springframework.integration.support.locks.LockRegistry;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
+import io.github.dlm.caching.CachingDlmClient;
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
@@ -68,6 +69,7 @@ final class LockService implements AutoCloseable {
 		try {
 			return switch (backend) {
 				case LOCAL -> dlm(backend, new LocalDlmClient(), closeables);
+				case CACHED -> dlm(backend, new CachingDlmClient(new LocalDlmClient()), closeables);
 				case NATIVE -> dlm(backend, new NativeDlmClient(), closeables);
 				case DEFAULT -> new LockService(backend, new DefaultLockRegistry(), null, closeables);
 				case REDIS -> redis(closeables);

@@ -69,6 +69,11 @@ final class GrantRules {
 	 * Whether the lock can be granted in its requested mode without ALT modes or demotion.
 	 */
 	static boolean canBeGrantedInMode(Resource resource, LockBlock lock, boolean now) {
+		lock.gated = false;
+		return grantableAmongLocks(resource, lock, now) && admittedByGate(resource, lock);
+	}
+
+	private static boolean grantableAmongLocks(Resource resource, LockBlock lock, boolean now) {
 		boolean conversion = lock.isConversion();
 		if (lock.has(DlmFlag.EXPEDITE)) {
 			return true;
@@ -90,6 +95,22 @@ final class GrantRules {
 			return false;
 		}
 		return now ? resource.waitQueue.isEmpty() : isFirst(lock, resource.waitQueue);
+	}
+
+	/**
+	 * Asks the engine's {@link LockGate}, if it has one, whether a lock the queues would
+	 * grant may be granted now, and marks the lock {@linkplain LockBlock#gated gated} if it
+	 * has to wait for the gate.
+	 */
+	private static boolean admittedByGate(Resource resource, LockBlock lock) {
+		LockGate gate = resource.gate;
+		if (gate == null) {
+			return true;
+		}
+		LockGate.Decision decision = gate.admit(lock.handle, resource.name, Modes.toMode(lock.requestedMode),
+				lock.flags);
+		lock.gated = (decision == LockGate.Decision.WAIT);
+		return decision == LockGate.Decision.ADMIT;
 	}
 
 	/**

@@ -25,6 +25,7 @@ final class Granting {
 		}
 		lock.requestedMode = Modes.IV;
 		lock.highestBast = Modes.NL;
+		lock.gated = false;
 	}
 
 	/** Grants the lock and queues its completion. */

@@ -84,6 +84,9 @@ public final class LocalDlmClient implements DlmClient, DlmLockspaceStateSource 
 	/** Conditions set by {@link #simulateCondition}, by lockspace name. */
 	private final Map<String, DlmLockspaceCondition> simulatedConditions = new ConcurrentHashMap<>();
 
+	/** The gate of every engine this client makes, {@code null} for the plain engine. */
+	private final @Nullable LockGate gate;
+
 	private int lastHandleId;
 
 	private boolean closed;
@@ -101,7 +104,13 @@ public final class LocalDlmClient implements DlmClient, DlmLockspaceStateSource 
 	 * lockspace name, a dash and a number
 	 */
 	public LocalDlmClient(String threadNamePrefix) {
+		this(threadNamePrefix, null);
+	}
+
+	/** A client whose engines ask a gate before granting ({@link GatedEngine}). */
+	LocalDlmClient(String threadNamePrefix, @Nullable LockGate gate) {
 		this.threadNamePrefix = Objects.requireNonNull(threadNamePrefix, "Thread name prefix must not be null");
+		this.gate = gate;
 	}
 
 	@Override
@@ -126,7 +135,7 @@ public final class LocalDlmClient implements DlmClient, DlmLockspaceStateSource 
 			if (!options.create()) {
 				throw DlmErrors.toException(Errno.ENOENT, "open lockspace", name, null);
 			}
-			engine = new LockEngine(name);
+			engine = new LockEngine(name, this.gate);
 			this.lockspaces.put(name, engine);
 		}
 		int handleId = ++this.lastHandleId;

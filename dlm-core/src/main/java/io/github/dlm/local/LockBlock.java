@@ -42,6 +42,12 @@ final class LockBlock {
 	/** Whether the grant being completed read the resource value block into {@link #valueBlock}. */
 	boolean valueBlockRead;
 
+	/**
+	 * The queues would grant the lock but its engine's {@link LockGate} made it wait (set by
+	 * the last decision about it); a NOQUEUE request in that state waits for the gate's answer.
+	 */
+	boolean gated;
+
 	/** Highest mode a blocking callback was sent for since the last grant. */
 	int highestBast = Modes.NL;
 

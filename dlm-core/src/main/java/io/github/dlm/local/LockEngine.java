@@ -37,10 +37,17 @@ final class LockEngine {
 
 	private final Map<DlmResourceName, Resource> resources = new LinkedHashMap<>();
 
+	private final @Nullable LockGate gate;
+
 	private int lastLockId;
 
 	LockEngine(String name) {
+		this(name, null);
+	}
+
+	LockEngine(String name, @Nullable LockGate gate) {
 		this.name = name;
+		this.gate = gate;
 	}
 
 	String name() {
@@ -74,7 +81,7 @@ final class LockEngine {
 	private CompletableFuture<DlmCompletion> requestNew(LocalLockHandle handle, DlmMode mode, Set<DlmFlag> flags,
 			byte @Nullable [] valueBlock) {
 		DlmRequestRules.check(mode, flags, null, handle.resourceName);
-		Resource resource = this.resources.computeIfAbsent(handle.resourceName, Resource::new);
+		Resource resource = resource(handle.resourceName);
 		LockBlock lock = new LockBlock(++this.lastLockId, handle, resource);
 		resource.lockCount++;
 		handle.lockBlock = lock;
@@ -95,6 +102,10 @@ final class LockEngine {
 		else if (!lock.has(DlmFlag.NOQUEUE)) {
 			resource.add(lock, LocalLockInfo.Queue.WAITING, lock.has(DlmFlag.HEADQUE));
 			Granting.sendBlocking(resource.grantQueue, lock);
+		}
+		else if (lock.gated) {
+			// grantable here, so nobody to notify; the gate answers the NOQUEUE request later
+			resource.add(lock, LocalLockInfo.Queue.WAITING, lock.has(DlmFlag.HEADQUE));
 		}
 		else {
 			Callbacks.queueCompletion(lock, DlmStatus.NOT_GRANTED);
@@ -146,6 +157,10 @@ final class LockEngine {
 		if (!lock.has(DlmFlag.NOQUEUE)) {
 			resource.add(lock, LocalLockInfo.Queue.CONVERTING, lock.has(DlmFlag.HEADQUE));
 			Granting.sendBlocking(resource.grantQueue, lock);
+			return future;
+		}
+		if (lock.gated) {
+			resource.add(lock, LocalLockInfo.Queue.CONVERTING, lock.has(DlmFlag.HEADQUE));
 			return future;
 		}
 		Callbacks.queueCompletion(lock, DlmStatus.NOT_GRANTED);
@@ -319,6 +334,177 @@ final class LockEngine {
 		finally {
 			this.lock.unlock();
 		}
+	}
+
+	// ---- for the gate (GatedEngine) ----
+
+	/** Grants what the gate now admits on a resource. */
+	void regrant(DlmResourceName name) {
+		this.lock.lock();
+		try {
+			Resource resource = this.resources.get(name);
+			if (resource != null) {
+				Granting.grantPending(resource);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Ends the requests and conversions the gate holds on a resource with a status, as a
+	 * cancel does: new requests end, conversions keep their granted mode.
+	 */
+	int endGated(DlmResourceName name, DlmStatus status, boolean noqueueOnly, boolean conversionsOnly) {
+		this.lock.lock();
+		try {
+			Resource resource = this.resources.get(name);
+			if (resource == null) {
+				return 0;
+			}
+			int ended = 0;
+			List<LockBlock> queued = new ArrayList<>(resource.convertQueue);
+			if (!conversionsOnly) {
+				queued.addAll(resource.waitQueue);
+			}
+			for (LockBlock lock : queued) {
+				if (!lock.gated || (noqueueOnly && !lock.has(DlmFlag.NOQUEUE))) {
+					continue;
+				}
+				lock.gated = false;
+				lock.statusFlags.clear();
+				lock.requestedMode = Modes.IV;
+				if (lock.queue == LocalLockInfo.Queue.CONVERTING) {
+					resource.add(lock, LocalLockInfo.Queue.GRANTED, false);
+					Callbacks.queueCompletion(lock, status);
+				}
+				else {
+					removeFromResource(lock);
+					Callbacks.queueCompletion(lock, status);
+					release(lock);
+				}
+				ended++;
+			}
+			if (ended > 0) {
+				Granting.grantPending(resource);
+			}
+			return ended;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Keeps a resource (and its value block) while no lock is on it. */
+	void pin(DlmResourceName name) {
+		this.lock.lock();
+		try {
+			Resource resource = resource(name);
+			resource.pins++;
+			resource.lockCount++;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Removes a pin; the resource goes away with its last lock. */
+	void unpin(DlmResourceName name) {
+		this.lock.lock();
+		try {
+			Resource resource = this.resources.get(name);
+			if (resource == null || resource.pins == 0) {
+				return;
+			}
+			resource.pins--;
+			if (--resource.lockCount == 0) {
+				this.resources.remove(name);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** The resource's value block, {@code null} if the resource does not exist. */
+	GatedEngine.@Nullable ValueBlock valueBlock(DlmResourceName name) {
+		this.lock.lock();
+		try {
+			Resource resource = this.resources.get(name);
+			if (resource == null) {
+				return null;
+			}
+			byte[] bytes = (resource.valueBlock != null) ? resource.valueBlock.clone()
+					: new byte[DlmCompletion.VALUE_BLOCK_LENGTH];
+			return new GatedEngine.ValueBlock(bytes, resource.valueBlockInvalid);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Sets the value block of a resource, creating it if needed (pin it to keep it). */
+	void setValueBlock(DlmResourceName name, byte[] bytes, boolean invalid) {
+		this.lock.lock();
+		try {
+			Resource resource = resource(name);
+			resource.valueBlock = bytes.clone();
+			resource.valueBlockInvalid = invalid;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** What is on a resource: granted, converting and waiting locks, {@code except} left out. */
+	GatedEngine.Usage usage(DlmResourceName name, @Nullable LocalLockHandle except) {
+		this.lock.lock();
+		try {
+			Resource resource = this.resources.get(name);
+			if (resource == null) {
+				return GatedEngine.Usage.NONE;
+			}
+			return new GatedEngine.Usage(count(resource.grantQueue, except), count(resource.convertQueue, except),
+					count(resource.waitQueue, except));
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/** Runs {@code action} under the engine's lock if the resource has no lock and no pin. */
+	boolean ifUnused(DlmResourceName name, Runnable action) {
+		this.lock.lock();
+		try {
+			if (this.resources.containsKey(name)) {
+				return false;
+			}
+			action.run();
+			return true;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private static int count(List<LockBlock> queue, @Nullable LocalLockHandle except) {
+		int count = 0;
+		for (LockBlock lock : queue) {
+			if (lock.handle != except) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	private Resource resource(DlmResourceName name) {
+		Resource resource = this.resources.get(name);
+		if (resource == null) {
+			resource = new Resource(name, this.gate);
+			this.resources.put(name, resource);
+		}
+		return resource;
 	}
 
 	private void removeFromResource(LockBlock lock) {

@@ -31,11 +31,18 @@ final class Resource {
 	/** The value block was invalidated and not written since. */
 	boolean valueBlockInvalid;
 
-	/** Locks attached to this resource, on a queue or not. */
+	/** Locks attached to this resource, on a queue or not, plus its pins. */
 	int lockCount;
 
-	Resource(DlmResourceName name) {
+	/** Holds on the resource by the engine's gate ({@link GatedEngine#pin}), counted in {@link #lockCount}. */
+	int pins;
+
+	/** The gate of the engine, {@code null} for the plain engine. */
+	final @Nullable LockGate gate;
+
+	Resource(DlmResourceName name, @Nullable LockGate gate) {
 		this.name = name;
+		this.gate = gate;
 	}
 
 	List<LockBlock> queue(LocalLockInfo.Queue queue) {

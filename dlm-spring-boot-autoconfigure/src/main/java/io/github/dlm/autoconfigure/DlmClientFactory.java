@@ -3,6 +3,7 @@ package io.github.dlm.autoconfigure;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.github.dlm.caching.CachingDlmClient;
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.local.LocalDlmClient;
 
@@ -50,13 +51,13 @@ final class DlmClientFactory {
 			throw new NativeBackendUnavailableException(availability.problem(), String.valueOf(availability.reason()),
 					this.properties.getNative().getLibraryPath());
 		}
-		return this.nativeSupport.create(this.properties);
+		return cached(this.nativeSupport.create(this.properties));
 	}
 
 	private DlmClient createAuto() {
 		NativeDlmSupport.Availability availability = this.nativeSupport.check(this.properties);
 		if (availability.isAvailable()) {
-			return this.nativeSupport.create(this.properties);
+			return cached(this.nativeSupport.create(this.properties));
 		}
 		logger.warn("dlm.backend=auto: using the in-process local DLM backend, so locks are not shared with other "
 				+ "processes or nodes, because the kernel DLM cannot be used. "
@@ -68,6 +69,16 @@ final class DlmClientFactory {
 	/** JNA's load errors span several lines; the fallback is announced in exactly one. */
 	private static String oneLine(String text) {
 		return text.replaceAll("\\s*\\R\\s*", " ");
+	}
+
+	/**
+	 * Node-level caching over the native backend unless {@code dlm.caching.enabled=false}.
+	 * The local engine is one node in one process already: it is left as it is, so that
+	 * its lock dump (which test support and the sample read) shows the locks held.
+	 */
+	private DlmClient cached(DlmClient client) {
+		DlmProperties.Caching caching = this.properties.getCaching();
+		return caching.isEnabled() ? new CachingDlmClient(client, caching.getReleaseIdleAfter()) : client;
 	}
 
 	private DlmClient createLocal() {

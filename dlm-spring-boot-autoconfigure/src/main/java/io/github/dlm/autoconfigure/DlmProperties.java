@@ -44,6 +44,8 @@ public class DlmProperties {
 
 	private final Dispatcher dispatcher = new Dispatcher();
 
+	private final Caching caching = new Caching();
+
 	private final Registry registry = new Registry();
 
 	private final Annotation annotation = new Annotation();
@@ -78,6 +80,14 @@ public class DlmProperties {
 
 	public Dispatcher getDispatcher() {
 		return this.dispatcher;
+	}
+
+	/**
+	 * Node-level lock caching, bound from {@code dlm.caching.*}.
+	 * @return the caching settings
+	 */
+	public Caching getCaching() {
+		return this.caching;
 	}
 
 	public Registry getRegistry() {
@@ -238,6 +248,47 @@ public class DlmProperties {
 						"The dispatcher thread name must not be blank");
 			}
 			this.threadName = threadName;
+		}
+
+	}
+
+	/**
+	 * Node-level lock caching of the native backend: one kernel DLM lock per resource per
+	 * lockspace, this node's holders arbitrated in memory, and the kernel lock kept after
+	 * the last local release until another node wants it.
+	 */
+	public static class Caching {
+
+		/**
+		 * Whether the native backend caches locks at node level. Turn it off to make the
+		 * kernel's lock dump ({@code dlm_tool lockdebug}) show only locks that are held.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long a cached lock that no local holder uses is kept before it is released, so
+		 * that the kernel's lock count stays bounded.
+		 */
+		private Duration releaseIdleAfter = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getReleaseIdleAfter() {
+			return this.releaseIdleAfter;
+		}
+
+		public void setReleaseIdleAfter(Duration releaseIdleAfter) {
+			if (releaseIdleAfter == null || releaseIdleAfter.isNegative() || releaseIdleAfter.isZero()) {
+				throw new InvalidConfigurationPropertyValueException("dlm.caching.release-idle-after", releaseIdleAfter,
+						"The idle time of cached locks must be positive");
+			}
+			this.releaseIdleAfter = releaseIdleAfter;
 		}
 
 	}

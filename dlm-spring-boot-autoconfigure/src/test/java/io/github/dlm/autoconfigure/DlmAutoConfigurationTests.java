@@ -1,10 +1,13 @@
 package io.github.dlm.autoconfigure;
 
+import java.time.Duration;
+
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.github.dlm.caching.CachingDlmClient;
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
@@ -66,9 +69,36 @@ class DlmAutoConfigurationTests {
 	void autoUsesNativeWhenItIsAvailable(CapturedOutput output) {
 		LocalDlmClient standIn = new LocalDlmClient();
 		this.runner.withBean(NativeDlmSupport.class, () -> new AvailableNativeSupport(standIn)).run((context) -> {
-			assertThat(context.getBean(DlmClient.class)).isSameAs(standIn);
+			assertThat(context.getBean(DlmClient.class)).isInstanceOfSatisfying(CachingDlmClient.class,
+					(caching) -> assertThat(caching.delegate()).isSameAs(standIn));
 		});
 		assertThat(warnLines(output)).isEmpty();
+	}
+
+	@Test
+	void nativeBackendIsCachedWithTheConfiguredIdleTime() {
+		LocalDlmClient standIn = new LocalDlmClient();
+		this.runner.withBean(NativeDlmSupport.class, () -> new AvailableNativeSupport(standIn))
+			.withPropertyValues("dlm.backend=native", "dlm.caching.release-idle-after=5s")
+			.run((context) -> assertThat(context.getBean(DlmClient.class)).isInstanceOfSatisfying(
+					CachingDlmClient.class, (caching) -> {
+						assertThat(caching.delegate()).isSameAs(standIn);
+						assertThat(caching.releaseIdleAfter()).isEqualTo(Duration.ofSeconds(5));
+					}));
+	}
+
+	@Test
+	void cachingCanBeTurnedOff() {
+		LocalDlmClient standIn = new LocalDlmClient();
+		this.runner.withBean(NativeDlmSupport.class, () -> new AvailableNativeSupport(standIn))
+			.withPropertyValues("dlm.caching.enabled=false")
+			.run((context) -> assertThat(context.getBean(DlmClient.class)).isSameAs(standIn));
+	}
+
+	@Test
+	void nonPositiveIdleTimeFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("dlm.caching.release-idle-after=0s")
+			.run((context) -> assertThat(context).getFailure().hasStackTraceContaining("dlm.caching.release-idle-after"));
 	}
 
 	@Test

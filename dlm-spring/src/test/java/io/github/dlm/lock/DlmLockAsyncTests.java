@@ -26,7 +26,12 @@ class DlmLockAsyncTests {
 	private static final Duration TIMEOUT = LocalLockspaceExtension.TIMEOUT;
 
 	@RegisterExtension
-	final LocalLockspaceExtension fixture = new LocalLockspaceExtension("async");
+	final LocalLockspaceExtension fixture = fixture("async");
+
+	/** The fixture the tests run on; {@link CachingDlmLockAsyncTests} runs them over caching. */
+	LocalLockspaceExtension fixture(String name) {
+		return new LocalLockspaceExtension(name);
+	}
 
 	@Test
 	void anAsynchronousHoldExcludesOthersUntilAnyThreadReleasesIt() throws Exception {

@@ -34,7 +34,12 @@ class DlmLockSafetyTests {
 	private static final Duration TIMEOUT = LocalLockspaceExtension.TIMEOUT;
 
 	@RegisterExtension
-	final LocalLockspaceExtension fixture = new LocalLockspaceExtension("safety");
+	final LocalLockspaceExtension fixture = fixture("safety");
+
+	/** The fixture the tests run on; {@link CachingDlmLockSafetyTests} runs them over caching. */
+	LocalLockspaceExtension fixture(String name) {
+		return new LocalLockspaceExtension(name);
+	}
 
 	@Test
 	void reentryAfterADownConversionWaitsForTheModeOfTheLockObject() throws Exception {

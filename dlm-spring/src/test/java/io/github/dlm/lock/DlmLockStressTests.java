@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.dlm.core.DlmDeadlockException;
+import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.local.LocalDlmClient;
@@ -62,7 +63,27 @@ class DlmLockStressTests {
 	@BeforeEach
 	void setUp() {
 		this.client = new LocalDlmClient();
-		this.registry = new DlmLockRegistry(this.client.openLockspace(LOCKSPACE, LockspaceOptions.DEFAULTS));
+		this.registry = new DlmLockRegistry(openLockspace(this.client, LOCKSPACE));
+	}
+
+	/**
+	 * Opens the lockspace the registry runs on.
+	 * @param client the local engine
+	 * @param name the lockspace name
+	 * @return the lockspace
+	 */
+	DlmLockspace openLockspace(LocalDlmClient client, String name) {
+		return client.openLockspace(name, LockspaceOptions.DEFAULTS);
+	}
+
+	/**
+	 * The locks the registry's lockspace has in the lock manager.
+	 * @param client the local engine
+	 * @param name the lockspace name
+	 * @return the locks
+	 */
+	List<LocalLockInfo> locksLeft(LocalDlmClient client, String name) {
+		return client.dump(name);
 	}
 
 	@AfterEach
@@ -131,14 +152,14 @@ class DlmLockStressTests {
 				assertThat(this.registry.obtain("key-" + key, mode).isLocked()).isFalse();
 			}
 		}
-		assertThat(this.client.dump(LOCKSPACE)).as("locks left in the lock manager: only value block anchors")
+		assertThat(locksLeft(this.client, LOCKSPACE)).as("locks left in the lock manager: only value block anchors")
 			.hasSizeLessThanOrEqualTo(KEYS * MODES.length)
 			.allSatisfy((info) -> {
 				assertThat(info.grantedMode()).isEqualTo(DlmMode.NL);
 				assertThat(info.queue()).isEqualTo(LocalLockInfo.Queue.GRANTED);
 			});
 		this.registry.expireUnusedOlderThan(0);
-		assertThat(this.client.dump(LOCKSPACE)).as("locks left in the lock manager").isEmpty();
+		assertThat(locksLeft(this.client, LOCKSPACE)).as("locks left in the lock manager").isEmpty();
 		assertThat(sum("acquired")).isPositive();
 		assertThat(sum("published")).isPositive();
 		assertThat(sum("timed out") + sum("not granted")).isPositive();

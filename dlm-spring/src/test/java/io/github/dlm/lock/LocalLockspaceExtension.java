@@ -7,10 +7,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import io.github.dlm.caching.CachingDlmClient;
+import io.github.dlm.caching.CachingLockspace;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.local.LocalDlmClient;
@@ -30,7 +33,11 @@ class LocalLockspaceExtension implements BeforeEachCallback, AfterEachCallback {
 
 	private final String name;
 
+	private final boolean caching;
+
 	private LocalDlmClient client;
+
+	private @Nullable CachingDlmClient cachingClient;
 
 	private DlmLockspace lockspace;
 
@@ -39,13 +46,29 @@ class LocalLockspaceExtension implements BeforeEachCallback, AfterEachCallback {
 	private ExecutorService executor;
 
 	LocalLockspaceExtension(String name) {
+		this(name, false);
+	}
+
+	/**
+	 * A fixture whose lockspace is, with {@code caching}, a node-level caching lockspace
+	 * over the local engine; {@link #dump()} then shows its local holders and waiters, as
+	 * the engine's dump shows them without caching.
+	 */
+	LocalLockspaceExtension(String name, boolean caching) {
 		this.name = name;
+		this.caching = caching;
 	}
 
 	@Override
 	public void beforeEach(ExtensionContext context) {
 		this.client = new LocalDlmClient();
-		this.lockspace = this.client.openLockspace(this.name, LockspaceOptions.DEFAULTS);
+		if (this.caching) {
+			this.cachingClient = new CachingDlmClient(this.client);
+			this.lockspace = this.cachingClient.openLockspace(this.name, LockspaceOptions.DEFAULTS);
+		}
+		else {
+			this.lockspace = this.client.openLockspace(this.name, LockspaceOptions.DEFAULTS);
+		}
 		this.registry = new DlmLockRegistry(this.lockspace);
 		this.executor = Executors.newCachedThreadPool();
 	}
@@ -54,6 +77,9 @@ class LocalLockspaceExtension implements BeforeEachCallback, AfterEachCallback {
 	public void afterEach(ExtensionContext context) throws InterruptedException {
 		this.executor.shutdownNow();
 		assertThat(this.executor.awaitTermination(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		if (this.cachingClient != null) {
+			this.cachingClient.close();
+		}
 		this.client.close();
 	}
 
@@ -75,6 +101,9 @@ class LocalLockspaceExtension implements BeforeEachCallback, AfterEachCallback {
 
 	/** The engine's dump of the lockspace. */
 	List<LocalLockInfo> dump() {
+		if (this.lockspace instanceof CachingLockspace cachingLockspace) {
+			return cachingLockspace.localLocks();
+		}
 		return this.client.dump(this.name);
 	}
 
