@@ -112,19 +112,21 @@ def load_text(raw):
     return rows
 
 
-DRIVER_LINE = re.compile(r"^(waiters|scaling) (.*)$")
+DRIVER_LINE = re.compile(r"^(waiters|scaling|starvation) (.*)$")
 
 
 def load_drivers(raw):
     """Lines of WaitersDriver and ScalingDriver (host-*.txt and vm-*.txt), as dicts."""
-    out = {"waiters": [], "scaling": []}
-    for path in sorted(glob.glob(os.path.join(raw, "*-waiters*.txt")) + glob.glob(os.path.join(raw, "*-scaling*.txt"))):
+    out = {"waiters": [], "scaling": [], "starvation": []}
+    for path in sorted(glob.glob(os.path.join(raw, "*-waiters*.txt")) + glob.glob(os.path.join(raw, "*-scaling*.txt"))
+                       + glob.glob(os.path.join(raw, "*-starvation*.txt"))):
         where = "vm" if os.path.basename(path).startswith("vm-") else "host"
         for line in open(path):
             m = DRIVER_LINE.match(line.strip())
             if m:
                 fields = dict(kv.split("=", 1) for kv in m.group(2).split())
                 fields["where"] = where
+                fields["file"] = os.path.basename(path)
                 out[m.group(1)].append(fields)
     return out
 
@@ -345,6 +347,19 @@ def driver_sections(drivers):
                 r.get("backend"), r["where"], r.get("keys"), fmt_ops(float(r.get("ops_per_s", 0))),
                 r.get("heap_bytes_per_key"), r.get("rss_bytes_per_key"),
                 "unreadable" if r.get("dlm_locks") == "-1" else r.get("dlm_locks")))
+    if drivers["starvation"]:
+        lines += ["", "## One side hot, one cold (`StarvationDriver`)", "",
+                  "The hot side takes and releases one EX key in a loop (50 µs inside); the cold side asks for it "
+                  "every 100 ms: its waits show whether the hot side can keep it from a waiter.", "",
+                  "| run | cold waits | p50 (ms) | p99 (ms) | max (ms) | hot acquisitions/s |", "|---|---|---|---|---|---|"]
+        runs = {}
+        for r in drivers["starvation"]:
+            runs.setdefault(r["file"].split("-n")[0].replace(".txt", ""), {})[r.get("role")] = r
+        for name, sides in sorted(runs.items()):
+            cold, hot = sides.get("cold", {}), sides.get("hot", {})
+            lines.append("| %s | %s | %s | %s | %s | %s |" % (name, cold.get("waits", "–"), cold.get("p50_ms", "–"),
+                                                             cold.get("p99_ms", "–"), cold.get("max_ms", "–"),
+                                                             hot.get("per_s", "–")))
     return lines
 
 

@@ -147,6 +147,8 @@ keys=$([ "$SMOKE" -eq 1 ] && echo 10000 || echo 1000000)
 waiters=$([ "$SMOKE" -eq 1 ] && echo 500 || echo 10000)
 driver scaling-local java ScalingDriver --backend local --max "$keys"
 driver waiters-local-platform java WaitersDriver --backend local --threads "$waiters"
+ss=$([ "$SMOKE" -eq 1 ] && echo 2 || echo 10)
+driver starvation-local java StarvationDriver --backend local --pair --seconds "$ss"
 JAVA21=${BENCH_JAVA21:-$(ls -d /usr/lib/jvm/temurin-2[1-9]*/bin/java 2>/dev/null | head -1)}
 if [ -n "$JAVA21" ] && [ -x "$JAVA21" ]; then
 	driver waiters-local-virtual "$JAVA21" WaitersDriver --backend local --threads "$waiters" --virtual

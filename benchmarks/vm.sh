@@ -147,6 +147,9 @@ run_cluster() {
 	[ "$SMOKE" -eq 1 ] && { secs=3; hw=1; }
 	handoff native "$gjava io.github.dlm.bench.HandoffDriver --backend native --seconds $secs --warmup $hw" \
 		--node --ready --go || not_measured handoff.crossNode native "handoff (Java) failed on a node (see the cluster log)"
+	# The starvation check: node 1 re-acquires in a loop, node 2 asks every 100 ms.
+	handoff starvation "$gjava io.github.dlm.bench.StarvationDriver --backend native --seconds $secs" \
+		--node --ready --go || say "starvation driver failed on a node (see the cluster log)"
 	local cc=0 i
 	for i in 1 2; do
 		"$on" "$i" 'gcc -O2 -Wall -D_REENTRANT -o /root/dlm_handoff /mnt/host/bench/dlm_handoff.c -l:libdlm.so.3 -lpthread' \
