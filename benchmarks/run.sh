@@ -133,6 +133,29 @@ java -cp "$CP" io.github.dlm.bench.HandoffDriver --backend local --pair --second
 cat "$RAW/host-handoff-local.txt" >&2
 stop_servers
 
+# How cost grows: distinct keys by decade, and many waiters on one key (platform threads on
+# this JVM; virtual threads on a Java 21+ JDK when one is installed: BENCH_JAVA21 or Temurin).
+driver() { # driver NAME JAVA CLASS ARGS... : one non-JMH driver, its lines into $RAW/host-NAME.txt
+	local name=$1 java=$2 cls=$3
+	shift 3
+	say "driver $name: $cls $*"
+	"$java" -Xmx1g -cp "$CP" "io.github.dlm.bench.$cls" "$@" >"$RAW/host-$name.txt" 2>"$WORK/driver-$name.err" \
+		|| { tail -20 "$WORK/driver-$name.err" >&2; say "driver $name failed"; }
+	cat "$RAW/host-$name.txt" >&2
+}
+keys=$([ "$SMOKE" -eq 1 ] && echo 10000 || echo 1000000)
+waiters=$([ "$SMOKE" -eq 1 ] && echo 500 || echo 10000)
+driver scaling-local java ScalingDriver --backend local --max "$keys"
+driver waiters-local-platform java WaitersDriver --backend local --threads "$waiters"
+ss=$([ "$SMOKE" -eq 1 ] && echo 2 || echo 10)
+driver starvation-local java StarvationDriver --backend local --pair --seconds "$ss"
+JAVA21=${BENCH_JAVA21:-$(ls -d /usr/lib/jvm/temurin-2[1-9]*/bin/java 2>/dev/null | head -1)}
+if [ -n "$JAVA21" ] && [ -x "$JAVA21" ]; then
+	driver waiters-local-virtual "$JAVA21" WaitersDriver --backend local --threads "$waiters" --virtual
+else
+	say "no Java 21+ JDK (BENCH_JAVA21): the virtual-thread waiters row is not measured"
+fi
+
 # 4. The VM cluster: native backend, C loop, cross-node handoff.
 if [ "$CLUSTER" -eq 1 ]; then
 	run_cluster || { say "cluster part failed: $CLUSTER_REASON"; }

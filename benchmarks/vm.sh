@@ -126,6 +126,15 @@ run_cluster() {
 		cp "$share/bench/vm-$1.log" "$WORK/vm-jmh-$1.log" 2>/dev/null || true
 		[ -f "$share/bench/vm-$1.json" ] && cp "$share/bench/vm-$1.json" "$RAW/vm-$1.json"
 	done
+	# How cost grows on the kernel: distinct keys by decade, and many waiters on one key.
+	local vkeys=100000 vwaiters=10000
+	[ "$SMOKE" -eq 1 ] && { vkeys=1000; vwaiters=200; }
+	say "VM drivers (node 1): ScalingDriver up to $vkeys keys, WaitersDriver with $vwaiters threads"
+	"$on" -t 3600 1 "$gjava io.github.dlm.bench.ScalingDriver --backend native --max $vkeys" \
+		>"$RAW/vm-scaling-native.txt" 2>>"$WORK/cluster.log" || say "VM ScalingDriver failed (see the cluster log)"
+	"$on" -t 3600 1 "$gjava -Xss256k io.github.dlm.bench.WaitersDriver --backend native --threads $vwaiters" \
+		>"$RAW/vm-waiters-native.txt" 2>>"$WORK/cluster.log" || say "VM WaitersDriver failed (see the cluster log)"
+	cat "$RAW/vm-scaling-native.txt" "$RAW/vm-waiters-native.txt" >&2
 	"$on" 1 'free -m' 2>&1 | sed 's/^/[bench-vm after JMH] /' >&2 || true
 	if [ -n "$vstarted" ]; then
 		"$on" -t 120 1 'bash /mnt/host/bench/vm-servers.sh stop' >>"$WORK/cluster.log" 2>&1 \
@@ -138,6 +147,9 @@ run_cluster() {
 	[ "$SMOKE" -eq 1 ] && { secs=3; hw=1; }
 	handoff native "$gjava io.github.dlm.bench.HandoffDriver --backend native --seconds $secs --warmup $hw" \
 		--node --ready --go || not_measured handoff.crossNode native "handoff (Java) failed on a node (see the cluster log)"
+	# The starvation check: node 1 re-acquires in a loop, node 2 asks every 100 ms.
+	handoff starvation "$gjava io.github.dlm.bench.StarvationDriver --backend native --seconds $secs" \
+		--node --ready --go || say "starvation driver failed on a node (see the cluster log)"
 	local cc=0 i
 	for i in 1 2; do
 		"$on" "$i" 'gcc -O2 -Wall -D_REENTRANT -o /root/dlm_handoff /mnt/host/bench/dlm_handoff.c -l:libdlm.so.3 -lpthread' \

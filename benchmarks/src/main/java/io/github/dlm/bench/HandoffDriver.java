@@ -1,13 +1,11 @@
 package io.github.dlm.bench;
 
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
-import io.github.dlm.jna.NativeDlmClient;
-import io.github.dlm.local.LocalDlmClient;
 import io.github.dlm.lock.DlmLock;
 import io.github.dlm.lock.DlmLockRegistries;
 import io.github.dlm.lock.DlmLockRegistry;
@@ -68,40 +64,26 @@ public final class HandoffDriver {
 	 * @throws Exception on failure (exit status 1)
 	 */
 	public static void main(String[] args) throws Exception {
-		Map<String, String> options = parse(args);
-		String backend = options.getOrDefault("backend", "native");
-		String lockspace = options.getOrDefault("lockspace", BenchSettings.LOCKSPACE);
-		String resource = options.getOrDefault("resource", "handoff");
-		double seconds = Double.parseDouble(options.getOrDefault("seconds", "20"));
-		double warmup = Double.parseDouble(options.getOrDefault("warmup", "5"));
-		boolean pair = options.containsKey("pair");
-		DlmClient client = switch (Backend.of(backend)) {
-			case LOCAL -> new LocalDlmClient();
-			case NATIVE -> new NativeDlmClient();
-			default -> throw new IllegalArgumentException("--backend must be local or native, got " + backend);
-		};
-		try (client;
-				DlmLockRegistries registries = new DlmLockRegistries(client, lockspace,
+		DriverOptions options = DriverOptions.parse(args, Set.of("pair"));
+		String resource = options.get("resource", "handoff");
+		double seconds = options.doubleValue("seconds", 20);
+		double warmup = options.doubleValue("warmup", 5);
+		boolean pair = options.has("pair");
+		try (DlmClient client = options.client();
+				DlmLockRegistries registries = new DlmLockRegistries(client, options.lockspace(),
 						new LockspaceOptions(true, 0600, false), DlmMode.EX)) {
 			DlmLockRegistry registry = registries.registry();
 			if (pair) {
 				runPair(registry, resource, seconds, warmup);
 			}
 			else {
-				int node = Integer.parseInt(required(options, "node"));
+				int node = Integer.parseInt(options.required("node", " (or use --pair)"));
 				if (node < 1 || node > 2) {
 					throw new IllegalArgumentException("--node must be 1 or 2 (the value block has one slot per node), got " + node);
 				}
-				String ready = options.get("ready");
-				if (ready != null) {
-					// Lockspace joined and lock object made: the host may start the clock.
-					registry.obtain(resource);
-					Files.writeString(Path.of(ready), "ready\n");
-				}
-				String go = options.get("go");
-				if (go != null) {
-					awaitFile(Path.of(go));
-				}
+				// Lockspace joined and lock object made: the host may start the clock.
+				registry.obtain(resource);
+				options.signalReadyAndAwaitGo();
 				Result result = new HandoffDriver(registry, resource, node).run(seconds, warmup);
 				System.out.println(result);
 				if (!result.lvbOk) {
@@ -233,45 +215,6 @@ public final class HandoffDriver {
 		if (wakeup != null) {
 			wakeup.release();
 		}
-	}
-
-	private static void awaitFile(Path path) throws InterruptedException {
-		long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-		while (!Files.exists(path)) {
-			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("go-file " + path + " did not appear within 10 minutes");
-			}
-			Thread.sleep(5);
-		}
-	}
-
-	private static Map<String, String> parse(String[] args) {
-		Map<String, String> options = new LinkedHashMap<>();
-		for (int i = 0; i < args.length; i++) {
-			String arg = args[i];
-			if (!arg.startsWith("--")) {
-				throw new IllegalArgumentException("Unexpected argument '" + arg + "': options are --name value");
-			}
-			String name = arg.substring(2);
-			if (name.equals("pair")) {
-				options.put(name, "true");
-			}
-			else if (i + 1 < args.length) {
-				options.put(name, args[++i]);
-			}
-			else {
-				throw new IllegalArgumentException("Option " + arg + " needs a value");
-			}
-		}
-		return options;
-	}
-
-	private static String required(Map<String, String> options, String name) {
-		String value = options.get(name);
-		if (value == null) {
-			throw new IllegalArgumentException("--" + name + " is required (or use --pair)");
-		}
-		return value;
 	}
 
 	private record Result(int node, long handoffs, long grants, double seconds, boolean lvbOk, long lvbInvalid) {
