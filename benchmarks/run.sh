@@ -114,12 +114,12 @@ jmh() { # jmh NAME ARGS... : one JMH run, JSON into $RAW/host-NAME.json
 	fi
 }
 if [ "$SMOKE" -eq 1 ]; then
-	jmh uncontended 'UncontendedBenchmark.oneLock' -p backend="$BACKENDS"
+	jmh uncontended 'UncontendedBenchmark.oneLock' -p backend="$BACKENDS,local_cached"
 	jmh contended 'ContendedBenchmark.threads2' -p backend=local,default
 	jmh shared 'SharedBenchmark' -p backend=local,rwlock
 	jmh annotation 'AnnotationBenchmark' -p backend=local
 else
-	jmh uncontended 'UncontendedBenchmark' -p backend="$BACKENDS"
+	jmh uncontended 'UncontendedBenchmark' -p backend="$BACKENDS,local_cached"
 	jmh contended 'ContendedBenchmark' -p backend="$BACKENDS"
 	jmh shared 'SharedBenchmark' -p backend=local,rwlock
 	jmh annotation 'AnnotationBenchmark' -p backend=local
@@ -147,11 +147,13 @@ keys=$([ "$SMOKE" -eq 1 ] && echo 10000 || echo 1000000)
 waiters=$([ "$SMOKE" -eq 1 ] && echo 500 || echo 10000)
 driver scaling-local java ScalingDriver --backend local --max "$keys"
 driver waiters-local-platform java WaitersDriver --backend local --threads "$waiters"
+driver waiters-local_cached-platform java WaitersDriver --backend local_cached --threads "$waiters"
 ss=$([ "$SMOKE" -eq 1 ] && echo 2 || echo 10)
 driver starvation-local java StarvationDriver --backend local --pair --seconds "$ss"
 JAVA21=${BENCH_JAVA21:-$(ls -d /usr/lib/jvm/temurin-2[1-9]*/bin/java 2>/dev/null | head -1)}
 if [ -n "$JAVA21" ] && [ -x "$JAVA21" ]; then
 	driver waiters-local-virtual "$JAVA21" WaitersDriver --backend local --threads "$waiters" --virtual
+	driver waiters-local_cached-virtual "$JAVA21" WaitersDriver --backend local_cached --threads "$waiters" --virtual
 else
 	say "no Java 21+ JDK (BENCH_JAVA21): the virtual-thread waiters row is not measured"
 fi

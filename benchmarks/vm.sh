@@ -100,11 +100,11 @@ run_cluster() {
 
 	# JMH on node 1: native beside every peer, in the same VM.
 	local vopts=${BENCH_VM_JMH_OPTS:--f 1 -wi 3 -w 5s -i 3 -r 5s}
-	local specs=("uncontended UncontendedBenchmark native,$peers" "contended ContendedBenchmark native,$peers"
+	local specs=("uncontended UncontendedBenchmark native,native_cached,$peers" "contended ContendedBenchmark native,$peers"
 		"shared SharedBenchmark native,local,rwlock" "annotation AnnotationBenchmark native")
 	if [ "$SMOKE" -eq 1 ]; then
 		vopts=${BENCH_VM_JMH_OPTS:--f 1 -wi 1 -w 1s -i 1 -r 1s}
-		specs=("uncontended UncontendedBenchmark.oneLock native,$peers")
+		specs=("uncontended UncontendedBenchmark.oneLock native,native_cached,$peers")
 		local row
 		for row in uncontended.manyKeys contended.threads2 contended.threads4 contended.threads8 shared.threads8 \
 				annotation.annotated annotation.rawRegistry; do
@@ -132,9 +132,12 @@ run_cluster() {
 	say "VM drivers (node 1): ScalingDriver up to $vkeys keys, WaitersDriver with $vwaiters threads"
 	"$on" -t 3600 1 "$gjava io.github.dlm.bench.ScalingDriver --backend native --max $vkeys" \
 		>"$RAW/vm-scaling-native.txt" 2>>"$WORK/cluster.log" || say "VM ScalingDriver failed (see the cluster log)"
-	"$on" -t 3600 1 "$gjava -Xss256k io.github.dlm.bench.WaitersDriver --backend native --threads $vwaiters" \
-		>"$RAW/vm-waiters-native.txt" 2>>"$WORK/cluster.log" || say "VM WaitersDriver failed (see the cluster log)"
-	cat "$RAW/vm-scaling-native.txt" "$RAW/vm-waiters-native.txt" >&2
+	local b
+	for b in native native_cached; do
+		"$on" -t 3600 1 "$gjava -Xss256k io.github.dlm.bench.WaitersDriver --backend $b --threads $vwaiters" \
+			>"$RAW/vm-waiters-$b.txt" 2>>"$WORK/cluster.log" || say "VM WaitersDriver ($b) failed (see the cluster log)"
+	done
+	cat "$RAW/vm-scaling-native.txt" "$RAW"/vm-waiters-*.txt >&2
 	"$on" 1 'free -m' 2>&1 | sed 's/^/[bench-vm after JMH] /' >&2 || true
 	if [ -n "$vstarted" ]; then
 		"$on" -t 120 1 'bash /mnt/host/bench/vm-servers.sh stop' >>"$WORK/cluster.log" 2>&1 \
@@ -147,9 +150,14 @@ run_cluster() {
 	[ "$SMOKE" -eq 1 ] && { secs=3; hw=1; }
 	handoff native "$gjava io.github.dlm.bench.HandoffDriver --backend native --seconds $secs --warmup $hw" \
 		--node --ready --go || not_measured handoff.crossNode native "handoff (Java) failed on a node (see the cluster log)"
+	# The same with node-level caching: every handoff is a blocking callback making the other node let go.
+	handoff native_cached "$gjava io.github.dlm.bench.HandoffDriver --backend native_cached --seconds $secs --warmup $hw" \
+		--node --ready --go || not_measured handoff.crossNode native_cached "handoff (Java, cached) failed on a node (see the cluster log)"
 	# The starvation check: node 1 re-acquires in a loop, node 2 asks every 100 ms.
-	handoff starvation "$gjava io.github.dlm.bench.StarvationDriver --backend native --seconds $secs" \
-		--node --ready --go || say "starvation driver failed on a node (see the cluster log)"
+	for b in native native_cached; do
+		handoff "starvation-$b" "$gjava io.github.dlm.bench.StarvationDriver --backend $b --seconds $secs" \
+			--node --ready --go || say "starvation driver ($b) failed on a node (see the cluster log)"
+	done
 	local cc=0 i
 	for i in 1 2; do
 		"$on" "$i" 'gcc -O2 -Wall -D_REENTRANT -o /root/dlm_handoff /mnt/host/bench/dlm_handoff.c -l:libdlm.so.3 -lpthread' \

@@ -14,10 +14,16 @@ public enum Backend {
 	 * {@code DlmLockRegistry} over node-level caching ({@code CachingDlmClient}) over the
 	 * in-JVM engine: the same key taken again on one node is answered from the cache.
 	 */
-	CACHED,
+	LOCAL_CACHED,
 
 	/** {@code DlmLockRegistry} over libdlm.so.3 and the kernel DLM ({@code NativeDlmClient}). */
 	NATIVE,
+
+	/**
+	 * {@code DlmLockRegistry} over node-level caching over libdlm (what the auto-configuration
+	 * builds by default for {@code dlm.backend=native}).
+	 */
+	NATIVE_CACHED,
 
 	/** Spring Integration's {@code DefaultLockRegistry}: striped in-JVM locks, the floor. */
 	DEFAULT,

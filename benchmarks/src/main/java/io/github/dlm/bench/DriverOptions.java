@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.github.dlm.caching.CachingDlmClient;
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.jna.NativeDlmClient;
 import io.github.dlm.local.LocalDlmClient;
@@ -110,18 +111,27 @@ final class DriverOptions {
 		}
 	}
 
-	/** The backend named by {@code --backend} (default native): local or native. */
+	/**
+	 * The backend named by {@code --backend} (default native): local, native, or either with
+	 * node-level caching (local_cached, native_cached).
+	 */
 	Backend backend() {
 		Backend backend = Backend.of(get("backend", "native"));
-		if (backend != Backend.LOCAL && backend != Backend.NATIVE) {
-			throw new IllegalArgumentException("--backend must be local or native, got " + backend);
-		}
-		return backend;
+		return switch (backend) {
+			case LOCAL, LOCAL_CACHED, NATIVE, NATIVE_CACHED -> backend;
+			default -> throw new IllegalArgumentException(
+					"--backend must be local, local_cached, native or native_cached, got " + backend);
+		};
 	}
 
 	/** A new client of {@link #backend()}. */
 	DlmClient client() {
-		return (backend() == Backend.LOCAL) ? new LocalDlmClient() : new NativeDlmClient();
+		return switch (backend()) {
+			case LOCAL -> new LocalDlmClient();
+			case LOCAL_CACHED -> new CachingDlmClient(new LocalDlmClient());
+			case NATIVE_CACHED -> new CachingDlmClient(new NativeDlmClient());
+			default -> new NativeDlmClient();
+		};
 	}
 
 	/** The lockspace named by {@code --lockspace}, by default the benchmarks' own. */

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
+import io.github.dlm.caching.CachingDlmClient;
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.local.LocalDlmClient;
 
@@ -50,10 +51,14 @@ final class Footprint {
 	/**
 	 * DLM locks (granted, converting or waiting) in a lockspace, as the lock manager sees
 	 * them: all of the local engine's; those of the kernel that its debug dump of this node
-	 * lists (needs root and debugfs).
+	 * lists (needs root and debugfs). Behind node-level caching, the locks of the backend it
+	 * caches (one per resource, not one per local holder).
 	 * @return the count, -1 when the kernel's dump cannot be read
 	 */
 	static long dlmLocks(DlmClient client, String lockspace) {
+		if (client instanceof CachingDlmClient caching) {
+			return dlmLocks(caching.delegate(), lockspace);
+		}
 		if (client instanceof LocalDlmClient local) {
 			return local.dump(lockspace).size();
 		}

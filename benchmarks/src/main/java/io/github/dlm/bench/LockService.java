@@ -69,7 +69,8 @@ final class LockService implements AutoCloseable {
 		try {
 			return switch (backend) {
 				case LOCAL -> dlm(backend, new LocalDlmClient(), closeables);
-				case CACHED -> dlm(backend, new CachingDlmClient(new LocalDlmClient()), closeables);
+				case LOCAL_CACHED -> dlm(backend, new CachingDlmClient(new LocalDlmClient()), closeables);
+				case NATIVE_CACHED -> dlm(backend, new CachingDlmClient(new NativeDlmClient()), closeables);
 				case NATIVE -> dlm(backend, new NativeDlmClient(), closeables);
 				case DEFAULT -> new LockService(backend, new DefaultLockRegistry(), null, closeables);
 				case REDIS -> redis(closeables);
@@ -88,7 +89,7 @@ final class LockService implements AutoCloseable {
 
 	private static String hint(Backend backend) {
 		return switch (backend) {
-			case NATIVE -> " (needs libdlm.so.3, a running kernel DLM and root: run inside a cluster VM node)";
+			case NATIVE, NATIVE_CACHED -> " (needs libdlm.so.3, a running kernel DLM and root: run inside a cluster VM node)";
 			case REDIS -> " (needs redis-server on " + BenchSettings.REDIS_HOST + ":" + BenchSettings.REDIS_PORT
 					+ ", see BENCH_REDIS_PORT; benchmarks/run.sh starts one)";
 			case JDBC -> " (needs PostgreSQL at " + BenchSettings.JDBC_URL

@@ -33,7 +33,7 @@ public class UncontendedBenchmark {
 	static final int KEYS = 1024;
 
 	/** The lock service ({@link Backend} name). */
-	@Param({ "local", "cached", "native", "default", "redis", "jdbc", "hazelcast" })
+	@Param({ "local", "local_cached", "native", "native_cached", "default", "redis", "jdbc", "hazelcast" })
 	public String backend = "local";
 
 	private LockService service;
