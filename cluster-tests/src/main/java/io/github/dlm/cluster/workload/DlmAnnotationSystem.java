@@ -13,6 +13,7 @@ import org.springframework.util.Assert;
 
 import io.github.dlm.aop.DlmLockNotAcquiredException;
 import io.github.dlm.aop.DlmLockedAdvisor;
+import io.github.dlm.caching.CachingDlmClient;
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
@@ -22,7 +23,10 @@ import io.github.dlm.lock.DlmLockRegistries;
 /**
  * The DLM through {@code @DlmLocked}: a plain Spring context (what the auto-configuration
  * would register: the registries, the advisor and an auto-proxy creator) with a bean whose
- * {@code @DlmLocked(key = "#key")} method runs the section.
+ * {@code @DlmLocked(key = "#key")} method runs the section. Its client is node-level caching
+ * over libdlm, as the auto-configuration builds it by default, so a workload that runs this
+ * system beside {@link DlmRegistrySystem} (uncached) proves both under the same faults, on
+ * one lock.
  * <p>
  * The wait is the annotation's {@code waitTime}, a property resolved once: it is fixed when
  * the system is made, and {@link #runLocked} refuses another.
@@ -47,7 +51,7 @@ final class DlmAnnotationSystem implements WorkloadSystem {
 			.getPropertySources()
 			.addFirst(new MapPropertySource("workload",
 					Map.of(WAIT_PROPERTY, wait.toMillis() + "ms", "workload.lockspace", lockspace)));
-		this.context.registerBean(DlmClient.class, () -> new NativeDlmClient());
+		this.context.registerBean(DlmClient.class, () -> new CachingDlmClient(new NativeDlmClient()));
 		this.context.register(Config.class);
 		this.context.refresh();
 		this.sections = this.context.getBean(LockedSections.class);
