@@ -1,6 +1,9 @@
 package io.github.dlm.contract;
 
 import java.util.EnumSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 import io.github.dlm.caching.CachingDlmClient;
 import io.github.dlm.core.DlmClient;
@@ -10,6 +13,7 @@ import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.DlmResourceName;
+import io.github.dlm.core.DlmStatus;
 import io.github.dlm.local.LocalDlmClient;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -70,6 +74,27 @@ class CachingDlmBackendContractTests extends DlmBackendContractTests {
 		DlmCompletion read = await(keeper.request(DlmMode.PR, EnumSet.of(DlmFlag.VALBLK), null));
 		assertGranted(read, DlmMode.PR);
 		assertThat(read.valueBlock()).isEqualTo(new byte[32]);
+	}
+
+
+	/**
+	 * By design: a NOQUEUE request always reaches the other nodes with NOQUEUEBAST, so that a
+	 * node caching the lock without using it lets it go and the next {@code tryLock()} there
+	 * can succeed (else it would be refused until the idle release). A local holder on the
+	 * caching node therefore gets a blocking callback for a plain NOQUEUE request too.
+	 */
+	@Test
+	@Override
+	@DisplayName("noqueueRequestSendsNoBlockingCallbackUnlessNoqueuebast: by design, a remote NOQUEUE asks the node to let go")
+	void noqueueRequestSendsNoBlockingCallbackUnlessNoqueuebast() throws Exception {
+		DlmLockspace holderSide = openHandle();
+		DlmLockspace requesterSide = openHandle();
+		BlockingQueue<DlmLockHandle> basts = new LinkedBlockingQueue<>();
+		hold(holderSide, R, DlmMode.EX, basts::add);
+		DlmCompletion refused = await(
+				requesterSide.newLock(R, null).request(DlmMode.EX, EnumSet.of(DlmFlag.NOQUEUE), null));
+		assertThat(refused.status()).isEqualTo(DlmStatus.NOT_GRANTED);
+		assertThat(basts.poll(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isNotNull();
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.github.dlm.caching;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -10,6 +11,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.dlm.core.DlmBlockingListener;
@@ -25,6 +29,8 @@ import io.github.dlm.local.GatedEngine;
 import io.github.dlm.local.LocalLockHandle;
 import io.github.dlm.local.LocalLockInfo;
 import io.github.dlm.local.LockGate;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -38,6 +44,11 @@ import org.jspecify.annotations.Nullable;
  * callbacks) arrive one at a time and in order on this lockspace's own callback thread.
  */
 public final class CachingLockspace implements DlmLockspace {
+
+	/** How long a close waits for the lock manager to take the value blocks it publishes. */
+	public static final Duration PUBLISH_ON_CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final Log logger = LogFactory.getLog(CachingLockspace.class);
 
 	private static final AtomicInteger threads = new AtomicInteger();
 
@@ -110,8 +121,10 @@ public final class CachingLockspace implements DlmLockspace {
 	}
 
 	/**
-	 * Closes the local engine (waiting local requests are cancelled, held locks end), then
-	 * the delegate lockspace, which releases the node locks. Idempotent.
+	 * Publishes the value blocks written locally on node locks no local lock holds any more
+	 * (waiting at most {@link #PUBLISH_ON_CLOSE_TIMEOUT} for the lock manager), closes the
+	 * local engine (waiting local requests are cancelled, held locks end), then the delegate
+	 * lockspace, which releases the remaining node locks. Idempotent.
 	 */
 	@Override
 	public void close() {
@@ -119,6 +132,7 @@ public final class CachingLockspace implements DlmLockspace {
 			return;
 		}
 		this.closed = true;
+		publishOnClose();
 		for (NodeLock nodeLock : this.nodeLocks.values()) {
 			nodeLock.close();
 		}
@@ -128,6 +142,32 @@ public final class CachingLockspace implements DlmLockspace {
 		}
 		finally {
 			this.client.closed(this);
+		}
+	}
+
+	private void publishOnClose() {
+		List<CompletableFuture<DlmCompletion>> releases = new ArrayList<>();
+		for (NodeLock nodeLock : this.nodeLocks.values()) {
+			try {
+				CompletableFuture<DlmCompletion> release = nodeLock.publishOnClose();
+				if (release != null) {
+					releases.add(release);
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not publish the value block of " + nodeLock.resource + " in lockspace '"
+						+ name() + "' before closing it; the lock manager marks it not valid", ex);
+			}
+		}
+		try {
+			CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+				.get(PUBLISH_ON_CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn("Publishing value blocks before closing lockspace '" + name() + "' did not complete: " + ex);
 		}
 	}
 

@@ -30,8 +30,6 @@ final class NodeLock {
 
 	private static final Set<DlmFlag> VALBLK = EnumSet.of(DlmFlag.VALBLK);
 
-	private static final Set<DlmFlag> VALBLK_NOQUEUE = EnumSet.of(DlmFlag.VALBLK, DlmFlag.NOQUEUE);
-
 	private static final Set<DlmFlag> VALBLK_NOQUEUEBAST = EnumSet.of(DlmFlag.VALBLK, DlmFlag.NOQUEUE,
 			DlmFlag.NOQUEUEBAST);
 
@@ -59,9 +57,6 @@ final class NodeLock {
 
 	/** Every local request waiting for {@link #wanted} is a NOQUEUE request. */
 	private boolean wantedNoqueue;
-
-	/** One of them asked for blocking callbacks to the holders that refuse it. */
-	private boolean wantedNoqueueBast;
 
 	/** Gated NOQUEUE requests are to be refused: the node lock is busy. */
 	private boolean refuseNoqueue;
@@ -122,13 +117,11 @@ final class NodeLock {
 		if (this.wanted == null) {
 			this.wanted = mode;
 			this.wantedNoqueue = noqueue;
-			this.wantedNoqueueBast = false;
 		}
 		else {
 			this.wanted = this.wanted.leastCovering(mode);
 			this.wantedNoqueue &= noqueue;
 		}
-		this.wantedNoqueueBast |= noqueue && flags.contains(DlmFlag.NOQUEUEBAST);
 		requestDrive();
 		return LockGate.Decision.WAIT;
 	}
@@ -194,8 +187,10 @@ final class NodeLock {
 					return null;
 				}
 				DlmMode target = (this.granted != null) ? this.granted.leastCovering(this.wanted) : this.wanted;
-				Set<DlmFlag> flags = !this.wantedNoqueue ? VALBLK
-						: this.wantedNoqueueBast ? VALBLK_NOQUEUEBAST : VALBLK_NOQUEUE;
+				// A NOQUEUE node request always asks for blocking callbacks: a node that caches the
+				// lock without using it then lets it go, so that this node's next tryLock() can
+				// succeed instead of being refused until that node's idle release.
+				Set<DlmFlag> flags = !this.wantedNoqueue ? VALBLK : VALBLK_NOQUEUEBAST;
 				this.wanted = null;
 				if (target == this.granted) {
 					future = null;
@@ -439,6 +434,29 @@ final class NodeLock {
 
 	synchronized boolean isRetirable() {
 		return this.handle == null && !this.inFlight && this.wanted == null && this.phantom == null && !this.queued;
+	}
+
+	/**
+	 * The first step of a graceful close: when no local lock holds the resource any more,
+	 * releases a node lock held in PW or EX with the local value block (or invalidating it, if
+	 * it is invalid locally), as a blocking callback would, so that a value published by a
+	 * local holder reaches the lock manager instead of going with the lockspace. A node lock
+	 * that local holders still hold is left to the delegate's close, which the lock manager
+	 * treats as a holder gone without unlocking.
+	 * @return the release in flight, for the close to wait for, or {@code null}
+	 */
+	@Nullable CompletableFuture<DlmCompletion> publishOnClose() {
+		GatedEngine.Usage usage = this.engine.usage(this.resource, null);
+		GatedEngine.ValueBlock valueBlock = this.engine.valueBlock(this.resource);
+		synchronized (this) {
+			if (this.closed || this.inFlight || this.granted == null || !this.granted.writesValueBlock()
+					|| valueBlock == null || usage.granted() + usage.converting() > 0) {
+				return null;
+			}
+			CompletableFuture<DlmCompletion> future = releaseStep(usage, valueBlock);
+			this.inFlight = (future != null);
+			return future;
+		}
 	}
 
 	synchronized void close() {

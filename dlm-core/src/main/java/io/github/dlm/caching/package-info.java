@@ -38,8 +38,14 @@
  * Then the stand-in goes, and local requests waiting behind it request the node lock
  * afresh, queued in the lock manager behind the remote waiter.</li>
  * </ul>
- * Closing a caching lockspace closes its local engine (waiting requests cancelled, held
- * locks ended) and then the delegate lockspace, which releases the node locks.
+ * A node request that a local NOQUEUE request made ({@code tryLock}) always carries
+ * NOQUEUEBAST: a node that caches the lock without using it then lets it go, so a refused
+ * {@code tryLock} elsewhere is not refused again until that node's idle release.
+ * <p>
+ * Closing a caching lockspace first releases the node locks no local lock holds, publishing
+ * the value blocks written locally; then it closes its local engine (waiting requests
+ * cancelled, held locks ended) and the delegate lockspace, which drops the remaining node
+ * locks.
  */
 @NullMarked
 package io.github.dlm.caching;

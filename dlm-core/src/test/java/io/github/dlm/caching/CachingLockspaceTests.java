@@ -145,14 +145,20 @@ class CachingLockspaceTests {
 	@Test
 	void tryLockIsAnsweredFromTheCacheOrByTheLockManagerWithNoqueue() throws Exception {
 		granted(this.a, DlmMode.EX).unlock(null).get();
-		CompletableFuture<DlmCompletion> cached = this.a.newLock(R, null)
-			.request(DlmMode.EX, EnumSet.of(DlmFlag.NOQUEUE), null);
+		DlmLockHandle again = this.a.newLock(R, null);
+		CompletableFuture<DlmCompletion> cached = again.request(DlmMode.EX, EnumSet.of(DlmFlag.NOQUEUE), null);
 		assertThat(cached).isDone();
 		assertThat(cached.get().isGranted()).isTrue();
 		DlmCompletion refused = this.b.newLock(R, null)
 			.request(DlmMode.EX, EnumSet.of(DlmFlag.NOQUEUE), null)
 			.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(refused.status()).isEqualTo(DlmStatus.NOT_GRANTED);
+		again.unlock(null).get();
+		// a refused request asks node a to let its idle cached lock go: a later try of b wins
+		await().atMost(WAIT).until(() -> this.b.newLock(R, null)
+			.request(DlmMode.EX, EnumSet.of(DlmFlag.NOQUEUE), null)
+			.get(WAIT.toSeconds(), TimeUnit.SECONDS)
+			.isGranted());
 	}
 
 	@Test
@@ -177,6 +183,18 @@ class CachingLockspaceTests {
 		assertThat(held.isEnded()).isTrue();
 		assertThat(waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(DlmStatus.CANCELLED);
 		assertThat(nodeLocks()).isEmpty();
+	}
+
+	@Test
+	void closingPublishesAValueBlockWrittenLocallyWhileNoLocalHolderHoldsIt() throws Exception {
+		DlmLockHandle anchor = granted(this.b, DlmMode.NL, EnumSet.of(DlmFlag.VALBLK));
+		DlmLockHandle writer = granted(this.a, DlmMode.EX, EnumSet.of(DlmFlag.VALBLK));
+		writer.unlock(lvb(7)).get();
+		this.a.close();
+		DlmCompletion read = anchor.request(DlmMode.PR, EnumSet.of(DlmFlag.VALBLK), null)
+			.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(read.valueBlock()).isEqualTo(lvb(7));
+		assertThat(read.isValueBlockInvalid()).isFalse();
 	}
 
 	private List<LocalLockInfo> nodeLocks() {
