@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmDispatcherStats;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.endpoint.DlmEndpoint;
+import io.github.dlm.local.LocalDlmClient;
 import io.github.dlm.lock.DlmLock;
 import io.github.dlm.lock.DlmLockRegistries;
 
@@ -43,6 +45,24 @@ class DlmDispatchersTests {
 			assertThat(dispatchers.isRunning()).isFalse();
 			assertThat(dispatchers.stats()).allSatisfy((stats) -> assertThat(stats.idle()).isTrue());
 		});
+	}
+
+	@Test
+	void stopsBeforeTheLockspacesAndTheClientClose() {
+		RecordingDlmClient client = new RecordingDlmClient(new LocalDlmClient());
+		this.runner.withBean(DlmClient.class, () -> client)
+			.withBean(DlmDispatchers.class, () -> new DlmDispatchers(client) {
+
+				@Override
+				public void stop() {
+					super.stop();
+					client.events.add("dispatchers stopped");
+				}
+
+			})
+			.run((context) -> context.getBean(DlmLockRegistries.class).registry().obtain("order-1").lock());
+		assertThat(client.events).containsSubsequence("open orders", "dispatchers stopped", "close orders",
+				"close client");
 	}
 
 	@Test
@@ -95,7 +115,7 @@ class DlmDispatchersTests {
 	@Test
 	void backsOffForTheApplicationsOwnBean() {
 		this.runner.withBean("custom", DlmDispatchers.class, () -> new DlmDispatchers(new RecordingDlmClient(
-				new io.github.dlm.local.LocalDlmClient())))
+				new LocalDlmClient())))
 			.run((context) -> assertThat(context).getBean(DlmDispatchers.class).isSameAs(context.getBean("custom")));
 	}
 
