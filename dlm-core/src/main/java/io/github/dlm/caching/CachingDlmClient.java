@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmClosing;
+import io.github.dlm.core.DlmDispatcherStats;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.LockspaceOptions;
 import org.apache.commons.logging.Log;
@@ -81,6 +82,15 @@ public final class CachingDlmClient implements DlmClient {
 	@Override
 	public String backendName() {
 		return this.delegate.backendName();
+	}
+
+	/**
+	 * The delegate's dispatchers, which deliver the node locks' completions and blocking
+	 * callbacks (the local holders' are delivered by each caching lockspace's own engine).
+	 */
+	@Override
+	public List<DlmDispatcherStats> dispatchers() {
+		return this.delegate.dispatchers();
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.github.dlm.core;
 
+import java.util.List;
+
 /**
  * A DLM backend: the service provider interface that the native (libdlm) and the local
  * (in-process) engines implement and everything above them uses.
@@ -27,6 +29,15 @@ public interface DlmClient extends AutoCloseable {
 	 * @throws DlmException if the lockspace cannot be opened or created, naming the cause
 	 */
 	DlmLockspace openLockspace(String name, LockspaceOptions options);
+
+	/**
+	 * What the dispatchers of the lockspaces open now have done, one per open lockspace
+	 * handle. Decorators delegate this.
+	 * @return a snapshot, empty if the backend does not report it
+	 */
+	default List<DlmDispatcherStats> dispatchers() {
+		return List.of();
+	}
 
 	/**
 	 * Closes every lockspace this client opened, releasing their locks.

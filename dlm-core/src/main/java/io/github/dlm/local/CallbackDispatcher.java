@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+
+import io.github.dlm.core.DlmDispatcherStats;
 
 /**
  * The callback thread of one lockspace handle: delivers completions and blocking callbacks
@@ -17,6 +20,9 @@ import org.apache.commons.logging.LogFactory;
  * It counts the callbacks queued or running, so that the engine can tell when it is
  * {@linkplain #isIdle() idle}: only then may a completion known at once bypass it without
  * overtaking an earlier callback of the same handle.
+ * <p>
+ * It also counts what it delivered, and the time spent delivering, for
+ * {@link #stats(String)}.
  */
 final class CallbackDispatcher {
 
@@ -34,6 +40,14 @@ final class CallbackDispatcher {
 
 	private final Thread thread;
 
+	private final LongAdder completions = new LongAdder();
+
+	private final LongAdder completionsAtOnce = new LongAdder();
+
+	private final LongAdder blockingCallbacks = new LongAdder();
+
+	private final LongAdder callbackNanos = new LongAdder();
+
 	CallbackDispatcher(String threadName) {
 		this.thread = new Thread(this::run, threadName);
 		this.thread.setDaemon(true);
@@ -44,9 +58,37 @@ final class CallbackDispatcher {
 	 * Queues a callback. Called under the engine's lock, so no callback is queued while
 	 * the engine sees this dispatcher {@linkplain #isIdle() idle}.
 	 */
-	void enqueue(Runnable callback) {
+	void enqueue(Runnable callback, boolean blocking) {
 		this.pending.incrementAndGet();
-		this.queue.add(callback);
+		this.queue.add(() -> {
+			long start = System.nanoTime();
+			try {
+				callback.run();
+			}
+			finally {
+				this.callbackNanos.add(System.nanoTime() - start);
+				(blocking ? this.blockingCallbacks : this.completions).increment();
+			}
+		});
+	}
+
+	/**
+	 * Counts a completion the engine delivered on the caller's thread, bypassing the queue.
+	 */
+	void completedAtOnce() {
+		this.completions.increment();
+		this.completionsAtOnce.increment();
+	}
+
+	/**
+	 * What this dispatcher has delivered so far.
+	 * @param lockspace the name of its lockspace
+	 * @return a snapshot
+	 */
+	DlmDispatcherStats stats(String lockspace) {
+		return new DlmDispatcherStats(lockspace, this.thread.getName(), this.thread.isAlive(), isIdle(),
+				this.completions.sum(), this.blockingCallbacks.sum(), this.completionsAtOnce.sum(),
+				this.callbackNanos.sum());
 	}
 
 	/**

@@ -48,9 +48,10 @@ final class Callbacks {
 			// handle queued or running before it: delivering it now keeps the order. The
 			// future has not been returned yet, so completing it runs no dependent action.
 			handle.deliver(completion, future);
+			dispatcher.completedAtOnce();
 			return;
 		}
-		dispatcher.enqueue(() -> handle.deliver(completion, future));
+		dispatcher.enqueue(() -> handle.deliver(completion, future), false);
 	}
 
 	/**
@@ -75,7 +76,7 @@ final class Callbacks {
 		}
 		BlockingCallback callback = new BlockingCallback(handle, mode);
 		lock.lastQueuedBast = callback;
-		handle.lockspace().dispatcher().enqueue(callback);
+		handle.lockspace().dispatcher().enqueue(callback, true);
 	}
 
 	/** A queued blocking callback, which knows whether its delivery has begun. */

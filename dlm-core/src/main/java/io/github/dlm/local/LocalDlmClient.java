@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.dlm.core.DlmClient;
+import io.github.dlm.core.DlmDispatcherStats;
 import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmLockspaceCondition;
 import io.github.dlm.core.DlmLockspaceState;
@@ -143,6 +144,22 @@ public final class LocalDlmClient implements DlmClient, DlmLockspaceStateSource 
 				this.threadNamePrefix + name + "-" + handleId);
 		this.openHandles.add(lockspace);
 		return lockspace;
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * One per open lockspace handle: its callback thread. Completions the engine knows at
+	 * once while that thread is idle are delivered on the caller's thread and counted as
+	 * {@linkplain DlmDispatcherStats#callerCompletions() caller completions}.
+	 */
+	@Override
+	public synchronized List<DlmDispatcherStats> dispatchers() {
+		List<DlmDispatcherStats> stats = new ArrayList<>(this.openHandles.size());
+		for (LocalLockspace handle : this.openHandles) {
+			stats.add(handle.dispatcher().stats(handle.name()));
+		}
+		return List.copyOf(stats);
 	}
 
 	/**

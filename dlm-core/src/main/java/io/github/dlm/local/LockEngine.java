@@ -259,7 +259,7 @@ final class LockEngine {
 				lock.future = null;
 				if (future != null) {
 					DlmCompletion cancelled = new DlmCompletion(DlmStatus.CANCELLED, null, Set.of(), null);
-					lockspace.dispatcher().enqueue(() -> future.complete(cancelled));
+					lockspace.dispatcher().enqueue(() -> future.complete(cancelled), false);
 				}
 			}
 			for (LockBlock lock : locks) {

@@ -54,6 +54,37 @@ class LocalDlmClientTests {
 	}
 
 	@Test
+	void dispatchersCountWhatTheyDeliverAndTheCompletionsKnownAtOnce() throws Exception {
+		LocalLockspace lockspace = this.client.openLockspace("stats", LockspaceOptions.DEFAULTS);
+		CountDownLatch blocked = new CountDownLatch(1);
+		LocalLockHandle holder = lockspace.newLock(R, (mode) -> blocked.countDown());
+		await(holder.request(DlmMode.EX, Set.of(), null));
+		CompletableFuture<DlmCompletion> waiting = lockspace.newLock(R, null).request(DlmMode.PR, Set.of(), null);
+		assertThat(blocked.await(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isTrue();
+		// idle again, so that the unlock's completion is delivered at once
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.until(() -> this.client.dispatchers().get(0).idle());
+		await(holder.unlock(null));
+		assertThat(await(waiting).status()).isEqualTo(DlmStatus.GRANTED);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(TIMEOUT_SECONDS))
+			.until(() -> this.client.dispatchers().get(0).idle());
+		assertThat(this.client.dispatchers()).singleElement().satisfies((stats) -> {
+			assertThat(stats.lockspace()).isEqualTo("stats");
+			assertThat(stats.threadName()).isEqualTo("test-dlm-stats-" + lockspace.handleId());
+			assertThat(stats.alive()).isTrue();
+			// the holder's grant and unlock at once; the waiter's grant on the callback thread
+			assertThat(stats.completions()).isEqualTo(3);
+			assertThat(stats.callerCompletions()).isEqualTo(2);
+			assertThat(stats.blockingCallbacks()).isEqualTo(1);
+			assertThat(stats.callbackNanos()).isPositive();
+		});
+		lockspace.close();
+		assertThat(this.client.dispatchers()).isEmpty();
+	}
+
+	@Test
 	void dumpShowsEveryQueueWithModesAndOwners() throws Exception {
 		LocalLockspace first = this.client.openLockspace("dump", LockspaceOptions.DEFAULTS);
 		LocalLockspace second = this.client.openLockspace("dump", LockspaceOptions.DEFAULTS);

@@ -91,6 +91,12 @@ final class DlmDispatcher {
 
 	private final LongAdder blockingCallbacks = new LongAdder();
 
+	/** Time the dispatcher thread spent delivering. */
+	private final LongAdder callbackNanos = new LongAdder();
+
+	/** Whether the dispatcher thread is delivering now. */
+	private volatile boolean delivering;
+
 	private volatile boolean running;
 
 	private volatile boolean standingBy;
@@ -224,6 +230,24 @@ final class DlmDispatcher {
 	 */
 	long blockingCallbacks() {
 		return this.blockingCallbacks.sum();
+	}
+
+	/**
+	 * Time the dispatcher thread has spent delivering so far: the listeners and the
+	 * actions depending on completed futures that ran on it.
+	 * @return the nanoseconds
+	 */
+	long callbackNanos() {
+		return this.callbackNanos.sum();
+	}
+
+	/**
+	 * Whether no result handed to the dispatcher thread waits for delivery and the thread
+	 * delivers none now.
+	 * @return {@code true} if idle
+	 */
+	boolean isIdle() {
+		return this.undelivered.get() == 0 && !this.delivering;
 	}
 
 	/**
@@ -489,6 +513,22 @@ final class DlmDispatcher {
 	}
 
 	private void deliver(NativeLockHandle handle, DlmLockResult result, boolean byCaller) {
+		if (byCaller) {
+			deliverNow(handle, result, true);
+			return;
+		}
+		this.delivering = true;
+		long start = System.nanoTime();
+		try {
+			deliverNow(handle, result, false);
+		}
+		finally {
+			this.callbackNanos.add(System.nanoTime() - start);
+			this.delivering = false;
+		}
+	}
+
+	private void deliverNow(NativeLockHandle handle, DlmLockResult result, boolean byCaller) {
 		try {
 			if (result.blocking()) {
 				this.blockingCallbacks.increment();

@@ -1,5 +1,6 @@
 package io.github.dlm.jna;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -11,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmClosing;
+import io.github.dlm.core.DlmDispatcherStats;
 import io.github.dlm.core.DlmErrors;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.DlmLockspaceStateSource;
@@ -225,6 +227,25 @@ public final class NativeDlmClient implements DlmClient {
 	 */
 	List<DlmLockspace> openLockspaces() {
 		return List.copyOf(this.lockspaces);
+	}
+
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * One per open lockspace: its {@link DlmDispatcher}, with the completions the threads
+	 * waiting for them read and delivered themselves as
+	 * {@linkplain DlmDispatcherStats#callerCompletions() caller completions}.
+	 */
+	@Override
+	public List<DlmDispatcherStats> dispatchers() {
+		List<DlmDispatcherStats> stats = new ArrayList<>();
+		for (NativeLockspace lockspace : this.lockspaces) {
+			DlmDispatcher dispatcher = lockspace.dispatcher();
+			stats.add(new DlmDispatcherStats(lockspace.name(), dispatcher.getThreadName(), dispatcher.isRunning(),
+					dispatcher.isIdle(), dispatcher.completions(), dispatcher.blockingCallbacks(),
+					dispatcher.completionsByCallers(), dispatcher.callbackNanos()));
+		}
+		return List.copyOf(stats);
 	}
 
 	@Override

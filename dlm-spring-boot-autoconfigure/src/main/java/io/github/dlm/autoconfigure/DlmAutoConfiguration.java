@@ -47,6 +47,17 @@ public final class DlmAutoConfiguration {
 	}
 
 	/**
+	 * The dispatchers of the backend's lockspaces, as one lifecycle bean.
+	 * @param client the backend
+	 * @return the bean, stopped between the users of locks and the lockspaces' close
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	DlmDispatchers dlmDispatchers(DlmClient client) {
+		return new DlmDispatchers(client);
+	}
+
+	/**
 	 * The native backend, when {@code dlm-jna} and JNA are on the class path.
 	 */
 	@Configuration(proxyBeanMethods = false)

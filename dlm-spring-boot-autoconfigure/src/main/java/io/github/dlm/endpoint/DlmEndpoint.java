@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.dlm.core.DlmDispatcherStats;
 import io.github.dlm.core.DlmLockspaceCondition;
 import io.github.dlm.lock.DlmHoldInfo;
 import io.github.dlm.lock.DlmLockRegistries;
@@ -65,7 +66,7 @@ public class DlmEndpoint {
 		Map<String, LockspaceDescriptor> lockspaces = new TreeMap<>();
 		this.registries.getOpenRegistries().forEach((name, registry) -> lockspaces.put(name, describe(registry)));
 		return new DlmDescriptor(this.registries.getClient().backendName(), this.registries.getDefaultLockspace(),
-				lockspaces);
+				lockspaces, this.registries.getClient().dispatchers());
 	}
 
 	/**
@@ -106,8 +107,10 @@ public class DlmEndpoint {
 	 * @param backend {@code native} or {@code local}
 	 * @param defaultLockspace the lockspace {@code @DlmLocked} and the default registry use
 	 * @param lockspaces the lockspaces this process has open, by name
+	 * @param dispatchers what the dispatcher of each open lockspace handle has delivered
 	 */
-	public record DlmDescriptor(String backend, String defaultLockspace, Map<String, LockspaceDescriptor> lockspaces) {
+	public record DlmDescriptor(String backend, String defaultLockspace, Map<String, LockspaceDescriptor> lockspaces,
+			List<DlmDispatcherStats> dispatchers) {
 	}
 
 	/**

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.github.dlm.core.DlmClient;
+import io.github.dlm.core.DlmDispatcherStats;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.local.LocalDlmClient;
@@ -134,6 +135,11 @@ class DlmLeaderAutoConfigurationTests {
 		@Override
 		public DlmLockspace openLockspace(String name, LockspaceOptions options) {
 			return this.engine.openLockspace(name, options);
+		}
+
+		@Override
+		public List<DlmDispatcherStats> dispatchers() {
+			return this.engine.dispatchers();
 		}
 
 		@Override

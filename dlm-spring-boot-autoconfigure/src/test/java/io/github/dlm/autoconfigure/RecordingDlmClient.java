@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 import io.github.dlm.core.DlmBlockingListener;
 import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmCompletion;
+import io.github.dlm.core.DlmDispatcherStats;
 import io.github.dlm.core.DlmFlag;
 import io.github.dlm.core.DlmLockHandle;
 import io.github.dlm.core.DlmLockspace;
@@ -45,6 +46,11 @@ class RecordingDlmClient implements DlmClient {
 		this.events.add("open " + name);
 		this.openedOptions.add(options);
 		return new RecordingLockspace(lockspace);
+	}
+
+	@Override
+	public List<DlmDispatcherStats> dispatchers() {
+		return this.delegate.dispatchers();
 	}
 
 	@Override
