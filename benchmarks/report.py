@@ -426,7 +426,8 @@ def headline_ratios(rows):
     out = []
     for scenario, backend, where, anchor, label in picks:
         r = find(rows, scenario, backend, where)
-        if r and anchor in r["ratios"] and not r["ratios"][anchor].get("note"):
+        # a ratio of 0 (a row that measured nothing, e.g. no handoff in a short window) has no bar
+        if r and anchor in r["ratios"] and not r["ratios"][anchor].get("note") and r["ratios"][anchor]["ratio"] > 0:
             out.append((label, r["ratios"][anchor]["ratio"]))
     return out
 
