@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 
+import io.github.dlm.caching.CachedLock;
+import io.github.dlm.caching.CachingLockspace;
 import io.github.dlm.core.DlmDispatcherStats;
 import io.github.dlm.core.DlmLockspaceCondition;
 import io.github.dlm.lock.DlmHoldInfo;
@@ -85,7 +87,8 @@ public class DlmEndpoint {
 		List<HoldDescriptor> holds = registry.getHolds().stream().map(HoldDescriptor::new).toList();
 		DlmLockspaceCondition condition = registry.getLockspaceCondition();
 		return new LockspaceDescriptor(condition.state().name(), condition.cause(), registry.getDefaultMode().name(),
-				registry.isRetainValueBlocks(), registry.isFencingTokens(), holds, kernelLocks(name));
+				registry.isRetainValueBlocks(), registry.isFencingTokens(), holds, kernelLocks(name),
+				(registry.getLockspace() instanceof CachingLockspace caching) ? caching.cachedLocks() : null);
 	}
 
 	private @Nullable List<String> kernelLocks(String lockspace) {
@@ -126,9 +129,12 @@ public class DlmEndpoint {
 	 * @param kernelLocks the kernel's lock dump of the lockspace (debugfs
 	 * {@code <name>_locks}, at most 1000 lines), or {@code null} when it is not readable here
 	 * (the local backend, debugfs not mounted, not root)
+	 * @param cachedLocks the node locks of node-level caching (resource, the mode the node
+	 * holds, local holders and waiters, whether another node asked for it), {@code null} when
+	 * the lockspace is not cached
 	 */
 	public record LockspaceDescriptor(String state, String cause, String defaultMode, boolean retainValueBlocks, boolean fencingTokens,
-			List<HoldDescriptor> holds, @Nullable List<String> kernelLocks) {
+			List<HoldDescriptor> holds, @Nullable List<String> kernelLocks, @Nullable List<CachedLock> cachedLocks) {
 	}
 
 	/**

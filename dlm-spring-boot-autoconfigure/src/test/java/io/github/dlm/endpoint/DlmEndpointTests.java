@@ -11,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import io.github.dlm.autoconfigure.DlmAutoConfiguration;
 import io.github.dlm.autoconfigure.DlmEndpointAutoConfiguration;
 import io.github.dlm.autoconfigure.DlmLockRegistryAutoConfiguration;
+import io.github.dlm.caching.CachingDlmClient;
+import io.github.dlm.core.DlmClient;
 import io.github.dlm.core.DlmMode;
 import io.github.dlm.core.LockspaceOptions;
 import io.github.dlm.endpoint.DlmEndpoint.HoldDescriptor;
@@ -68,6 +70,28 @@ class DlmEndpointTests {
 			}
 			assertThat(context.getBean(DlmEndpoint.class).lockspace("orders").holds()).isEmpty();
 			assertThat(context.getBean(DlmEndpoint.class).lockspace("absent")).isNull();
+		});
+	}
+
+	@Test
+	void showsTheNodeLocksOfACachedLockspace() {
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=dlm")
+			.withBean(DlmClient.class, () -> new CachingDlmClient(new LocalDlmClient()))
+			.run((context) -> {
+				DlmLock lock = context.getBean(DlmLockRegistries.class).registry().obtain("order-1", DlmMode.PW);
+				lock.lock();
+				lock.unlock();
+				DlmEndpoint.LockspaceDescriptor orders = context.getBean(DlmEndpoint.class).lockspace("orders");
+				assertThat(orders.holds()).isEmpty();
+				assertThat(orders.cachedLocks()).singleElement().satisfies((cached) -> {
+					assertThat(cached.resource()).isEqualTo("order-1");
+					assertThat(cached.nodeMode()).isEqualTo(DlmMode.PW);
+					assertThat(cached.localHolders()).isZero();
+				});
+			});
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=dlm").run((context) -> {
+			context.getBean(DlmLockRegistries.class).registry().obtain("order-1").tryLock();
+			assertThat(context.getBean(DlmEndpoint.class).lockspace("orders").cachedLocks()).isNull();
 		});
 	}
 
