@@ -197,10 +197,12 @@ final class FencingTokenIssuer {
 			return issued;
 		}
 
-		synchronized void holdEnded() {
-			if (ended()) {
-				release();
+		void holdEnded() {
+			DlmLockHandle released;
+			synchronized (this) {
+				released = ended() ? detach() : null;
 			}
+			unlock(released);
 		}
 
 		void holdEndedWithoutWaiting() {
@@ -220,11 +222,15 @@ final class FencingTokenIssuer {
 			return FencingTokenIssuer.this.closed && this.holders == 0;
 		}
 
-		synchronized void releaseIfUnused(long nowNanos, long ageNanos, boolean always) {
-			if (!this.released && this.holders == 0 && this.tail.isDone()
-					&& (always || nowNanos - this.lastUsedNanos >= ageNanos)) {
-				release();
+		void releaseIfUnused(long nowNanos, long ageNanos, boolean always) {
+			DlmLockHandle released = null;
+			synchronized (this) {
+				if (!this.released && this.holders == 0 && this.tail.isDone()
+						&& (always || nowNanos - this.lastUsedNanos >= ageNanos)) {
+					released = detach();
+				}
 			}
+			unlock(released);
 		}
 
 		/** Converts the companion lock to EX reading the last token, then to NL writing the next. */
@@ -326,13 +332,25 @@ final class FencingTokenIssuer {
 			}
 		}
 
-		/** Called holding the monitor. */
-		private void release() {
+		/**
+		 * Called holding the monitor: marks this companion released (a later issuance takes a
+		 * new one) and hands over its lock, to unlock once the monitor is left.
+		 */
+		private @Nullable DlmLockHandle detach() {
 			this.released = true;
 			FencingTokenIssuer.this.companions.remove(this.resource, this);
 			DlmLockHandle lock = this.handle;
 			this.handle = null;
-			if (lock == null || lock.isEnded()) {
+			return (lock == null || lock.isEnded()) ? null : lock;
+		}
+
+		/**
+		 * Unlocks a detached companion lock. Never called holding the monitor: the unlock
+		 * waits for the dispatcher thread, which may itself be waiting for the monitor to
+		 * issue the token of an asynchronous grant.
+		 */
+		private void unlock(@Nullable DlmLockHandle lock) {
+			if (lock == null) {
 				return;
 			}
 			try {
