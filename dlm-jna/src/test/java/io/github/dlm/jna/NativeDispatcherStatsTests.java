@@ -1,13 +1,10 @@
 package io.github.dlm.jna;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.sun.jna.Native;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,11 +39,9 @@ class NativeDispatcherStatsTests {
 
 	@BeforeAll
 	static void buildStandIn() throws Exception {
-		NativeTestSupport.requireLibDlm();
-		Path library = NativeTestSupport.compile("fake_libdlm.c", "libfakedlm.so", "-shared", "-fPIC", "-pthread");
-		String path = library.toAbsolutePath().toString();
-		libDlm = LibDlmLoader.load(path);
-		fake = Native.load(path, NativeFakeKernelTests.FakeControl.class, Collections.emptyMap());
+		NativeTestSupport.FakeLibDlm standIn = NativeTestSupport.fakeLibDlm();
+		libDlm = standIn.libDlm();
+		fake = standIn.control();
 	}
 
 	@BeforeEach

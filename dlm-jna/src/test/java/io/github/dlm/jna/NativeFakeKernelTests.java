@@ -1,10 +1,8 @@
 package io.github.dlm.jna;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -71,14 +69,9 @@ class NativeFakeKernelTests {
 
 	@BeforeAll
 	static void buildStandIn() throws Exception {
-		// The real libdlm first, as when other native tests ran earlier in this JVM: JNA
-		// opens libraries RTLD_GLOBAL, so its symbols then precede the stand-in's for any
-		// call the stand-in makes to an exported dlm_* name. Staged every time on purpose.
-		NativeTestSupport.requireLibDlm();
-		Path library = NativeTestSupport.compile("fake_libdlm.c", "libfakedlm.so", "-shared", "-fPIC", "-pthread");
-		String path = library.toAbsolutePath().toString();
-		libDlm = LibDlmLoader.load(path);
-		fake = Native.load(path, FakeControl.class, Collections.emptyMap());
+		NativeTestSupport.FakeLibDlm standIn = NativeTestSupport.fakeLibDlm();
+		libDlm = standIn.libDlm();
+		fake = standIn.control();
 	}
 
 	@BeforeEach

@@ -1,13 +1,10 @@
 package io.github.dlm.jna;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-import com.sun.jna.Native;
 import io.github.dlm.contract.OperationSequences;
 import io.github.dlm.core.DlmLockspace;
 import io.github.dlm.core.LockspaceOptions;
@@ -39,11 +36,9 @@ class NativeOperationSequencesTests {
 
 	@BeforeAll
 	static void buildStandIn() throws Exception {
-		NativeTestSupport.requireLibDlm();
-		Path library = NativeTestSupport.compile("fake_libdlm.c", "libfakedlm.so", "-shared", "-fPIC", "-pthread");
-		String path = library.toAbsolutePath().toString();
-		libDlm = LibDlmLoader.load(path);
-		fake = Native.load(path, NativeFakeKernelTests.FakeControl.class, Collections.emptyMap());
+		NativeTestSupport.FakeLibDlm standIn = NativeTestSupport.fakeLibDlm();
+		libDlm = standIn.libDlm();
+		fake = standIn.control();
 	}
 
 	@Test

@@ -6,10 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import com.sun.jna.Native;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -119,6 +122,29 @@ final class NativeTestSupport {
 	}
 
 	record Result(int exitCode, String output) {
+	}
+
+	/**
+	 * Compiles the libdlm stand-in ({@code src/test/c/fake_libdlm.c}) and loads it, after
+	 * the real libdlm (as when other native tests ran earlier in this JVM: JNA opens
+	 * libraries RTLD_GLOBAL, so its symbols then precede the stand-in's for any call the
+	 * stand-in makes to an exported dlm_* name). Staged every time on purpose.
+	 * @return the stand-in's libdlm functions and its control functions
+	 */
+	static FakeLibDlm fakeLibDlm() throws IOException, InterruptedException {
+		requireLibDlm();
+		Path library = compile("fake_libdlm.c", "libfakedlm.so", "-shared", "-fPIC", "-pthread");
+		String path = library.toAbsolutePath().toString();
+		return new FakeLibDlm(LibDlmLoader.load(path),
+				Native.load(path, NativeFakeKernelTests.FakeControl.class, Collections.emptyMap()));
+	}
+
+	/**
+	 * The libdlm stand-in, loaded.
+	 * @param libDlm its libdlm functions
+	 * @param control its functions that steer and observe the fake kernel
+	 */
+	record FakeLibDlm(LibDlm libDlm, NativeFakeKernelTests.FakeControl control) {
 	}
 
 }
