@@ -119,14 +119,17 @@ class CachingLockspaceTests {
 	}
 
 	@Test
-	void prIsCachedOnBothNodesAndTakenAgainOnTheCallersThread() throws Exception {
+	void prIsCachedOnBothNodesAndTakenAgainFromTheCache() throws Exception {
 		granted(this.a, DlmMode.PR).unlock(null).get();
 		granted(this.b, DlmMode.PR).unlock(null).get();
 		assertThat(nodeLocks()).extracting(LocalLockInfo::grantedMode).containsExactly(DlmMode.PR, DlmMode.PR);
 		for (CachingLockspace node : List.of(this.a, this.b)) {
-			CompletableFuture<DlmCompletion> again = node.newLock(R, null).request(DlmMode.PR, Set.of(), null);
-			assertThat(again).as("answered from the cache, at once").isDone();
+			DlmCompletion again = node.newLock(R, null).request(DlmMode.PR, Set.of(), null)
+				.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(again.grantedMode()).isEqualTo(DlmMode.PR);
 		}
+		// answered from the caches: the lock manager still has the two node locks it had
+		assertThat(nodeLocks()).extracting(LocalLockInfo::grantedMode).containsExactly(DlmMode.PR, DlmMode.PR);
 	}
 
 	@Test
@@ -146,9 +149,14 @@ class CachingLockspaceTests {
 	void tryLockIsAnsweredFromTheCacheOrByTheLockManagerWithNoqueue() throws Exception {
 		granted(this.a, DlmMode.EX).unlock(null).get();
 		DlmLockHandle again = this.a.newLock(R, null);
-		CompletableFuture<DlmCompletion> cached = again.request(DlmMode.EX, EnumSet.of(DlmFlag.NOQUEUE), null);
-		assertThat(cached).isDone();
-		assertThat(cached.get().isGranted()).isTrue();
+		DlmCompletion cached = again.request(DlmMode.EX, EnumSet.of(DlmFlag.NOQUEUE), null)
+			.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(cached.isGranted()).isTrue();
+		// answered from the cache: the lock manager still has node a's one lock, and nothing else
+		assertThat(nodeLocks()).singleElement().satisfies((lock) -> {
+			assertThat(lock.owner()).isEqualTo(handleId(this.a));
+			assertThat(lock.grantedMode()).isEqualTo(DlmMode.EX);
+		});
 		DlmCompletion refused = this.b.newLock(R, null)
 			.request(DlmMode.EX, EnumSet.of(DlmFlag.NOQUEUE), null)
 			.get(WAIT.toSeconds(), TimeUnit.SECONDS);
