@@ -79,7 +79,7 @@ class CachingStressTests {
 			workers.get(interrupter.nextInt(workers.size())).interrupt();
 		}
 		for (Thread worker : workers) {
-			worker.join(TimeUnit.SECONDS.toMillis(10));
+			worker.join(TimeUnit.SECONDS.toMillis(60));
 			if (worker.isAlive()) {
 				for (StackTraceElement e : worker.getStackTrace()) {
 					System.out.println("STUCK " + worker.getName() + " " + e);
@@ -94,7 +94,7 @@ class CachingStressTests {
 		assertThat(this.violations).isEmpty();
 		assertThat(this.grants.sum()).isPositive();
 		try {
-			await().atMost(Duration.ofSeconds(5)).until(() -> kernel.dump("stress").isEmpty());
+			await().atMost(Duration.ofSeconds(30)).until(() -> kernel.dump("stress").isEmpty());
 		}
 		catch (Throwable ex) {
 			System.out.println("KERNEL " + kernel.dump("stress"));
