@@ -6,7 +6,6 @@ import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.aot.hint.MemberCategory;
 import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
 import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
 import org.springframework.beans.factory.support.RegisteredBean;
@@ -35,11 +34,12 @@ class DlmLockedBeanRegistrationAotProcessor implements BeanRegistrationAotProces
 		}
 		return (generationContext, beanRegistrationCode) -> {
 			var reflection = generationContext.getRuntimeHints().reflection();
+			// registering a type includes introspecting its methods (Spring Framework 7)
 			for (Class<?> type : ClassUtils.getAllInterfacesForClassAsSet(beanClass)) {
-				reflection.registerType(type, MemberCategory.INTROSPECT_PUBLIC_METHODS);
+				reflection.registerType(type);
 			}
 			for (Class<?> type = beanClass; type != null && type != Object.class; type = type.getSuperclass()) {
-				reflection.registerType(type, MemberCategory.INTROSPECT_DECLARED_METHODS);
+				reflection.registerType(type);
 			}
 		};
 	}
